@@ -1,0 +1,29 @@
+//! precwatch watches public marketplaces for listings of controlled precursor
+//! chemicals and records why each was flagged.
+//!
+//! The parts, in the order data flows through them:
+//!
+//! - [`config`]: the job file (sites, politeness, rules).
+//! - [`frontier`]: URL normalisation and admission (traps, scope).
+//! - [`fetch`]: HTTP client, address guard, redirects, robots.txt, decoding.
+//! - [`extract`]: visible text, links, canonical URL, fields, seller ids.
+//! - [`rules`]: rule packs: loading, validation, examples.
+//! - [`matcher`]: normalisation, automata, CAS detection, scoring. No I/O.
+//! - [`store`]: SQLite schema, migrations, one-writer commits, queries.
+//! - [`crawl`]: the engine that drives a run and resumes it after a crash.
+//! - [`export`]: JSON Lines and CSV.
+//! - [`demo`]: the embedded demo marketplace.
+//! - [`cli`] and [`app`]: the command line.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod crawl;
+pub mod demo;
+pub mod export;
+pub mod extract;
+pub mod fetch;
+pub mod frontier;
+pub mod matcher;
+pub mod rules;
+pub mod store;

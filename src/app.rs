@@ -1,0 +1,396 @@
+//! Runs the commands: the glue between the CLI and the library parts.
+//! Errors become one clear line on stderr and an exit code.
+
+use crate::cli::{Cli, Command, RulesAction, ScanFormat};
+use crate::config::Job;
+use crate::matcher::{Risk, Verdict};
+use crate::rules::RuleSet;
+use crate::store::Store;
+use anyhow::{Context, Result};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Exit codes: 0 success (scan: something matched), 1 scan found nothing,
+/// 2 bad input or error, 130 interrupted crawl.
+pub fn run(cli: Cli) -> i32 {
+    let result = match cli.command {
+        Command::Demo { db, all } => runtime().and_then(|rt| rt.block_on(demo(&db, all))),
+        Command::Crawl {
+            config,
+            db,
+            no_progress,
+        } => runtime().and_then(|rt| rt.block_on(crawl(&config, db, !no_progress))),
+        Command::Scan {
+            rules,
+            no_bundled,
+            format,
+            inputs,
+        } => scan(&rules, no_bundled, format, &inputs),
+        Command::Rules { action } => rules_cmd(action),
+        Command::Export {
+            db,
+            format,
+            min_risk,
+            out,
+        } => export(&db, format, min_risk, out.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("precwatch: error: {}", chain(&e));
+            2
+        }
+    }
+}
+
+fn chain(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for c in e.chain() {
+        let s = c.to_string();
+        if !parts.iter().any(|p| p.contains(&s)) {
+            parts.push(s);
+        }
+    }
+    parts.join(": ")
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// Makes attacker-controlled text safe for a terminal: control characters
+/// (escape sequences, carriage returns, bidi overrides) are shown as escapes.
+pub fn term_safe(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\t' => out.push(' '),
+            c if c.is_control()
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}'..='\u{200f}' | '\u{feff}') =>
+            {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let t: String = s.chars().take(max.saturating_sub(1)).collect();
+        format!("{t}…")
+    }
+}
+
+fn shutdown_signal() -> tokio::sync::watch::Receiver<bool> {
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let mut term = match signal(SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => return,
+            };
+            for round in 0..2 {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+                if round == 0 {
+                    eprintln!("precwatch: stopping after the pages in flight are stored (again to quit now)");
+                    let _ = tx.send(true);
+                } else {
+                    eprintln!("precwatch: quitting now; the run resumes where its last commit ended");
+                    std::process::exit(130);
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            let _ = tx.send(true);
+        }
+    });
+    rx
+}
+
+async fn crawl(config: &Path, db: Option<PathBuf>, progress: bool) -> Result<i32> {
+    let job = Job::from_file(config)?;
+    let rules = if job.rules.is_empty() && job.bundled_rules {
+        RuleSet::bundled()?
+    } else {
+        RuleSet::load(&job.rules, job.bundled_rules)?
+    };
+    let db = db
+        .or_else(|| job.db.clone())
+        .unwrap_or_else(|| PathBuf::from("db/precwatch.sqlite"));
+    let summary = crate::crawl::run(
+        &job,
+        Arc::new(rules),
+        &db,
+        &crate::crawl::CrawlOptions { progress },
+        shutdown_signal(),
+    )
+    .await
+    .with_context(|| format!("crawl of job {:?} into {}", job.name, db.display()))?;
+    print!("{}", summary.render());
+    println!("database: {}", db.display());
+    Ok(if summary.interrupted { 130 } else { 0 })
+}
+
+async fn demo(db: &Path, all: bool) -> Result<i32> {
+    let rules = Arc::new(RuleSet::bundled()?);
+    let server = crate::demo::serve()
+        .await
+        .context("cannot start the demo marketplace on 127.0.0.1")?;
+    let base = server.base_url();
+    println!("demo marketplace: {base} (fictional, served by this process)");
+    let job = crate::demo::job(&base);
+    // A fresh demo each time: the demo server's port changes, so old URLs mean nothing.
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+    let summary = crate::crawl::run(
+        &job,
+        rules.clone(),
+        db,
+        &crate::crawl::CrawlOptions { progress: true },
+        shutdown_signal(),
+    )
+    .await?;
+    drop(server);
+    let store = Store::open(db)?;
+    let min = if all { Risk::Low } else { Risk::Medium };
+    let listings = store.export_listings(min)?;
+    println!();
+    println!("{:<7} {:<44} {:<46} URL", "RISK", "TITLE", "WHAT MATCHED");
+    for l in &listings {
+        let mut what: Vec<String> = Vec::new();
+        for h in &l.hits {
+            let item = format!("{} «{}»", h.rule, h.matched);
+            if !what.contains(&item) {
+                what.push(item);
+            }
+        }
+        let path = l.url.strip_prefix(&base).unwrap_or(&l.url);
+        println!(
+            "{:<7} {:<44} {:<46} {}",
+            l.risk.as_str().to_uppercase(),
+            term_safe(&truncate(&l.title, 44)),
+            term_safe(&truncate(&what.join(", "), 46)),
+            term_safe(path)
+        );
+    }
+    println!();
+    print!("{}", summary.render());
+    println!(
+        "{} of {} listings flagged {}+ ; database: {}",
+        listings.len(),
+        summary.listings,
+        min.as_str(),
+        db.display()
+    );
+    println!(
+        "export them: precwatch export --db {} --format jsonl --min-risk medium",
+        db.display()
+    );
+    Ok(0)
+}
+
+fn load_rules(paths: &[PathBuf], no_bundled: bool) -> Result<RuleSet> {
+    if no_bundled && paths.is_empty() {
+        anyhow::bail!("--no-bundled needs at least one --rules PATH");
+    }
+    Ok(if paths.is_empty() {
+        RuleSet::bundled()?
+    } else {
+        RuleSet::load(paths, !no_bundled)?
+    })
+}
+
+/// Reads a file (or stdin for "-"), decodes it as the crawler would, and
+/// returns the text to match (visible text for HTML).
+fn read_input(input: &str) -> Result<String> {
+    let mut bytes = Vec::new();
+    if input == "-" {
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("reading standard input")?;
+    } else {
+        bytes = std::fs::read(input).with_context(|| format!("{input}: cannot read"))?;
+    }
+    let decoded = crate::fetch::decode::decode(&bytes, None);
+    Ok(if crate::extract::looks_like_html(&decoded.text) {
+        let ex = crate::extract::extract(&decoded.text, &url::Url::parse("file:///").expect("url"), &[]);
+        if ex.title_tag.is_empty() {
+            ex.text
+        } else {
+            format!("{}\n{}", ex.title_tag, ex.text)
+        }
+    } else {
+        decoded.text
+    })
+}
+
+fn scan(rules: &[PathBuf], no_bundled: bool, format: ScanFormat, inputs: &[String]) -> Result<i32> {
+    let set = load_rules(rules, no_bundled)?;
+    let color = std::io::stdout().is_terminal();
+    let mut any_hit = false;
+    let mut any_error = false;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for input in inputs {
+        let text = match read_input(input) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("precwatch: error: {}", chain(&e));
+                any_error = true;
+                continue;
+            }
+        };
+        let verdict = set.scan(&text);
+        any_hit |= !verdict.hits.is_empty();
+        match format {
+            ScanFormat::Json => {
+                let obj = serde_json::json!({
+                    "source": input,
+                    "risk": verdict.risk,
+                    "score": verdict.score,
+                    "hits": verdict.hits,
+                });
+                writeln!(out, "{obj}")?;
+            }
+            ScanFormat::Text => write_text_verdict(&mut out, input, &text, &verdict, color)?,
+        }
+    }
+    Ok(if any_error {
+        2
+    } else if any_hit {
+        0
+    } else {
+        1
+    })
+}
+
+fn write_text_verdict(out: &mut dyn Write, source: &str, text: &str, v: &Verdict, color: bool) -> Result<()> {
+    let (hl, end) = if color { ("\x1b[1;31m", "\x1b[0m") } else { ("[", "]") };
+    writeln!(
+        out,
+        "{}: risk {} (score {}), {} hits",
+        term_safe(source),
+        v.risk,
+        v.score,
+        v.hits.len()
+    )?;
+    for h in &v.hits {
+        // Show the match inside its line of the original text, highlighted.
+        let line_start = text[..h.start].rfind('\n').map_or(0, |p| p + 1);
+        let line_end = text[h.end..].find('\n').map_or(text.len(), |p| h.end + p);
+        let before: String = {
+            let b = &text[line_start..h.start];
+            let n = b.chars().count();
+            b.chars().skip(n.saturating_sub(50)).collect()
+        };
+        let after: String = text[h.end..line_end].chars().take(50).collect();
+        writeln!(
+            out,
+            "  {:<28} {:<22} {:<14} {:<12} {}{}{}{}{}",
+            h.rule,
+            h.category,
+            h.kind.as_str(),
+            h.cas.as_deref().unwrap_or("-"),
+            term_safe(&before),
+            hl,
+            term_safe(&h.matched),
+            end,
+            term_safe(&after)
+        )?;
+    }
+    Ok(())
+}
+
+fn rules_from_arg(path: Option<PathBuf>) -> Result<RuleSet> {
+    Ok(match path {
+        Some(p) => RuleSet::load(&[p], false)?,
+        None => RuleSet::bundled()?,
+    })
+}
+
+fn rules_cmd(action: RulesAction) -> Result<i32> {
+    match action {
+        RulesAction::Check { path } => {
+            let set = rules_from_arg(path)?;
+            for p in set.packs() {
+                println!("{:<20} {:>4} rules  {}  ({})", p.id, p.rules, p.name, p.source);
+            }
+            for w in set.warnings() {
+                println!("warning: {w}");
+            }
+            println!(
+                "{} packs, {} rules, {} warnings; fingerprint {}",
+                set.packs().len(),
+                set.rule_count(),
+                set.warnings().len(),
+                set.fingerprint()
+            );
+            Ok(0)
+        }
+        RulesAction::Test { path } => {
+            let set = rules_from_arg(path)?;
+            let failures = set.test_examples();
+            for f in &failures {
+                println!("FAIL {f}");
+            }
+            if failures.is_empty() {
+                println!("all examples pass ({} rules)", set.rule_count());
+                Ok(0)
+            } else {
+                println!("{} examples fail", failures.len());
+                Ok(1)
+            }
+        }
+    }
+}
+
+fn export(db: &Path, format: crate::export::Format, min_risk: Risk, out: Option<&Path>) -> Result<i32> {
+    if !db.exists() {
+        anyhow::bail!(
+            "{}: no such database (run `precwatch crawl` or `precwatch demo` first, or pass --db)",
+            db.display()
+        );
+    }
+    let store = Store::open(db)?;
+    let n = match out {
+        Some(path) => {
+            // Write to a temporary file and rename: a failed export never leaves half a file.
+            let tmp = path.with_extension("partial");
+            let mut f = std::io::BufWriter::new(
+                std::fs::File::create(&tmp).with_context(|| format!("{}: cannot create", tmp.display()))?,
+            );
+            let n = crate::export::export(&store, format, min_risk, &mut f)?;
+            f.flush()?;
+            drop(f);
+            std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))?;
+            n
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = std::io::BufWriter::new(stdout.lock());
+            let n = crate::export::export(&store, format, min_risk, &mut lock)?;
+            lock.flush()?;
+            n
+        }
+    };
+    eprintln!("exported {n} listings");
+    Ok(0)
+}

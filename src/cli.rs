@@ -1,0 +1,98 @@
+//! Command-line arguments (parsing only; `app` runs them).
+
+use crate::export::Format;
+use crate::matcher::Risk;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "precwatch",
+    version,
+    about = "Watch public marketplaces for listings of controlled precursor chemicals"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Crawl the embedded demo marketplace (127.0.0.1, no network) with the bundled rules and show what it flags.
+    Demo {
+        /// Database file.
+        #[arg(long, default_value = "db/demo.sqlite")]
+        db: PathBuf,
+        /// Also show listings of low risk.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Run (or resume) one crawl described by a job file.
+    Crawl {
+        /// The job file (TOML: [job], [crawl], [[site]]).
+        #[arg(long)]
+        config: PathBuf,
+        /// Database file (default: the job's `db`, else db/precwatch.sqlite).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// No progress bar even on a terminal.
+        #[arg(long)]
+        no_progress: bool,
+    },
+    /// Match local HTML or text files (or - for standard input). Exit 0 if something matched, 1 if nothing did, 2 on error.
+    Scan {
+        /// Rule file or folder; repeat for more. Extends the bundled packs unless --no-bundled.
+        #[arg(long = "rules")]
+        rules: Vec<PathBuf>,
+        /// Use only the --rules packs.
+        #[arg(long)]
+        no_bundled: bool,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ScanFormat,
+        /// Files to scan; - reads standard input.
+        #[arg(required = true)]
+        inputs: Vec<String>,
+    },
+    /// Check or test rule packs.
+    Rules {
+        #[command(subcommand)]
+        action: RulesAction,
+    },
+    /// Export stored listings.
+    Export {
+        #[arg(long, default_value = "db/precwatch.sqlite")]
+        db: PathBuf,
+        #[arg(long, value_enum)]
+        format: Format,
+        /// Only listings at or above this risk.
+        #[arg(long, default_value = "none", value_parser = parse_risk)]
+        min_risk: Risk,
+        /// Output file (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// Load and validate packs (default: the bundled ones); print a summary and warnings.
+    Check {
+        /// A pack file or a folder of packs.
+        path: Option<PathBuf>,
+    },
+    /// Run every rule's examples and the listing examples; report failures.
+    Test {
+        /// A pack file or a folder of packs.
+        path: Option<PathBuf>,
+    },
+}
+
+fn parse_risk(s: &str) -> Result<Risk, String> {
+    s.parse()
+}

@@ -1,0 +1,347 @@
+//! The job file: what to crawl, how politely, and with which rules.
+//!
+//! Parsing never panics: every problem is a [`ConfigError`] that names the
+//! file, the line and what to change.
+
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use url::Url;
+
+/// A problem with a job file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot read the job file: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{path}:{line}:{column}: {message}")]
+    Syntax {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{path}:{line}: {message}")]
+    Invalid { path: String, line: usize, message: String },
+}
+
+/// A parsed, validated job.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// Names the job: an unfinished run of the same name is resumed.
+    pub name: String,
+    /// Database path from the job file (the `--db` flag overrides it).
+    pub db: Option<PathBuf>,
+    /// Extra rule files or folders, resolved against the job file's folder.
+    pub rules: Vec<PathBuf>,
+    /// Whether the bundled packs are loaded before `rules` (default true).
+    pub bundled_rules: bool,
+    /// Crawl settings.
+    pub crawl: CrawlSettings,
+    /// The sites to crawl.
+    pub sites: Vec<Site>,
+    /// The job file as written, recorded with each run for provenance.
+    pub source_text: String,
+}
+
+/// `[crawl]`: politeness, limits and timeouts. Defaults suit a polite overnight crawl.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CrawlSettings {
+    /// Requests in flight across all hosts.
+    pub concurrency: usize,
+    /// Minimum gap between request starts to one host (robots.txt Crawl-delay may raise it).
+    pub per_host_interval_ms: u64,
+    /// Requests in flight to one host.
+    pub per_host_concurrency: usize,
+    /// Stop after this many fetched pages (0 = no limit).
+    pub max_pages: u64,
+    /// Links deeper than this many hops from a seed are not followed.
+    pub max_depth: u32,
+    /// Allow loopback/private/link-local addresses (tests and demos only).
+    pub allow_private: bool,
+    /// Sent with every request.
+    pub user_agent: String,
+    /// Whole-request timeout.
+    pub timeout_ms: u64,
+    /// TCP connect timeout.
+    pub connect_timeout_ms: u64,
+    /// Bodies are cut at this many bytes after decompression.
+    pub max_body_bytes: usize,
+    /// Redirects followed per request.
+    pub max_redirects: usize,
+    /// Retries of transient failures (5xx, 429, timeouts, resets).
+    pub retries: u32,
+    /// First retry waits about this long; each further retry doubles it (with jitter).
+    pub retry_base_ms: u64,
+    /// URLs longer than this are not queued.
+    pub max_url_len: usize,
+    /// A path segment repeated more than this many times marks a trap.
+    pub max_repeated_segments: usize,
+    /// Distinct query strings per path (calendar and filter traps).
+    pub max_query_variants: u32,
+    /// Consecutive failures after which a host is paused for the rest of the run.
+    pub host_failure_limit: u32,
+    /// Longest Retry-After or Crawl-delay honoured; a host asking for more is paused.
+    pub max_wait_ms: u64,
+    /// Obey robots.txt (default true).
+    pub respect_robots: bool,
+}
+
+impl Default for CrawlSettings {
+    fn default() -> Self {
+        CrawlSettings {
+            concurrency: 8,
+            per_host_interval_ms: 1000,
+            per_host_concurrency: 1,
+            max_pages: 10_000,
+            max_depth: 8,
+            allow_private: false,
+            user_agent: format!(
+                "precwatch/{} (+https://github.com/precwatch/precwatch; research crawler)",
+                env!("CARGO_PKG_VERSION")
+            ),
+            timeout_ms: 30_000,
+            connect_timeout_ms: 10_000,
+            max_body_bytes: 8 * 1024 * 1024,
+            max_redirects: 10,
+            retries: 3,
+            retry_base_ms: 1000,
+            max_url_len: 2048,
+            max_repeated_segments: 2,
+            max_query_variants: 200,
+            host_failure_limit: 10,
+            max_wait_ms: 300_000,
+            respect_robots: true,
+        }
+    }
+}
+
+/// One `[[site]]`.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub name: String,
+    pub seeds: Vec<Url>,
+    /// Hosts of the seeds: links to other hosts are not followed.
+    pub hosts: Vec<String>,
+    /// Path+query of listing pages.
+    pub listing: Regex,
+    /// Path+query of pages to follow (default: all on the seeds' hosts).
+    pub follow: Option<Regex>,
+    /// Path+query never fetched.
+    pub deny: Option<Regex>,
+    /// CSS selectors per field name (title, price, seller, ...), validated.
+    pub fields: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJob {
+    job: RawJobSection,
+    #[serde(default)]
+    crawl: CrawlSettings,
+    #[serde(default)]
+    site: Vec<toml::Spanned<RawSite>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJobSection {
+    name: toml::Spanned<String>,
+    db: Option<String>,
+    #[serde(default)]
+    rules: Vec<String>,
+    #[serde(default = "yes")]
+    bundled_rules: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSite {
+    name: toml::Spanned<String>,
+    seeds: toml::Spanned<Vec<toml::Spanned<String>>>,
+    listing: toml::Spanned<String>,
+    follow: Option<toml::Spanned<String>>,
+    deny: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    fields: BTreeMap<String, toml::Spanned<String>>,
+}
+
+/// Folds a multi-line message (regex errors draw a caret diagram) into one line.
+pub(crate) fn one_line(msg: &str) -> String {
+    msg.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.chars().all(|c| c == '^' || c == ' '))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Byte offset → 1-based (line, column).
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rfind('\n').map_or(offset, |p| offset - p - 1) + 1;
+    (line, column)
+}
+
+impl Job {
+    /// Reads and validates a job file.
+    pub fn from_file(path: &Path) -> Result<Job, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        Job::parse(&text, &path.display().to_string(), base)
+    }
+
+    /// Parses job text; `origin` names it in errors, `base` resolves relative paths.
+    pub fn parse(text: &str, origin: &str, base: &Path) -> Result<Job, ConfigError> {
+        let raw: RawJob = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+            ConfigError::Syntax {
+                path: origin.to_string(),
+                line,
+                column,
+                message: one_line(e.message()),
+            }
+        })?;
+        let invalid = |span: std::ops::Range<usize>, message: String| ConfigError::Invalid {
+            path: origin.to_string(),
+            line: line_col(text, span.start).0,
+            message,
+        };
+        let name = raw.job.name.get_ref().trim().to_string();
+        if name.is_empty() {
+            return Err(invalid(
+                raw.job.name.span(),
+                "[job] name is empty: give the job a name".into(),
+            ));
+        }
+        let c = &raw.crawl;
+        let crawl_line = text.find("[crawl]").unwrap_or(0);
+        for (ok, what) in [
+            (c.concurrency >= 1, "concurrency must be at least 1"),
+            (c.per_host_concurrency >= 1, "per_host_concurrency must be at least 1"),
+            (c.max_body_bytes >= 1024, "max_body_bytes must be at least 1024"),
+            (c.timeout_ms >= 100, "timeout_ms must be at least 100"),
+            (c.max_url_len >= 64, "max_url_len must be at least 64"),
+            (!c.user_agent.trim().is_empty(), "user_agent is empty"),
+        ] {
+            if !ok {
+                return Err(invalid(crawl_line..crawl_line, format!("[crawl] {what}")));
+            }
+        }
+        if raw.site.is_empty() {
+            return Err(ConfigError::Invalid {
+                path: origin.to_string(),
+                line: 1,
+                message: "no [[site]]: add at least one site with name, seeds and listing".into(),
+            });
+        }
+        let mut sites = Vec::new();
+        for spanned in raw.site {
+            let site_span = spanned.span();
+            let s = spanned.into_inner();
+            let site_name = s.name.get_ref().trim().to_string();
+            if site_name.is_empty() {
+                return Err(invalid(s.name.span(), "site name is empty".into()));
+            }
+            if sites.iter().any(|x: &Site| x.name == site_name) {
+                return Err(invalid(
+                    s.name.span(),
+                    format!("site {site_name:?} is defined twice: site names must be unique"),
+                ));
+            }
+            if s.seeds.get_ref().is_empty() {
+                return Err(invalid(
+                    s.seeds.span(),
+                    format!("site {site_name:?} has no seeds: list at least one start URL"),
+                ));
+            }
+            let mut seeds = Vec::new();
+            let mut hosts = Vec::new();
+            for seed in s.seeds.get_ref() {
+                let url = Url::parse(seed.get_ref().trim()).map_err(|e| {
+                    invalid(
+                        seed.span(),
+                        format!("site {site_name:?}: seed {:?} is not a URL: {e}", seed.get_ref()),
+                    )
+                })?;
+                if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+                    return Err(invalid(
+                        seed.span(),
+                        format!(
+                            "site {site_name:?}: seed {:?} must be an http or https URL with a host",
+                            seed.get_ref()
+                        ),
+                    ));
+                }
+                let host = crate::frontier::host_key(&url);
+                if !hosts.contains(&host) {
+                    hosts.push(host);
+                }
+                seeds.push(url);
+            }
+            let compile = |field: &str, v: &toml::Spanned<String>| {
+                Regex::new(v.get_ref()).map_err(|e| {
+                    invalid(
+                        v.span(),
+                        format!(
+                            "site {site_name:?}: `{field}` is not a valid regex: {}",
+                            one_line(&e.to_string())
+                        ),
+                    )
+                })
+            };
+            let listing = compile("listing", &s.listing)?;
+            let follow = s.follow.as_ref().map(|v| compile("follow", v)).transpose()?;
+            let deny = s.deny.as_ref().map(|v| compile("deny", v)).transpose()?;
+            let mut fields = BTreeMap::new();
+            for (k, v) in s.fields {
+                if let Err(e) = scraper::Selector::parse(v.get_ref()) {
+                    return Err(invalid(
+                        v.span(),
+                        format!(
+                            "site {site_name:?}: field {k:?}: invalid CSS selector {:?}: {e:?}",
+                            v.get_ref()
+                        ),
+                    ));
+                }
+                fields.insert(k, v.into_inner());
+            }
+            let _ = site_span;
+            sites.push(Site {
+                name: site_name,
+                seeds,
+                hosts,
+                listing,
+                follow,
+                deny,
+                fields,
+            });
+        }
+        let resolve = |p: &str| {
+            let p = PathBuf::from(p);
+            if p.is_absolute() {
+                p
+            } else {
+                base.join(p)
+            }
+        };
+        Ok(Job {
+            name,
+            db: raw.job.db.as_deref().map(resolve),
+            rules: raw.job.rules.iter().map(|r| resolve(r)).collect(),
+            bundled_rules: raw.job.bundled_rules,
+            crawl: raw.crawl,
+            sites,
+            source_text: text.to_string(),
+        })
+    }
+}

@@ -1,0 +1,392 @@
+//! From HTML to a listing: visible text (never script, style, noscript,
+//! template or hidden elements), title, canonical URL, links, configured
+//! fields and seller identifiers. No I/O; broken HTML parses as a browser
+//! would parse it (html5ever) and never fails.
+
+use regex::Regex;
+use scraper::{ElementRef, Html, Node, Selector};
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+use url::Url;
+
+/// Everything taken from one page.
+#[derive(Debug, Clone, Default)]
+pub struct Extracted {
+    /// `<title>`, whitespace collapsed.
+    pub title_tag: String,
+    /// Visible text: one line per block, whitespace collapsed.
+    pub text: String,
+    /// `<link rel=canonical>` resolved and normalised.
+    pub canonical: Option<Url>,
+    /// Links resolved against the base URL and normalised (http/https only), in page order, deduplicated.
+    pub links: Vec<Url>,
+    /// Field name → text of the first element its selector matches.
+    pub fields: BTreeMap<String, String>,
+}
+
+const SKIP: &[&str] = &[
+    "script", "style", "noscript", "template", "head", "svg", "math", "iframe", "object", "canvas",
+];
+const BLOCK: &[&str] = &[
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "main",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "form",
+    "hr",
+    "address",
+    "figcaption",
+    "figure",
+    "fieldset",
+    "legend",
+    "details",
+    "summary",
+    "body",
+    "tbody",
+    "thead",
+    "tfoot",
+];
+const CELL: &[&str] = &["td", "th"];
+
+static SEL_TITLE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("title").unwrap());
+static SEL_BASE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("base[href]").unwrap());
+static SEL_CANON: LazyLock<Selector> = LazyLock::new(|| Selector::parse("link[rel][href]").unwrap());
+static SEL_LINKS: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("a[href], area[href], frame[src], iframe[src]").unwrap());
+
+fn is_hidden(el: &scraper::node::Element) -> bool {
+    if el.attr("hidden").is_some() {
+        return true;
+    }
+    if let Some(style) = el.attr("style") {
+        let s: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if s.contains("display:none") || s.contains("visibility:hidden") {
+            return true;
+        }
+    }
+    false
+}
+
+/// Appends the visible text under `root` to `out`: one line per block,
+/// whitespace collapsed, table cells separated by a space.
+fn visible_text_into(root: ego_tree::NodeRef<'_, Node>, out: &mut String) {
+    // Iterative walk: hostile pages nest deeply.
+    enum Step<'a> {
+        Enter(ego_tree::NodeRef<'a, Node>),
+        Leave { block: bool },
+    }
+    fn line_break(out: &mut String, pending_space: &mut bool) {
+        *pending_space = false;
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    let mut pending_space = false;
+    let mut stack = vec![Step::Enter(root)];
+    while let Some(step) = stack.pop() {
+        match step {
+            Step::Leave { block: true } => line_break(out, &mut pending_space),
+            Step::Leave { block: false } => pending_space = true,
+            Step::Enter(node) => match node.value() {
+                Node::Text(t) => {
+                    for c in t.chars() {
+                        if c.is_whitespace() {
+                            pending_space = true;
+                        } else {
+                            if pending_space && !out.is_empty() && !out.ends_with('\n') {
+                                out.push(' ');
+                            }
+                            pending_space = false;
+                            out.push(c);
+                        }
+                    }
+                }
+                Node::Element(el) => {
+                    let name = el.name();
+                    if SKIP.contains(&name) || is_hidden(el) {
+                        continue;
+                    }
+                    let block = BLOCK.contains(&name);
+                    if block {
+                        line_break(out, &mut pending_space);
+                    }
+                    if block || CELL.contains(&name) {
+                        stack.push(Step::Leave { block });
+                    }
+                    let children: Vec<_> = node.children().collect();
+                    stack.extend(children.into_iter().rev().map(Step::Enter));
+                }
+                Node::Document | Node::Fragment => {
+                    let children: Vec<_> = node.children().collect();
+                    stack.extend(children.into_iter().rev().map(Step::Enter));
+                }
+                _ => {}
+            },
+        }
+    }
+    while out.ends_with([' ', '\n']) {
+        out.pop();
+    }
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Visible text of an HTML document (used by `scan` on HTML files).
+pub fn visible_text(html: &str) -> String {
+    let doc = Html::parse_document(html);
+    let mut out = String::new();
+    visible_text_into(doc.tree.root(), &mut out);
+    out
+}
+
+/// True when the input looks like HTML rather than plain text.
+pub fn looks_like_html(text: &str) -> bool {
+    let head = &text[..text.len().min(1024)];
+    let lower = head.to_ascii_lowercase();
+    [
+        "<!doctype html",
+        "<html",
+        "<head",
+        "<body",
+        "<div",
+        "<p>",
+        "<meta",
+        "<title",
+        "<table",
+        "<a ",
+    ]
+    .iter()
+    .any(|t| lower.contains(t))
+}
+
+/// Extracts a page. `fields` are compiled CSS selectors by field name.
+pub fn extract(html: &str, page_url: &Url, fields: &[(String, Selector)]) -> Extracted {
+    let doc = Html::parse_document(html);
+    let title_tag = doc
+        .select(&SEL_TITLE)
+        .next()
+        .map(|t| collapse(&t.text().collect::<String>()))
+        .unwrap_or_default();
+    let base = doc
+        .select(&SEL_BASE)
+        .next()
+        .and_then(|b| b.value().attr("href"))
+        .and_then(|h| page_url.join(h.trim()).ok())
+        .unwrap_or_else(|| page_url.clone());
+    let canonical = doc
+        .select(&SEL_CANON)
+        .find(|l| {
+            l.value()
+                .attr("rel")
+                .is_some_and(|r| r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("canonical")))
+        })
+        .and_then(|l| l.value().attr("href"))
+        .and_then(|h| crate::frontier::resolve(&base, h));
+    let mut links = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for a in doc.select(&SEL_LINKS) {
+        let v = a.value();
+        if v.attr("rel")
+            .is_some_and(|r| r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("nofollow")))
+        {
+            continue;
+        }
+        if let Some(u) = v
+            .attr("href")
+            .or_else(|| v.attr("src"))
+            .and_then(|h| crate::frontier::resolve(&base, h))
+        {
+            if seen.insert(u.as_str().to_string()) {
+                links.push(u);
+            }
+        }
+    }
+    let mut text = String::new();
+    if let Some(body) = doc.select(&Selector::parse("body").unwrap()).next() {
+        visible_text_into(*body, &mut text);
+    } else {
+        visible_text_into(doc.tree.root(), &mut text);
+    }
+    let mut out_fields = BTreeMap::new();
+    for (name, sel) in fields {
+        if let Some(el) = doc.select(sel).next() {
+            let mut t = String::new();
+            visible_text_into(*el, &mut t);
+            out_fields.insert(name.clone(), collapse(&t));
+        }
+    }
+    Extracted {
+        title_tag,
+        text,
+        canonical,
+        links,
+        fields: out_fields,
+    }
+}
+
+/// A listing's display title: the `title` field, else the first `<h1>`, else `<title>`.
+pub fn listing_title(html_title: &str, fields: &BTreeMap<String, String>, text: &str) -> String {
+    if let Some(t) = fields.get("title").filter(|t| !t.is_empty()) {
+        return t.clone();
+    }
+    if !html_title.is_empty() {
+        return html_title.to_string();
+    }
+    text.lines().next().unwrap_or("").chars().take(200).collect()
+}
+
+/// Compiles the configured field selectors (validated when the job loaded).
+pub fn compile_fields(fields: &BTreeMap<String, String>) -> Vec<(String, Selector)> {
+    fields
+        .iter()
+        .filter_map(|(k, v)| Selector::parse(v).ok().map(|s| (k.clone(), s)))
+        .collect()
+}
+
+#[allow(dead_code)]
+fn first_h1(doc: &Html) -> Option<String> {
+    let sel = Selector::parse("h1").ok()?;
+    doc.select(&sel)
+        .next()
+        .map(|h: ElementRef| collapse(&h.text().collect::<String>()))
+}
+
+static SELLER_PATTERNS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
+    [
+        ("email", r"(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b"),
+        ("phone", r"\+\d{1,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,5}){2,4}"),
+        (
+            "telegram",
+            r"(?i)(?:t\.me/|telegram\s*(?:id|:|：)?\s*@?)([a-z0-9_]{4,32})",
+        ),
+        (
+            "whatsapp",
+            r"(?i)(?:wa\.me/|whatsapp\s*(?:id|:|：)?\s*)(\+?[0-9][0-9 -]{6,18}[0-9])",
+        ),
+        (
+            "wechat",
+            r"(?i)(?:wechat|weixin|微信)\s*(?:id|:|：)?\s*([a-z0-9_-]{5,32})",
+        ),
+        ("wickr", r"(?i)wickr(?:\s*me)?\s*(?:id|:|：)?\s*([a-z0-9_.-]{4,32})"),
+        ("signal", r"(?i)signal\s*(?:id|:|：)\s*(\+?[a-z0-9_.-]{4,32})"),
+        ("threema", r"(?i)threema\s*(?:id|:|：)?\s*([a-z0-9]{8})"),
+    ]
+    .into_iter()
+    .map(|(k, p)| (k, Regex::new(p).expect("seller pattern")))
+    .collect()
+});
+
+/// Seller identifiers in visible text: e-mails, phone numbers and messenger
+/// handles, as (kind, value), deduplicated, values normalised (lower case,
+/// phone digits only with a leading +).
+pub fn seller_identifiers(text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (kind, re) in SELLER_PATTERNS.iter() {
+        for c in re.captures_iter(text) {
+            let raw = c.get(1).or_else(|| c.get(0)).map_or("", |m| m.as_str());
+            let value = if *kind == "phone" || *kind == "whatsapp" {
+                let digits: String = raw.chars().filter(|c| c.is_ascii_digit()).collect();
+                if digits.len() < 7 {
+                    continue;
+                }
+                format!("+{digits}")
+            } else {
+                raw.to_lowercase()
+            };
+            let item = (kind.to_string(), value);
+            if !out.contains(&item) {
+                out.push(item);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_and_script_text_is_not_visible() {
+        let html = r#"<html><head><title> T  1 </title><style>.x{content:"fentanyl"}</style></head><body>
+            <h1>Sodium   chloride</h1><script>var p = "fentanyl";</script><noscript>fentanyl</noscript>
+            <template>fentanyl</template><div style="display: none">fentanyl</div><p hidden>fentanyl</p>
+            <p>Pure <b>salt</b>, 25kg</p><table><tr><td>CAS</td><td>7647-14-5</td></tr></table></body></html>"#;
+        let e = extract(html, &Url::parse("http://h/p").unwrap(), &[]);
+        assert_eq!(e.title_tag, "T 1");
+        assert!(!e.text.contains("fentanyl"), "{}", e.text);
+        assert_eq!(e.text, "Sodium chloride\nPure salt, 25kg\nCAS 7647-14-5");
+    }
+
+    #[test]
+    fn links_canonical_and_base() {
+        let html = r#"<head><base href="/shop/"><link rel="Canonical" href="/p/1.html?utm_source=x#a"></head>
+            <a href="item.html#r">a</a><a href="item.html">dup</a><a href="mailto:x@y.z">m</a>
+            <a href="javascript:alert(1)">j</a><a rel="nofollow" href="/cart">c</a><a href="https://other.example/x">o</a>"#;
+        let e = extract(html, &Url::parse("http://h/dir/page").unwrap(), &[]);
+        assert_eq!(e.canonical.unwrap().as_str(), "http://h/p/1.html");
+        let links: Vec<_> = e.links.iter().map(|u| u.as_str()).collect();
+        assert_eq!(links, vec!["http://h/shop/item.html", "https://other.example/x"]);
+    }
+
+    #[test]
+    fn broken_html_still_extracts() {
+        let e = extract(
+            "<div><p>unclosed <b>bold <i>x</div></td></tr>&amp; &lt;ok",
+            &Url::parse("http://h/").unwrap(),
+            &[],
+        );
+        assert!(e.text.contains("unclosed bold x"), "{}", e.text);
+        assert!(e.text.contains("& <ok"), "{}", e.text);
+    }
+
+    #[test]
+    fn fields_by_selector() {
+        let fields = compile_fields(&BTreeMap::from([("price".to_string(), ".price".to_string())]));
+        let e = extract(
+            "<p class=price> US $ 5 </p>",
+            &Url::parse("http://h/").unwrap(),
+            &fields,
+        );
+        assert_eq!(e.fields["price"], "US $ 5");
+    }
+
+    #[test]
+    fn sellers_found() {
+        let s = seller_identifiers(
+            "Contact: Sales@Example.CN, WhatsApp: +86 555 1234 5678, Telegram @chem_sup, wickr me: bestchem",
+        );
+        assert!(s.contains(&("email".into(), "sales@example.cn".into())), "{s:?}");
+        assert!(s.contains(&("whatsapp".into(), "+8655512345678".into())), "{s:?}");
+        assert!(s.contains(&("telegram".into(), "chem_sup".into())), "{s:?}");
+        assert!(s.contains(&("wickr".into(), "bestchem".into())), "{s:?}");
+    }
+}

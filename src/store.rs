@@ -1,0 +1,754 @@
+//! SQLite storage: schema migrations from `db/migrations`, runs, the
+//! frontier, pages with their evidence, listings with versions and hits.
+//!
+//! Invariants:
+//! - One writer: the crawl engine owns one `Store` on one thread.
+//! - A page's fetch, its listing version, hits, sellers and new links, and the
+//!   frontier row's `done` mark commit in one transaction (several pages may
+//!   share one transaction); a killed process loses at most uncommitted pages,
+//!   which are still `queued` and are fetched again on resume.
+//! - Listing identity is the canonical URL; a version is added only when the
+//!   extracted text changes.
+
+use crate::matcher::{Hit, Risk};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// The migrations, in order. A test checks this list against `db/migrations/`.
+pub const MIGRATIONS: &[(&str, &str)] = &[("0001_init.sql", include_str!("../db/migrations/0001_init.sql"))];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: {message}")]
+    Open { path: String, message: String },
+    #[error("{path}: migration {name} failed: {source}")]
+    Migration {
+        path: String,
+        name: String,
+        source: rusqlite::Error,
+    },
+    #[error("{path}: the database has schema version {found}, newer than this precwatch knows ({known}); use a newer precwatch")]
+    TooNew { path: String, found: i64, known: i64 },
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// RFC 3339 UTC with milliseconds.
+pub fn timestamp(t: SystemTime) -> String {
+    let dt = time::OffsetDateTime::from(t);
+    let dt = dt.replace_nanosecond(dt.millisecond() as u32 * 1_000_000).unwrap_or(dt);
+    dt.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+pub fn now() -> String {
+    timestamp(SystemTime::now())
+}
+
+/// A run as started or resumed.
+#[derive(Debug, Clone, Copy)]
+pub struct RunHandle {
+    pub id: i64,
+    pub resumed: bool,
+}
+
+/// A URL waiting in the frontier.
+#[derive(Debug, Clone)]
+pub struct QueueItem {
+    pub id: i64,
+    pub url: String,
+    pub site: String,
+    pub depth: u32,
+    pub attempts: u32,
+}
+
+/// A link to add to the frontier.
+#[derive(Debug, Clone)]
+pub struct NewLink {
+    pub url: String,
+    pub site: String,
+    pub host: String,
+    pub depth: u32,
+}
+
+/// The evidence of one fetch.
+#[derive(Debug, Clone)]
+pub struct PageRecord {
+    pub url: String,
+    pub final_url: String,
+    pub redirects_json: String,
+    pub status: u16,
+    pub fetched_at: String,
+    pub headers_json: String,
+    pub content_type: Option<String>,
+    pub charset: Option<String>,
+    pub charset_source: Option<String>,
+    pub body: Vec<u8>,
+    pub truncated: bool,
+}
+
+/// A listing found on a page, already matched.
+#[derive(Debug, Clone)]
+pub struct ListingRecord {
+    pub site: String,
+    pub canonical_url: String,
+    pub title: String,
+    pub text: String,
+    pub fields_json: String,
+    pub score: f64,
+    pub risk: Risk,
+    pub hits: Vec<Hit>,
+    pub sellers: Vec<(String, String)>,
+    pub rules_sha256: String,
+}
+
+/// What happened to one frontier entry.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Fetched {
+        frontier_id: i64,
+        page: Box<PageRecord>,
+        listing: Option<Box<ListingRecord>>,
+        links: Vec<NewLink>,
+    },
+    /// Will be tried again; stays queued.
+    Retry {
+        frontier_id: i64,
+        attempts: u32,
+        not_before_ms: i64,
+        error: String,
+    },
+    /// Given up: network errors after retries, refused addresses, redirect loops.
+    Failed {
+        frontier_id: i64,
+        attempts: u32,
+        error: String,
+    },
+    /// Not fetched on purpose (robots.txt, paused host).
+    Skipped { frontier_id: i64, reason: String },
+}
+
+/// What a committed outcome changed, for progress and scheduling.
+#[derive(Debug, Clone, Default)]
+pub struct Committed {
+    /// Hosts that received new frontier entries.
+    pub hosts_with_new_links: Vec<String>,
+    pub new_links: u64,
+    /// "new", "changed" or "unchanged" when a listing was stored.
+    pub listing_state: Option<&'static str>,
+    pub risk: Option<Risk>,
+}
+
+/// One listing as exported.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ExportListing {
+    pub url: String,
+    pub site: String,
+    pub title: String,
+    pub risk: Risk,
+    pub score: f64,
+    pub hits: Vec<Hit>,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub state: String,
+    pub review_state: String,
+    pub versions: i64,
+    pub sellers: Vec<Seller>,
+    pub fields: serde_json::Value,
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Seller {
+    pub kind: String,
+    pub value: String,
+}
+
+/// Proof of what was fetched: the body's hash, when, from where, and how it was decoded.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Evidence {
+    pub sha256: Option<String>,
+    pub text_sha256: String,
+    pub fetched_at: String,
+    pub fetched_url: String,
+    pub status: i64,
+    pub charset: Option<String>,
+    pub run_id: i64,
+    pub rules_sha256: String,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database and applies pending migrations.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let p = path.display().to_string();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
+                path: p.clone(),
+                message: format!("cannot create folder {}: {e}", dir.display()),
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|e| StoreError::Open {
+            path: p.clone(),
+            message: e.to_string(),
+        })?;
+        let setup = || -> rusqlite::Result<()> {
+            conn.busy_timeout(std::time::Duration::from_secs(10))?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            Ok(())
+        };
+        setup().map_err(|e| StoreError::Open {
+            path: p.clone(),
+            message: format!("not a usable SQLite database: {e}"),
+        })?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let p = self.path.display().to_string();
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| StoreError::Open {
+                path: p.clone(),
+                message: format!("not a usable SQLite database: {e}"),
+            })?;
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(StoreError::TooNew {
+                path: p,
+                found: version,
+                known,
+            });
+        }
+        for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)
+                .and_then(|_| tx.pragma_update(None, "user_version", (i + 1) as i64))
+                .map_err(|source| StoreError::Migration {
+                    path: p.clone(),
+                    name: name.to_string(),
+                    source,
+                })?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Resumes the newest unfinished run of this job, or starts a new one.
+    pub fn begin_run(&mut self, job_name: &str, job_text: &str, rules_sha256: &str) -> Result<RunHandle, StoreError> {
+        let unfinished: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM runs WHERE job_name = ?1 AND status IN ('running', 'interrupted') ORDER BY id DESC LIMIT 1",
+                [job_name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = unfinished {
+            self.conn
+                .execute("UPDATE runs SET status = 'running' WHERE id = ?1", [id])?;
+            return Ok(RunHandle { id, resumed: true });
+        }
+        let host = std::env::var("HOSTNAME")
+            .ok()
+            .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+            .map(|h| h.trim().to_string());
+        self.conn.execute(
+            "INSERT INTO runs (job_name, job_sha256, job_text, rules_sha256, tool_version, hostname, started_at, status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'running')",
+            params![job_name, sha256_hex(job_text.as_bytes()), job_text, rules_sha256, env!("CARGO_PKG_VERSION"), host, now()],
+        )?;
+        Ok(RunHandle {
+            id: self.conn.last_insert_rowid(),
+            resumed: false,
+        })
+    }
+
+    /// Ends a run. `complete` = the frontier was exhausted; then listings of
+    /// these sites not seen in this run are marked gone.
+    pub fn finish_run(
+        &mut self,
+        run_id: i64,
+        status: &str,
+        complete: bool,
+        sites: &[String],
+        stats_json: &str,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE runs SET status = ?2, finished_at = ?3, complete = ?4, stats_json = ?5 WHERE id = ?1",
+            params![run_id, status, now(), complete as i64, stats_json],
+        )?;
+        if complete && status == "finished" {
+            for site in sites {
+                tx.execute(
+                    "UPDATE listings SET state = 'gone' WHERE site = ?1 AND last_run_id < ?2 AND state != 'gone'",
+                    params![site, run_id],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Adds URLs to the run's frontier (already-known URLs are ignored).
+    pub fn enqueue(&mut self, run_id: i64, links: &[NewLink]) -> Result<u64, StoreError> {
+        let tx = self.conn.transaction()?;
+        let n = insert_links(&tx, run_id, None, links)?.1;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// Queued URLs of one host with id > `after`, oldest (shallowest) first.
+    pub fn queued_for_host(
+        &self,
+        run_id: i64,
+        host: &str,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<QueueItem>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, url, site, depth, attempts FROM frontier
+             WHERE run_id = ?1 AND host = ?2 AND status = 'queued' AND id > ?3 ORDER BY id LIMIT ?4",
+        )?;
+        let rows = st.query_map(params![run_id, host, after, limit as i64], |r| {
+            Ok(QueueItem {
+                id: r.get(0)?,
+                url: r.get(1)?,
+                site: r.get(2)?,
+                depth: r.get(3)?,
+                attempts: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Hosts with queued URLs in this run.
+    pub fn queued_hosts(&self, run_id: i64) -> Result<Vec<String>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT DISTINCT host FROM frontier WHERE run_id = ?1 AND status = 'queued'")?;
+        let rows = st.query_map([run_id], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Frontier entries of this run that were fetched (any status code).
+    pub fn fetched_count(&self, run_id: i64) -> Result<u64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM pages WHERE run_id = ?1", [run_id], |r| {
+                r.get::<_, i64>(0)
+            })? as u64)
+    }
+
+    pub fn queued_count(&self, run_id: i64) -> Result<u64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM frontier WHERE run_id = ?1 AND status = 'queued'",
+            [run_id],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
+    }
+
+    /// Saved robots.txt of a host for this run (status, body), so a resumed run does not refetch it.
+    pub fn host_robots(&self, run_id: i64, host: &str) -> Result<Option<(u16, String)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT robots_status, robots_txt FROM hosts WHERE run_id = ?1 AND host = ?2 AND robots_status IS NOT NULL",
+                params![run_id, host],
+                |r| Ok((r.get::<_, i64>(0)? as u16, r.get::<_, Option<String>>(1)?.unwrap_or_default())),
+            )
+            .optional()?)
+    }
+
+    pub fn save_host_robots(&mut self, run_id: i64, host: &str, status: u16, body: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO hosts (run_id, host, robots_status, robots_txt) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (run_id, host) DO UPDATE SET robots_status = excluded.robots_status, robots_txt = excluded.robots_txt",
+            params![run_id, host, status as i64, body],
+        )?;
+        Ok(())
+    }
+
+    pub fn pause_host(&mut self, run_id: i64, host: &str, reason: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO hosts (run_id, host, paused, pause_reason) VALUES (?1, ?2, 1, ?3)
+             ON CONFLICT (run_id, host) DO UPDATE SET paused = 1, pause_reason = excluded.pause_reason",
+            params![run_id, host, reason],
+        )?;
+        Ok(())
+    }
+
+    /// Commits several outcomes in one transaction (all or nothing).
+    pub fn commit(&mut self, run_id: i64, outcomes: &[Outcome]) -> Result<Vec<Committed>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut results = Vec::with_capacity(outcomes.len());
+        for o in outcomes {
+            results.push(commit_one(&tx, run_id, o)?);
+        }
+        tx.commit()?;
+        Ok(results)
+    }
+
+    /// Listings at or above `min_risk`, with their current version's hits and evidence, riskiest first.
+    pub fn export_listings(&self, min_risk: Risk) -> Result<Vec<ExportListing>, StoreError> {
+        let mut st = self.conn.prepare(
+            "SELECT l.id, l.canonical_url, l.site, v.title, v.risk, v.score, l.first_seen, l.last_seen, l.state,
+                    l.review_state, v.id, v.body_sha256, v.text_sha256, v.fetched_at, p.final_url, p.status_code,
+                    p.charset, v.run_id, v.rules_sha256, v.fields_json,
+                    (SELECT COUNT(*) FROM listing_versions x WHERE x.listing_id = l.id)
+             FROM listings l JOIN listing_versions v ON v.id = l.current_version_id JOIN pages p ON p.id = v.page_id
+             ORDER BY CASE v.risk WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END, v.score DESC, l.id",
+        )?;
+        let mut hits_st = self.conn.prepare(
+            "SELECT rule_id, category, kind, cas, matched, start, end, context FROM hits WHERE version_id = ?1 ORDER BY start, id",
+        )?;
+        let mut sellers_st = self.conn.prepare(
+            "SELECT DISTINCT s.kind, s.value FROM listing_sellers ls JOIN sellers s ON s.id = ls.seller_id
+             WHERE ls.listing_id = ?1 AND ls.version_id = ?2 ORDER BY s.kind, s.value",
+        )?;
+        let mut rows = st.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let risk: String = r.get(4)?;
+            let risk: Risk = risk.parse().unwrap_or(Risk::None);
+            if risk < min_risk {
+                continue;
+            }
+            let listing_id: i64 = r.get(0)?;
+            let version_id: i64 = r.get(10)?;
+            let hits = hits_st
+                .query_map([version_id], |h| {
+                    let kind: String = h.get(2)?;
+                    Ok(Hit {
+                        rule: h.get(0)?,
+                        category: h.get(1)?,
+                        kind: serde_json::from_value(serde_json::Value::String(kind))
+                            .unwrap_or(crate::matcher::HitKind::Name),
+                        cas: h.get(3)?,
+                        matched: h.get(4)?,
+                        start: h.get::<_, i64>(5)? as usize,
+                        end: h.get::<_, i64>(6)? as usize,
+                        context: h.get(7)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let sellers = sellers_st
+                .query_map(params![listing_id, version_id], |s| {
+                    Ok(Seller {
+                        kind: s.get(0)?,
+                        value: s.get(1)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let fields_json: String = r.get(19)?;
+            out.push(ExportListing {
+                url: r.get(1)?,
+                site: r.get(2)?,
+                title: r.get(3)?,
+                risk,
+                score: r.get(5)?,
+                hits,
+                first_seen: r.get(6)?,
+                last_seen: r.get(7)?,
+                state: r.get(8)?,
+                review_state: r.get(9)?,
+                versions: r.get(20)?,
+                sellers,
+                fields: serde_json::from_str(&fields_json).unwrap_or(serde_json::Value::Null),
+                evidence: Evidence {
+                    sha256: r.get(11)?,
+                    text_sha256: r.get(12)?,
+                    fetched_at: r.get(13)?,
+                    fetched_url: r.get(14)?,
+                    status: r.get(15)?,
+                    charset: r.get(16)?,
+                    run_id: r.get(17)?,
+                    rules_sha256: r.get(18)?,
+                },
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Inserts links; returns (hosts that got new rows, rows added).
+fn insert_links(
+    tx: &Transaction,
+    run_id: i64,
+    parent: Option<i64>,
+    links: &[NewLink],
+) -> rusqlite::Result<(Vec<String>, u64)> {
+    let mut st = tx.prepare_cached(
+        "INSERT OR IGNORE INTO frontier (run_id, url, site, host, depth, parent_id, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued')",
+    )?;
+    let mut hosts: Vec<String> = Vec::new();
+    let mut n = 0;
+    for l in links {
+        if st.execute(params![run_id, l.url, l.site, l.host, l.depth, parent])? > 0 {
+            n += 1;
+            if !hosts.contains(&l.host) {
+                hosts.push(l.host.clone());
+            }
+        }
+    }
+    Ok((hosts, n))
+}
+
+fn commit_one(tx: &Transaction, run_id: i64, outcome: &Outcome) -> rusqlite::Result<Committed> {
+    let mut result = Committed::default();
+    match outcome {
+        Outcome::Retry {
+            frontier_id,
+            attempts,
+            not_before_ms,
+            error,
+        } => {
+            tx.prepare_cached("UPDATE frontier SET attempts = ?2, not_before = ?3, last_error = ?4 WHERE id = ?1")?
+                .execute(params![frontier_id, attempts, not_before_ms, error])?;
+        }
+        Outcome::Failed {
+            frontier_id,
+            attempts,
+            error,
+        } => {
+            tx.prepare_cached("UPDATE frontier SET status = 'failed', attempts = ?2, last_error = ?3 WHERE id = ?1")?
+                .execute(params![frontier_id, attempts, error])?;
+        }
+        Outcome::Skipped { frontier_id, reason } => {
+            tx.prepare_cached("UPDATE frontier SET status = 'skipped', last_error = ?2 WHERE id = ?1")?
+                .execute(params![frontier_id, reason])?;
+        }
+        Outcome::Fetched {
+            frontier_id,
+            page,
+            listing,
+            links,
+        } => {
+            let body_sha = sha256_hex(&page.body);
+            tx.prepare_cached("INSERT OR IGNORE INTO blobs (sha256, size, data) VALUES (?1, ?2, ?3)")?
+                .execute(params![body_sha, page.body.len() as i64, page.body])?;
+            tx.prepare_cached(
+                "INSERT INTO pages (run_id, frontier_id, url, final_url, redirects_json, status_code, fetched_at, headers_json,
+                                    content_type, charset, charset_source, body_sha256, body_size, truncated)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            )?
+            .execute(params![
+                run_id,
+                frontier_id,
+                page.url,
+                page.final_url,
+                page.redirects_json,
+                page.status,
+                page.fetched_at,
+                page.headers_json,
+                page.content_type,
+                page.charset,
+                page.charset_source,
+                body_sha,
+                page.body.len() as i64,
+                page.truncated as i64
+            ])?;
+            let page_id = tx.last_insert_rowid();
+            if let Some(l) = listing {
+                let (state, risk) = store_listing(tx, run_id, page_id, &body_sha, &page.fetched_at, l)?;
+                result.listing_state = Some(state);
+                result.risk = Some(risk);
+            }
+            let (hosts, n) = insert_links(tx, run_id, Some(*frontier_id), links)?;
+            result.hosts_with_new_links = hosts;
+            result.new_links = n;
+            tx.prepare_cached("UPDATE frontier SET status = 'done', attempts = attempts + 1 WHERE id = ?1")?
+                .execute([frontier_id])?;
+        }
+    }
+    Ok(result)
+}
+
+fn store_listing(
+    tx: &Transaction,
+    run_id: i64,
+    page_id: i64,
+    body_sha: &str,
+    fetched_at: &str,
+    l: &ListingRecord,
+) -> rusqlite::Result<(&'static str, Risk)> {
+    let text_sha = sha256_hex(l.text.as_bytes());
+    let existing: Option<(i64, i64, Option<i64>, String, i64)> = tx
+        .prepare_cached(
+            "SELECT id, first_run_id, current_version_id, state, last_run_id FROM listings WHERE canonical_url = ?1",
+        )?
+        .query_row([&l.canonical_url], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .optional()?;
+    let (listing_id, is_new_listing, current_version, prev_state, last_run) = match existing {
+        Some((id, first_run, cur, state, last_run)) => (id, first_run == run_id, cur, state, last_run),
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO listings (site, canonical_url, first_seen, last_seen, first_run_id, last_run_id, state)
+                 VALUES (?1, ?2, ?3, ?3, ?4, ?4, 'new')",
+            )?
+            .execute(params![l.site, l.canonical_url, fetched_at, run_id])?;
+            (tx.last_insert_rowid(), true, None, "new".to_string(), run_id)
+        }
+    };
+    // Same text as the current version (and the same rules): no new version.
+    let same: Option<i64> = match current_version {
+        Some(v) => tx
+            .prepare_cached("SELECT id FROM listing_versions WHERE id = ?1 AND text_sha256 = ?2 AND rules_sha256 = ?3")?
+            .query_row(params![v, text_sha, l.rules_sha256], |r| r.get(0))
+            .optional()?,
+        None => None,
+    };
+    let (version_id, changed) = match same {
+        Some(v) => (v, false),
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO listing_versions (listing_id, run_id, page_id, fetched_at, text_sha256, body_sha256, title, text,
+                                               fields_json, score, risk, rules_sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(params![
+                listing_id,
+                run_id,
+                page_id,
+                fetched_at,
+                text_sha,
+                body_sha,
+                l.title,
+                l.text,
+                l.fields_json,
+                l.score,
+                l.risk.as_str(),
+                l.rules_sha256
+            ])?;
+            let vid = tx.last_insert_rowid();
+            let mut hst = tx.prepare_cached(
+                "INSERT INTO hits (version_id, rule_id, category, kind, cas, matched, start, end, context)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            for h in &l.hits {
+                hst.execute(params![
+                    vid,
+                    h.rule,
+                    h.category,
+                    h.kind.as_str(),
+                    h.cas,
+                    h.matched,
+                    h.start as i64,
+                    h.end as i64,
+                    h.context
+                ])?;
+            }
+            for (kind, value) in &l.sellers {
+                tx.prepare_cached("INSERT OR IGNORE INTO sellers (kind, value) VALUES (?1, ?2)")?
+                    .execute(params![kind, value])?;
+                let sid: i64 = tx
+                    .prepare_cached("SELECT id FROM sellers WHERE kind = ?1 AND value = ?2")?
+                    .query_row(params![kind, value], |r| r.get(0))?;
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO listing_sellers (listing_id, seller_id, version_id) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![listing_id, sid, vid])?;
+            }
+            (vid, current_version.is_some())
+        }
+    };
+    let state: &'static str = if is_new_listing {
+        "new"
+    } else if changed || (last_run == run_id && prev_state == "changed") {
+        "changed"
+    } else {
+        "unchanged"
+    };
+    tx.prepare_cached(
+        "UPDATE listings SET last_seen = ?2, last_run_id = ?3, current_version_id = ?4, state = ?5 WHERE id = ?1",
+    )?
+    .execute(params![listing_id, fetched_at, run_id, version_id, state])?;
+    tx.prepare_cached("INSERT OR IGNORE INTO sightings (listing_id, run_id, page_id, version_id, seen_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![listing_id, run_id, page_id, version_id, fetched_at])?;
+    let risk: String = tx
+        .prepare_cached("SELECT risk FROM listing_versions WHERE id = ?1")?
+        .query_row([version_id], |r| r.get(0))?;
+    Ok((state, risk.parse().unwrap_or(Risk::None)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_list_matches_folder() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("db/migrations");
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+        files.sort();
+        let listed: Vec<String> = MIGRATIONS.iter().map(|(n, _)| n.to_string()).collect();
+        assert_eq!(
+            files, listed,
+            "add every db/migrations/*.sql to store::MIGRATIONS in order"
+        );
+    }
+
+    #[test]
+    fn open_migrates_once_and_refuses_newer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/x.sqlite");
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        let mode: String = s.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        drop(s);
+        let s = Store::open(&path).unwrap();
+        s.conn().pragma_update(None, "user_version", 99).unwrap();
+        drop(s);
+        let err = Store::open(&path).err().unwrap().to_string();
+        assert!(err.contains("schema version 99"), "{err}");
+    }
+
+    #[test]
+    fn not_a_database_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("junk.sqlite");
+        std::fs::write(&path, b"this is not sqlite at all, just some text that is long enough").unwrap();
+        let err = Store::open(&path).err().unwrap().to_string();
+        assert!(
+            err.contains("junk.sqlite") && err.contains("not a usable SQLite database"),
+            "{err}"
+        );
+    }
+}

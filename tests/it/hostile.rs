@@ -1,0 +1,157 @@
+//! Messy and hostile servers: redirects and loops, traps, slow, huge and
+//! compressed-bomb bodies, and addresses the crawler must refuse.
+
+use crate::util::*;
+use flate2::write::GzEncoder;
+use std::io::Write;
+use std::time::Duration;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn redirects_are_followed_and_recorded_and_loops_stopped() {
+    let server = serve(|p, _| {
+        Some(match p {
+            "/" => Resp::html(
+                "<a href='/old'>old</a> <a href='/loop-a'>loop</a> <a href='/chain/0'>chain</a> <a href='/p/ok'>ok</a>",
+            ),
+            "/old" => Resp::status(301).header("location", "/p/new"),
+            "/p/new" => Resp::html("<h1>N-Phenethyl-4-piperidone</h1>"),
+            "/loop-a" => Resp::status(302).header("location", "/loop-b"),
+            "/loop-b" => Resp::status(302).header("location", "/loop-a"),
+            p if p.starts_with("/chain/") => {
+                let n: u32 = p[7..].parse().unwrap();
+                Resp::status(302).header("location", &format!("/chain/{}", n + 1))
+            }
+            "/p/ok" => Resp::html("<h1>Sodium chloride</h1>"),
+            _ => return None,
+        })
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (_, job) = job(dir.path(), &server.base, "^/p/", "max_redirects = 5");
+    let db = dir.path().join("t.sqlite");
+    let s = crawl(&job, &db).await;
+    assert_eq!(s.errors.get("redirect-loop"), Some(&1), "{}", s.render());
+    assert_eq!(s.errors.get("too-many-redirects"), Some(&1), "{}", s.render());
+    assert!(server.count("/chain/6") <= 1 && server.count("/chain/7") == 0);
+    // The redirected listing is stored under its final URL with the hop recorded.
+    let l = listings(&db);
+    assert!(l.iter().any(|x| x.0.ends_with("/p/new") && x.1 == "medium"), "{l:?}");
+    let r = query_strings(&db, "SELECT redirects_json FROM pages WHERE final_url LIKE '%/p/new'");
+    assert!(r[0].contains("301") && r[0].contains("/old"), "{r:?}");
+    let failed = query_strings(
+        &db,
+        "SELECT last_error FROM frontier WHERE status = 'failed' ORDER BY url",
+    );
+    assert!(failed.iter().any(|e| e.contains("redirect loop")), "{failed:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn calendar_trap_and_repeated_segments_are_bounded() {
+    let server = serve(|p, _| {
+        Some(if let Some(m) = p.strip_prefix("/calendar?month=") {
+            let m: u32 = m.parse().unwrap_or(0);
+            Resp::html(format!(
+                "<a href='/calendar?month={}'>next</a><a href='/calendar?month={}&view=week'>week</a>",
+                m + 1,
+                m
+            ))
+        } else if p.starts_with("/a/") {
+            Resp::html(format!("<a href='{p}a/'>deeper</a><a href='{p}b/'>b</a>"))
+        } else if p == "/" {
+            Resp::html("<a href='/calendar?month=1'>cal</a><a href='/a/'>a</a>")
+        } else {
+            return None;
+        })
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (_, job) = job(
+        dir.path(),
+        &server.base,
+        "^/p/",
+        "max_query_variants = 20\nmax_depth = 50\nmax_repeated_segments = 3",
+    );
+    let db = dir.path().join("t.sqlite");
+    let s = crawl(&job, &db).await;
+    assert!(s.complete, "{}", s.render());
+    let cal = query_i64(&db, "SELECT COUNT(*) FROM frontier WHERE url LIKE '%/calendar%'");
+    assert_eq!(cal, 20, "{}", s.render());
+    assert!(s.refused_links.get("query-variants").copied().unwrap_or(0) > 0);
+    assert!(s.refused_links.get("repeated-segments").copied().unwrap_or(0) > 0);
+    for url in query_strings(&db, "SELECT url FROM frontier") {
+        let path = url::Url::parse(&url).unwrap().path().to_string();
+        for seg in ["a", "b"] {
+            let n = path.split('/').filter(|s| *s == seg).count();
+            assert!(n <= 3, "{url} repeats {seg} {n} times");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn slow_oversized_and_bomb_bodies_are_cut_and_the_crawl_goes_on() {
+    let big = format!("<h1>N-Phenethyl-4-piperidone</h1>{}", "x".repeat(3 * 1024 * 1024));
+    let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::best());
+    for _ in 0..(200 * 1024) {
+        gz.write_all(&[b' '; 1024]).unwrap(); // 200 MiB of spaces, about 200 KiB compressed
+    }
+    let bomb = gz.finish().unwrap();
+    assert!(bomb.len() < 1024 * 1024);
+    let server = serve(move |p, _| {
+        Some(match p {
+            "/" => Resp::html(
+                "<a href='/p/slow'>s</a><a href='/p/big'>b</a><a href='/p/bomb'>x</a><a href='/p/fine'>f</a>",
+            ),
+            "/p/slow" => Resp::html("<h1>late</h1>").delay(Duration::from_secs(4)),
+            "/p/big" => Resp::html(big.clone()),
+            "/p/bomb" => Resp::bytes("text/html", bomb.clone()).header("content-encoding", "gzip"),
+            "/p/fine" => Resp::html("<h1>1-Boc-4-piperidone</h1>"),
+            _ => return None,
+        })
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (_, job) = job(
+        dir.path(),
+        &server.base,
+        "^/p/",
+        "timeout_ms = 1000\nretries = 1\nmax_body_bytes = 1048576\nper_host_concurrency = 4",
+    );
+    let db = dir.path().join("t.sqlite");
+    let s = crawl(&job, &db).await;
+    assert_eq!(s.errors.get("gave-up"), Some(&1), "{}", s.render());
+    assert_eq!(server.count("/p/slow"), 2, "one try and one retry");
+    let sizes = query_strings(
+        &db,
+        "SELECT substr(url, -4) || ' ' || body_size || ' ' || truncated FROM pages WHERE url LIKE '%/p/%' ORDER BY url",
+    );
+    assert_eq!(sizes, vec!["/big 1048576 1", "bomb 1048576 1", "fine 27 0"]);
+    let l = listings(&db);
+    assert!(
+        l.iter().any(|x| x.0.ends_with("/p/big") && x.1 == "medium"),
+        "the cut page is still matched: {l:?}"
+    );
+    assert!(l.iter().any(|x| x.0.ends_with("/p/fine")));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn private_addresses_are_refused_unless_allowed() {
+    let server = serve(|p, _| shop_page(p)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut job) = job(dir.path(), &server.base, "^/p/", "");
+    job.crawl.allow_private = false;
+    let db = dir.path().join("t.sqlite");
+    let s = crawl(&job, &db).await;
+    assert_eq!(s.pages_fetched, 0);
+    assert_eq!(server.requests().len(), 0, "nothing reached the server");
+    assert_eq!(s.hosts_paused.len(), 1, "{}", s.render());
+    assert!(s.hosts_paused[0].1.contains("not a public address"), "{}", s.render());
+    // by name too: localhost resolves to loopback and is refused after resolution
+    let named = server.base.replace("127.0.0.1", "localhost");
+    let (_, mut job2) = crate::util::job(dir.path(), &named, "^/p/", "");
+    job2.crawl.allow_private = false;
+    job2.name = "named".into();
+    let s = crawl(&job2, &db).await;
+    assert_eq!(s.pages_fetched, 0);
+    assert!(s.hosts_paused[0].1.contains("non-public"), "{}", s.render());
+    assert_eq!(server.requests().len(), 0);
+}
