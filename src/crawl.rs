@@ -21,7 +21,7 @@ use crate::frontier::{host_key, path_and_query, Admission, Refusal, SeenCache};
 use crate::matcher::Risk;
 use crate::rules::RuleSet;
 use crate::store::{self, Committed, ListingRecord, NewLink, Outcome, PageRecord, QueueItem, Store, StoreError};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -413,16 +413,13 @@ pub async fn run(
     let mut store_failures = 0u32;
     let max_pages = settings.max_pages;
     let mut rr: Vec<String> = Vec::new(); // round-robin order of hosts
+    let mut seen_listings: HashMap<i64, (&'static str, Risk)> = HashMap::new();
 
     loop {
         if *shutdown.borrow() && !stopping {
             stopping = true;
             summary.interrupted = true;
             tracing::warn!("stopping: waiting for {inflight} pages in flight to be stored");
-        }
-        if max_pages > 0 && fetched_total + inflight as u64 >= max_pages && !summary.hit_page_cap {
-            // inflight pages may still complete; no new dispatch past the cap
-            summary.hit_page_cap = fetched_total >= max_pages || inflight > 0;
         }
         let now = Instant::now();
         // Refill host queues from the database and release due retries.
@@ -601,12 +598,13 @@ pub async fn run(
                                 fetched_total += 1;
                                 summary.pages_fetched += 1;
                                 if let Some(c) = committed {
-                                    if let (Some(state), Some(risk)) = (c.listing_state, c.risk) {
-                                        summary.listings += 1;
+                                    if let (Some(id), Some(state), Some(risk)) = (c.listing_id, c.listing_state, c.risk) {
                                         summary.hits += hits as u64;
-                                        match state { "new" => summary.listings_new += 1, "changed" => summary.listings_changed += 1, _ => {} }
-                                        *summary.by_risk.entry(risk.as_str().into()).or_default() += 1;
-                                        progress.listing(risk);
+                                        // One listing reached by several URLs counts once, with its latest state.
+                                        let prev = seen_listings.insert(id, (state, risk));
+                                        if prev.is_none() {
+                                            progress.listing(risk);
+                                        }
                                     }
                                 }
                                 progress.page();
@@ -649,8 +647,17 @@ pub async fn run(
     progress.finish();
     let queued = writer.call(move |s| s.queued_count(run_id)).await?;
     summary.pages_total = fetched_total;
-    summary.complete = !summary.interrupted && !summary.hit_page_cap && queued == 0;
-    summary.hit_page_cap = summary.hit_page_cap && !summary.interrupted;
+    summary.listings = seen_listings.len() as u64;
+    for (state, risk) in seen_listings.values() {
+        match *state {
+            "new" => summary.listings_new += 1,
+            "changed" => summary.listings_changed += 1,
+            _ => {}
+        }
+        *summary.by_risk.entry(risk.as_str().into()).or_default() += 1;
+    }
+    summary.complete = !summary.interrupted && queued == 0;
+    summary.hit_page_cap = !summary.interrupted && max_pages > 0 && fetched_total >= max_pages && queued > 0;
     summary.refused_links = ctx
         .refused
         .lock()

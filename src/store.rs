@@ -140,7 +140,8 @@ pub struct Committed {
     /// Hosts that received new frontier entries.
     pub hosts_with_new_links: Vec<String>,
     pub new_links: u64,
-    /// "new", "changed" or "unchanged" when a listing was stored.
+    /// The listing stored, with its state ("new", "changed", "unchanged").
+    pub listing_id: Option<i64>,
     pub listing_state: Option<&'static str>,
     pub risk: Option<Risk>,
 }
@@ -581,7 +582,8 @@ fn commit_one(tx: &Transaction, run_id: i64, outcome: &Outcome) -> rusqlite::Res
             ])?;
             let page_id = tx.last_insert_rowid();
             if let Some(l) = listing {
-                let (state, risk) = store_listing(tx, run_id, page_id, &body_sha, &page.fetched_at, l)?;
+                let (id, state, risk) = store_listing(tx, run_id, page_id, &body_sha, &page.fetched_at, l)?;
+                result.listing_id = Some(id);
                 result.listing_state = Some(state);
                 result.risk = Some(risk);
             }
@@ -602,7 +604,7 @@ fn store_listing(
     body_sha: &str,
     fetched_at: &str,
     l: &ListingRecord,
-) -> rusqlite::Result<(&'static str, Risk)> {
+) -> rusqlite::Result<(i64, &'static str, Risk)> {
     let text_sha = sha256_hex(l.text.as_bytes());
     let existing: Option<(i64, i64, Option<i64>, String, i64)> = tx
         .prepare_cached(
@@ -701,7 +703,7 @@ fn store_listing(
     let risk: String = tx
         .prepare_cached("SELECT risk FROM listing_versions WHERE id = ?1")?
         .query_row([version_id], |r| r.get(0))?;
-    Ok((state, risk.parse().unwrap_or(Risk::None)))
+    Ok((listing_id, state, risk.parse().unwrap_or(Risk::None)))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 mod cli;
 mod crawl;
+mod demo;
 mod hostile;
 mod politeness;
 mod resume;
