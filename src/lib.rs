@@ -1,0 +1,2 @@
+pub mod matcher;
+pub mod rules;

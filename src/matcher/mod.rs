@@ -1,0 +1,735 @@
+//! The matcher: finds rule hits in one text, with exact original byte offsets.
+//!
+//! One pass builds the normalised streams ([`normalise`]); then
+//! * one Aho-Corasick DFA over `compact` finds names, ambiguous names and
+//!   context terms (overlapping), checked for word boundaries on the ORIGINAL
+//!   text, then resolved longest-wins; `exclude` spans suppress what they overlap;
+//! * a leet-folded view is built only around in-word digits (`f3ntanyl`) and
+//!   searched for letter-only names;
+//! * one `RegexSet` over `spaced`, then only the regexes that matched;
+//! * the hand-written CAS scanner over `spaced` ([`cas`]);
+//! * `requires`/`cancel` windows against context term occurrences;
+//! * score and risk by the policy ([`scoring`]).
+
+pub mod cas;
+pub mod normalise;
+pub mod scoring;
+
+use std::cell::RefCell;
+use std::fmt;
+use std::str::FromStr;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex::{Regex, RegexSet};
+use serde::{Deserialize, Serialize};
+
+use crate::rules::{ContextSet, Rule};
+use normalise::{utf8_len, Normalised};
+use scoring::Policy;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Risk {
+    None,
+    Low,
+    Medium,
+    High,
+}
+
+impl Risk {
+    pub const ALL: [Risk; 4] = [Risk::None, Risk::Low, Risk::Medium, Risk::High];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::None => "none",
+            Risk::Low => "low",
+            Risk::Medium => "medium",
+            Risk::High => "high",
+        }
+    }
+}
+
+impl fmt::Display for Risk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Risk {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Risk, String> {
+        Risk::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| format!("unknown risk {s:?}; valid values: none, low, medium, high"))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HitKind {
+    Name,
+    Ambiguous,
+    Pattern,
+    Cas,
+    CasObfuscated,
+    CasTruncated,
+}
+
+impl HitKind {
+    pub const ALL: [HitKind; 6] = [
+        HitKind::Name,
+        HitKind::Ambiguous,
+        HitKind::Pattern,
+        HitKind::Cas,
+        HitKind::CasObfuscated,
+        HitKind::CasTruncated,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HitKind::Name => "name",
+            HitKind::Ambiguous => "ambiguous",
+            HitKind::Pattern => "pattern",
+            HitKind::Cas => "cas",
+            HitKind::CasObfuscated => "cas_obfuscated",
+            HitKind::CasTruncated => "cas_truncated",
+        }
+    }
+    pub fn from_name(s: &str) -> Option<HitKind> {
+        HitKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for HitKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    pub rule: String,
+    pub category: String,
+    pub kind: HitKind,
+    /// canonical CAS of the substance this hit identifies
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub cas: Option<String>,
+    /// the original text as written (`text[start..end]`)
+    pub matched: String,
+    /// byte offsets into the ORIGINAL text passed to `scan()`
+    pub start: usize,
+    pub end: usize,
+    /// ~60 chars each side of the match, original text, whitespace collapsed
+    pub context: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// sorted by start
+    pub hits: Vec<Hit>,
+    pub score: f64,
+    pub risk: Risk,
+}
+
+/// Compile one pack regex the way the engine does.
+pub fn compile_pattern(p: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(p).size_limit(1 << 22).build()
+}
+
+/// What an automaton pattern stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum What {
+    Name(u32),
+    Ambiguous(u32),
+    Context(u32),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Target {
+    what: What,
+    /// found through the leet view only (the pattern is an l->i variant)
+    leet: bool,
+}
+
+#[derive(Debug, Clone)]
+struct PatInfo {
+    targets: Vec<Target>,
+    /// the pattern starts/ends with a non-CJK character: needs a word boundary
+    latin_start: bool,
+    latin_end: bool,
+}
+
+/// The compiled matcher of a rule set (built once by `RuleSet`).
+#[derive(Debug)]
+pub struct Engine {
+    ac: Option<AhoCorasick>,
+    pats: Vec<PatInfo>,
+    /// longest automaton pattern in bytes (bounds the leet windows)
+    max_pat: usize,
+    /// whether any pattern is letter-only (else skip the leet pass)
+    any_leet: bool,
+    set: Option<RegexSet>,
+    /// (regex, rule index) in `set` order
+    regexes: Vec<(Regex, u32)>,
+    cas: cas::CasIndex,
+    /// canonical CAS -> non-exclude rules listing it
+    cas_rules: std::collections::HashMap<String, Vec<u32>>,
+    /// per context set: its name (index = What::Context value)
+    context_names: Vec<String>,
+    /// per rule: requires / cancel as context set indices
+    requires: Vec<Vec<u32>>,
+    cancel: Vec<Vec<u32>>,
+}
+
+/// True for CJK scripts (no word boundaries needed).
+#[inline]
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF66..=0xFF9F | 0x20000..=0x3FFFF)
+}
+
+/// A character that continues a Latin (non-CJK) word.
+#[inline]
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric() && !is_cjk(c)
+    }
+}
+
+/// Leet digit/symbol -> letter.
+#[inline]
+fn leet_letter(b: u8) -> Option<u8> {
+    Some(match b {
+        b'0' => b'o',
+        b'1' => b'i',
+        b'3' => b'e',
+        b'4' => b'a',
+        b'5' => b's',
+        b'7' => b't',
+        b'@' => b'a',
+        b'$' => b's',
+        _ => return None,
+    })
+}
+
+impl Engine {
+    pub(crate) fn build(rules: &[Rule], contexts: &[ContextSet]) -> Result<Engine, String> {
+        let mut strings: Vec<String> = Vec::new();
+        let mut pats: Vec<PatInfo> = Vec::new();
+        let mut index: std::collections::HashMap<String, usize> = Default::default();
+        let mut any_leet = false;
+        let mut add = |s: String, t: Target, strings: &mut Vec<String>, pats: &mut Vec<PatInfo>| {
+            let i = *index.entry(s.clone()).or_insert_with(|| {
+                let first = s.chars().next().unwrap_or('a');
+                let last = s.chars().next_back().unwrap_or('a');
+                strings.push(s);
+                pats.push(PatInfo { targets: Vec::new(), latin_start: !is_cjk(first), latin_end: !is_cjk(last) });
+                pats.len() - 1
+            });
+            pats[i].targets.push(t);
+        };
+        for (ri, r) in rules.iter().enumerate() {
+            let ri = ri as u32;
+            for (list, what) in [(&r.names, What::Name(ri)), (&r.ambiguous, What::Ambiguous(ri))] {
+                for n in list {
+                    let c = normalise::normalise_compact(n);
+                    if c.is_empty() {
+                        continue;
+                    }
+                    if c.bytes().all(|b| b.is_ascii_lowercase()) {
+                        any_leet = true;
+                        // the leet view folds every 'l' to 'i' (1 reads as i or l)
+                        let v = c.replace('l', "i");
+                        add(v, Target { what, leet: true }, &mut strings, &mut pats);
+                    }
+                    add(c, Target { what, leet: false }, &mut strings, &mut pats);
+                }
+            }
+        }
+        for (ci, cs) in contexts.iter().enumerate() {
+            for t in &cs.terms {
+                let c = normalise::normalise_compact(t);
+                if !c.is_empty() {
+                    add(c, Target { what: What::Context(ci as u32), leet: false }, &mut strings, &mut pats);
+                }
+            }
+        }
+        let max_pat = strings.iter().map(String::len).max().unwrap_or(0);
+        let ac = if strings.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .match_kind(MatchKind::Standard)
+                    .build(&strings)
+                    .map_err(|e| format!("cannot build the name automaton: {e}"))?,
+            )
+        };
+
+        let mut pattern_strs = Vec::new();
+        let mut regexes = Vec::new();
+        for (ri, r) in rules.iter().enumerate() {
+            for p in &r.patterns {
+                let re = compile_pattern(p).map_err(|e| format!("rule {}: regex {p:?}: {e}", r.id))?;
+                pattern_strs.push(p.as_str());
+                regexes.push((re, ri as u32));
+            }
+        }
+        let set = if pattern_strs.is_empty() {
+            None
+        } else {
+            Some(
+                regex::RegexSetBuilder::new(&pattern_strs)
+                    .size_limit(1 << 24)
+                    .build()
+                    .map_err(|e| format!("cannot build the regex set: {e}"))?,
+            )
+        };
+
+        let mut cas = cas::CasIndex::default();
+        let mut cas_rules: std::collections::HashMap<String, Vec<u32>> = Default::default();
+        for (ri, r) in rules.iter().enumerate() {
+            for c in &r.cas {
+                if r.is_exclude() {
+                    cas.add_excluded(c);
+                } else {
+                    cas.add_watched(c);
+                    cas_rules.entry(c.clone()).or_default().push(ri as u32);
+                }
+            }
+        }
+
+        let context_names: Vec<String> = contexts.iter().map(|c| c.name.clone()).collect();
+        let resolve = |names: &Vec<String>| -> Vec<u32> {
+            names
+                .iter()
+                .filter_map(|n| context_names.iter().position(|c| c == n).map(|i| i as u32))
+                .collect()
+        };
+        let requires = rules.iter().map(|r| resolve(&r.requires)).collect();
+        let cancel = rules.iter().map(|r| resolve(&r.cancel)).collect();
+        Ok(Engine {
+            ac,
+            pats,
+            max_pat,
+            any_leet,
+            set,
+            regexes,
+            cas,
+            cas_rules,
+            context_names,
+            requires,
+            cancel,
+        })
+    }
+
+    /// Names of the context sets, by index.
+    pub fn context_names(&self) -> &[String] {
+        &self.context_names
+    }
+}
+
+/// A candidate hit before resolution.
+#[derive(Debug, Clone, Copy)]
+struct Cand {
+    rule: u32,
+    kind: HitKind,
+    /// original byte span
+    os: usize,
+    oe: usize,
+    /// `spaced` byte span (for windows)
+    ss: usize,
+    se: usize,
+    /// for CAS hits: index into the CAS strings found
+    cas: Option<u32>,
+}
+
+/// An occurrence of a context term.
+#[derive(Debug, Clone, Copy)]
+struct Occ {
+    set: u32,
+    ss: usize,
+    se: usize,
+}
+
+/// Word boundaries on the original text around `[os, oe)`.
+fn boundaries_ok(text: &str, os: usize, oe: usize, p: &PatInfo) -> bool {
+    if p.latin_start {
+        if let Some(c) = text[..os].chars().next_back() {
+            if is_word_char(c) {
+                return false;
+            }
+        }
+    }
+    if p.latin_end {
+        let mut it = text[oe..].chars();
+        if let Some(c) = it.next() {
+            if is_word_char(c) {
+                // a trailing plural "s" is allowed
+                let plural = (c == 's' || c == 'S') && it.next().is_none_or(|d| !is_word_char(d));
+                if !plural {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// Characters of `spaced` between two spans (0 when they overlap).
+fn distance(spaced: &str, a: (usize, usize), b: (usize, usize), window: usize) -> bool {
+    let (from, to) = if a.1 <= b.0 {
+        (a.1, b.0)
+    } else if b.1 <= a.0 {
+        (b.1, a.0)
+    } else {
+        return true;
+    };
+    let bytes = to - from;
+    if bytes <= window {
+        return true;
+    }
+    if bytes > 4 * window {
+        return false;
+    }
+    spaced.as_bytes()[from..to].iter().filter(|&&b| (b & 0xC0) != 0x80).count() <= window
+}
+
+fn near(spaced: &str, occ: &[Occ], sets: &[u32], span: (usize, usize), window: usize) -> bool {
+    occ.iter().any(|o| sets.contains(&o.set) && distance(spaced, (o.ss, o.se), span, window))
+}
+
+/// ~60 characters each side of `[s, e)`, whitespace collapsed.
+pub fn snippet(text: &str, s: usize, e: usize) -> String {
+    const SIDE: usize = 60;
+    let a = text[..s].char_indices().rev().take(SIDE).last().map_or(s, |(i, _)| i);
+    let b = text[e..].char_indices().nth(SIDE).map_or(text.len(), |(i, _)| e + i);
+    let mut out = String::with_capacity(b - a);
+    for w in text[a..b].split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Normalised> = RefCell::new(Normalised::default());
+}
+
+/// Scan `text` with a compiled engine (called by `RuleSet::scan`).
+pub(crate) fn scan(engine: &Engine, rules: &[Rule], policy: &Policy, text: &str) -> Verdict {
+    SCRATCH.with(|cell| {
+        let mut n = cell.borrow_mut();
+        n.fill(text);
+        let v = scan_normalised(engine, rules, policy, text, &n);
+        if n.spaced.capacity() > (8 << 20) {
+            *n = Normalised::default();
+        }
+        v
+    })
+}
+
+fn scan_normalised(engine: &Engine, rules: &[Rule], policy: &Policy, text: &str, n: &Normalised) -> Verdict {
+    let mut cands: Vec<Cand> = Vec::new();
+    let mut occ: Vec<Occ> = Vec::new();
+
+    // 1. names, ambiguous names, context terms over `compact`
+    if let Some(ac) = &engine.ac {
+        for m in ac.find_overlapping_iter(n.compact.as_str()) {
+            let p = &engine.pats[m.pattern().as_usize()];
+            if p.targets.iter().all(|t| t.leet) {
+                continue;
+            }
+            let (cs, ce) = (m.start(), m.end());
+            if n.splits_expansion(cs, ce) {
+                continue;
+            }
+            let (os, oe) = n.orig_span_compact(text, cs, ce);
+            if !boundaries_ok(text, os, oe, p) {
+                continue;
+            }
+            let (ss, se) = n.spaced_span_compact(cs, ce);
+            push_targets(p, false, os, oe, ss, se, &mut cands, &mut occ);
+        }
+        // 2. leetspeak inside words
+        if engine.any_leet {
+            leet_pass(engine, ac, text, n, &mut cands, &mut occ);
+        }
+    }
+
+    // 3. ambiguous names need a `requires` context term near them
+    cands.retain(|c| {
+        c.kind != HitKind::Ambiguous
+            || near(&n.spaced, &occ, &engine.requires[c.rule as usize], (c.ss, c.se), rules[c.rule as usize].window)
+    });
+
+    // 4. longest wins among overlapping name candidates
+    cands.sort_by(|a, b| (b.oe - b.os).cmp(&(a.oe - a.os)).then(a.os.cmp(&b.os)).then(a.rule.cmp(&b.rule)));
+    let mut kept: Vec<Cand> = Vec::with_capacity(cands.len());
+    for c in cands {
+        let beaten = kept.iter().any(|k| k.os < c.oe && c.os < k.oe && (k.os, k.oe) != (c.os, c.oe));
+        if !beaten {
+            kept.push(c);
+        }
+    }
+    let mut excludes: Vec<(usize, usize)> = Vec::new();
+    kept.retain(|c| {
+        if rules[c.rule as usize].is_exclude() {
+            excludes.push((c.os, c.oe));
+            false
+        } else {
+            true
+        }
+    });
+    let mut cands = kept;
+
+    // 5. regex patterns over `spaced`
+    if let Some(set) = &engine.set {
+        for i in set.matches(&n.spaced).iter() {
+            let (re, rule) = &engine.regexes[i];
+            for m in re.find_iter(&n.spaced) {
+                if m.start() == m.end() {
+                    continue;
+                }
+                let (os, oe) = n.orig_span_spaced(text, m.start(), m.end());
+                cands.push(Cand {
+                    rule: *rule,
+                    kind: HitKind::Pattern,
+                    os,
+                    oe,
+                    ss: m.start(),
+                    se: m.end(),
+                    cas: None,
+                });
+            }
+        }
+    }
+
+    // 6. CAS numbers over `spaced`
+    let mut cas_found: Vec<String> = Vec::new();
+    if !engine.cas.is_empty() {
+        let mut found = Vec::new();
+        cas::scan(&n.spaced, &mut found);
+        for f in &found {
+            let Some(res) = engine.cas.resolve(f) else { continue };
+            let (kind, canon) = match res {
+                cas::Resolved::Cas(c) => (HitKind::Cas, c),
+                cas::Resolved::Obfuscated(c) => (HitKind::CasObfuscated, c),
+                cas::Resolved::Truncated(c) => (HitKind::CasTruncated, c),
+            };
+            let (os, oe) = n.orig_span_spaced(text, f.start, f.end);
+            if let Some(rs) = engine.cas_rules.get(&canon) {
+                for &rule in rs {
+                    cands.push(Cand { rule, kind, os, oe, ss: f.start, se: f.end, cas: Some(cas_found.len() as u32) });
+                }
+            }
+            cas_found.push(canon);
+        }
+    }
+
+    // 7. exclude spans suppress overlapping substance hits (names and CAS)
+    if !excludes.is_empty() {
+        cands.retain(|c| c.kind == HitKind::Pattern || !excludes.iter().any(|&(s, e)| s < c.oe && c.os < e));
+    }
+
+    // 8. cancel windows
+    cands.retain(|c| {
+        let cancel = &engine.cancel[c.rule as usize];
+        cancel.is_empty() || !near(&n.spaced, &occ, cancel, (c.ss, c.se), rules[c.rule as usize].window)
+    });
+
+    // 9. hits, sorted by start, deduplicated by (rule, start, end)
+    cands.sort_by(|a, b| a.os.cmp(&b.os).then(a.oe.cmp(&b.oe)).then(a.rule.cmp(&b.rule)));
+    cands.dedup_by(|a, b| (a.rule, a.os, a.oe) == (b.rule, b.os, b.oe));
+    let hits: Vec<Hit> = cands
+        .iter()
+        .map(|c| {
+            let r = &rules[c.rule as usize];
+            Hit {
+                rule: r.id.clone(),
+                category: r.category.clone(),
+                kind: c.kind,
+                cas: r.cas.first().cloned().or_else(|| c.cas.map(|i| cas_found[i as usize].clone())),
+                matched: text[c.os..c.oe].to_string(),
+                start: c.os,
+                end: c.oe,
+                context: snippet(text, c.os, c.oe),
+            }
+        })
+        .collect();
+
+    // 10. score and risk
+    let score = scoring::score(cands.iter().map(|c| {
+        let r = &rules[c.rule as usize];
+        (r.id.as_str(), r.weight)
+    }));
+    let risk = policy.risk(&hits, score);
+    Verdict { hits, score, risk }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push_targets(
+    p: &PatInfo,
+    leet: bool,
+    os: usize,
+    oe: usize,
+    ss: usize,
+    se: usize,
+    cands: &mut Vec<Cand>,
+    occ: &mut Vec<Occ>,
+) {
+    for t in &p.targets {
+        if t.leet != leet {
+            continue;
+        }
+        match t.what {
+            What::Context(set) => occ.push(Occ { set, ss, se }),
+            What::Name(rule) => cands.push(Cand { rule, kind: HitKind::Name, os, oe, ss, se, cas: None }),
+            What::Ambiguous(rule) => cands.push(Cand { rule, kind: HitKind::Ambiguous, os, oe, ss, se, cas: None }),
+        }
+    }
+}
+
+/// Positions in `spaced` of leet digits/symbols inside a word: a letter on at
+/// least one side, in an alphanumeric run holding at least three letters.
+fn leet_positions(spaced: &[u8]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let is_run = |b: u8| b.is_ascii_alphanumeric() || b == b'@' || b == b'$';
+    let mut i = 0;
+    while i < spaced.len() {
+        let b = spaced[i];
+        if leet_letter(b).is_none() {
+            i += 1;
+            continue;
+        }
+        let left = i > 0 && spaced[i - 1].is_ascii_lowercase();
+        let right = i + 1 < spaced.len() && spaced[i + 1].is_ascii_lowercase();
+        if !(left || right) {
+            i += 1;
+            continue;
+        }
+        let mut a = i;
+        while a > 0 && is_run(spaced[a - 1]) {
+            a -= 1;
+        }
+        let mut e = i;
+        while e < spaced.len() && is_run(spaced[e]) {
+            e += 1;
+        }
+        if spaced[a..e].iter().filter(|b| b.is_ascii_lowercase()).count() >= 3 {
+            for (j, &c) in spaced.iter().enumerate().take(e).skip(a) {
+                if leet_letter(c).is_some() {
+                    let l = j > a && spaced[j - 1].is_ascii_lowercase();
+                    let r = j + 1 < e && spaced[j + 1].is_ascii_lowercase();
+                    if l || r {
+                        out.push(j);
+                    }
+                }
+            }
+        }
+        i = e.max(i + 1);
+    }
+    out
+}
+
+/// Search letter-only names in a leet-folded view built around in-word digits.
+fn leet_pass(engine: &Engine, ac: &AhoCorasick, text: &str, n: &Normalised, cands: &mut Vec<Cand>, occ: &mut Vec<Occ>) {
+    let s = n.spaced.as_bytes();
+    let folds = leet_positions(s);
+    if folds.is_empty() {
+        return;
+    }
+    // windows around folded positions covering max_pat alphanumeric bytes each side
+    let reach = |mut p: usize, forward: bool| {
+        let mut count = 0;
+        while count < engine.max_pat {
+            if forward {
+                if p >= s.len() {
+                    break;
+                }
+                p += 1;
+            } else {
+                if p == 0 {
+                    break;
+                }
+                p -= 1;
+            }
+            if s.get(p).is_some_and(|b| b.is_ascii_alphanumeric()) {
+                count += 1;
+            }
+        }
+        p.min(s.len())
+    };
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    for &f in &folds {
+        let (mut a, mut b) = (reach(f, false), reach(f, true));
+        while a > 0 && !n.spaced.is_char_boundary(a) {
+            a -= 1;
+        }
+        while b < s.len() && !n.spaced.is_char_boundary(b) {
+            b += 1;
+        }
+        match windows.last_mut() {
+            Some(w) if a <= w.1 => w.1 = w.1.max(b),
+            _ => windows.push((a, b)),
+        }
+    }
+    let mut buf: Vec<u8> = Vec::new();
+    let mut map: Vec<usize> = Vec::new();
+    let mut fi = 0;
+    for (a, b) in windows {
+        buf.clear();
+        map.clear();
+        let mut q = a;
+        while q < b {
+            let c = s[q];
+            if c < 0x80 {
+                while fi < folds.len() && folds[fi] < q {
+                    fi += 1;
+                }
+                let folded = fi < folds.len() && folds[fi] == q;
+                if folded {
+                    buf.push(leet_letter(c).expect("leet"));
+                    map.push(q);
+                } else if c.is_ascii_alphanumeric() {
+                    buf.push(if c == b'l' { b'i' } else { c });
+                    map.push(q);
+                }
+                q += 1;
+            } else {
+                let ch = n.spaced[q..].chars().next().expect("boundary");
+                let len = ch.len_utf8();
+                if ch.is_alphanumeric() {
+                    buf.extend_from_slice(&s[q..q + len]);
+                    map.extend(std::iter::repeat_n(q, len));
+                }
+                q += len;
+            }
+        }
+        let Ok(view) = std::str::from_utf8(&buf) else { continue };
+        for m in ac.find_overlapping_iter(view) {
+            let p = &engine.pats[m.pattern().as_usize()];
+            if !p.targets.iter().any(|t| t.leet) {
+                continue;
+            }
+            let ss = map[m.start()];
+            let last = map[m.end() - 1];
+            let se = last + utf8_len(s[last]);
+            if folds.binary_search_by(|&f| if f < ss { std::cmp::Ordering::Less } else if f >= se { std::cmp::Ordering::Greater } else { std::cmp::Ordering::Equal }).is_err() {
+                continue;
+            }
+            let (os, oe) = n.orig_span_spaced(text, ss, se);
+            if !boundaries_ok(text, os, oe, p) {
+                continue;
+            }
+            push_targets(p, true, os, oe, ss, se, cands, occ);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
