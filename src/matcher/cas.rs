@@ -113,7 +113,15 @@ const PRODUCT_WORDS: &[&str] = &[
 ];
 
 /// Keywords (after trailing `[ :#.-]` are stripped) that announce a CAS number.
-const KEYWORDS: &[&str] = &["cas no", "cas-no", "casno", "cas number", "cas nr", "cas号", "cas"];
+const KEYWORDS: &[&str] = &[
+    "cas no",
+    "cas-no",
+    "casno",
+    "cas number",
+    "cas nr",
+    "cas号",
+    "cas",
+];
 
 /// A CAS keyword ends right before `at` (separators ` :#.-` allowed between).
 fn keyword_before(s: &[u8], at: usize) -> bool {
@@ -179,7 +187,9 @@ fn separator_at(s: &[u8], p: usize, spaces_ok: bool) -> Option<usize> {
 }
 
 fn digits_of(s: &[u8]) -> String {
-    s.iter().map(|&b| if b == b'o' { '0' } else { b as char }).collect()
+    s.iter()
+        .map(|&b| if b == b'o' { '0' } else { b as char })
+        .collect()
 }
 
 /// Find every CAS-like number in `spaced` (see the module documentation).
@@ -221,10 +231,18 @@ pub fn scan(spaced: &str, out: &mut Vec<Found>) {
             out.push(Found {
                 start: a,
                 end: e,
-                form: Form::RunTogether { digits: digits_of(&s[a..e]) },
+                form: Form::RunTogether {
+                    digits: digits_of(&s[a..e]),
+                },
             });
         } else if (4..=7).contains(&len) && (keyword || product_word_after(s, e)) {
-            out.push(Found { start: a, end: e, form: Form::Truncated { block: digits_of(&s[a..e]) } });
+            out.push(Found {
+                start: a,
+                end: e,
+                form: Form::Truncated {
+                    block: digits_of(&s[a..e]),
+                },
+            });
         }
         i = e;
     }
@@ -248,7 +266,14 @@ fn full_at(s: &[u8], a: usize, e: usize, keyword: bool) -> Option<Found> {
     let mut digits = digits_of(&s[a..e]);
     digits.push_str(&digits_of(&s[p..e2]));
     digits.push_str(&digits_of(&s[q..e3]));
-    Some(Found { start: a, end: e3, form: Form::Full { digits, first_len: e - a } })
+    Some(Found {
+        start: a,
+        end: e3,
+        form: Form::Full {
+            digits,
+            first_len: e - a,
+        },
+    })
 }
 
 /// What a found number identifies.
@@ -280,7 +305,10 @@ impl CasIndex {
         let first = cas.split('-').next().unwrap_or_default().to_string();
         let digits: String = cas.chars().filter(char::is_ascii_digit).collect();
         self.digits.push((digits, first.len(), cas.to_string()));
-        self.by_first_block.entry(first).or_default().push(cas.to_string());
+        self.by_first_block
+            .entry(first)
+            .or_default()
+            .push(cas.to_string());
     }
     pub fn add_excluded(&mut self, cas: &str) {
         self.excluded.insert(cas.to_string());
@@ -359,15 +387,59 @@ mod tests {
     #[test]
     fn check_digit_on_domain_numbers() {
         let good = [
-            "437-38-7", "990-73-8", "39742-60-4", "21409-26-7", "1609-66-1", "23056-29-3",
-            "125541-22-2", "41661-47-6", "40064-34-4", "41979-39-9", "79099-07-3", "19099-93-5",
-            "1474-02-8", "123-62-6", "79-03-8", "103-63-9", "59708-52-0", "56030-54-7",
-            "71195-58-9", "62-53-3", "110-89-4", "3612-20-2", "675-20-7", "5382-16-1",
-            "57260-71-6", "84358-13-4", "103-79-7", "103-82-2", "4468-48-8", "4433-77-6",
-            "16648-44-5", "25547-51-7", "80532-66-7", "5449-12-7", "4676-39-5", "2167189-50-4",
-            "13605-48-6", "28578-16-7", "299-42-3", "90-82-4", "14838-15-4", "94-59-7",
-            "120-58-1", "120-57-0", "20320-59-6", "14188-81-9", "14680-51-4", "95958-84-2",
-            "911-65-9", "95810-54-1", "7361-61-7", "1451-82-7", "49851-31-2",
+            "437-38-7",
+            "990-73-8",
+            "39742-60-4",
+            "21409-26-7",
+            "1609-66-1",
+            "23056-29-3",
+            "125541-22-2",
+            "41661-47-6",
+            "40064-34-4",
+            "41979-39-9",
+            "79099-07-3",
+            "19099-93-5",
+            "1474-02-8",
+            "123-62-6",
+            "79-03-8",
+            "103-63-9",
+            "59708-52-0",
+            "56030-54-7",
+            "71195-58-9",
+            "62-53-3",
+            "110-89-4",
+            "3612-20-2",
+            "675-20-7",
+            "5382-16-1",
+            "57260-71-6",
+            "84358-13-4",
+            "103-79-7",
+            "103-82-2",
+            "4468-48-8",
+            "4433-77-6",
+            "16648-44-5",
+            "25547-51-7",
+            "80532-66-7",
+            "5449-12-7",
+            "4676-39-5",
+            "2167189-50-4",
+            "13605-48-6",
+            "28578-16-7",
+            "299-42-3",
+            "90-82-4",
+            "14838-15-4",
+            "94-59-7",
+            "120-58-1",
+            "120-57-0",
+            "20320-59-6",
+            "14188-81-9",
+            "14680-51-4",
+            "95958-84-2",
+            "911-65-9",
+            "95810-54-1",
+            "7361-61-7",
+            "1451-82-7",
+            "49851-31-2",
         ];
         for c in good {
             assert!(check_digit_ok(c), "{c} should pass");
@@ -393,19 +465,40 @@ mod tests {
     }
 
     fn full(d: &str, fl: usize) -> Form {
-        Form::Full { digits: d.into(), first_len: fl }
+        Form::Full {
+            digits: d.into(),
+            first_len: fl,
+        }
     }
 
     #[test]
     fn scanner_forms() {
         let d = "79099073";
-        assert_eq!(found("cas 79099-07-3 ok"), vec![("79099-07-3".into(), full(d, 5))]);
-        assert_eq!(found("CAS No. 79099 07 3"), vec![("79099 07 3".into(), full(d, 5))]);
-        assert_eq!(found("CAS#79099-07-3"), vec![("79099-07-3".into(), full(d, 5))]);
-        assert_eq!(found("CAS79099-07-3"), vec![("79099-07-3".into(), full(d, 5))]);
-        assert_eq!(found("x 79099 – 07 – 3"), vec![("79099 – 07 – 3".into(), full(d, 5))]);
+        assert_eq!(
+            found("cas 79099-07-3 ok"),
+            vec![("79099-07-3".into(), full(d, 5))]
+        );
+        assert_eq!(
+            found("CAS No. 79099 07 3"),
+            vec![("79099 07 3".into(), full(d, 5))]
+        );
+        assert_eq!(
+            found("CAS#79099-07-3"),
+            vec![("79099-07-3".into(), full(d, 5))]
+        );
+        assert_eq!(
+            found("CAS79099-07-3"),
+            vec![("79099-07-3".into(), full(d, 5))]
+        );
+        assert_eq!(
+            found("x 79099 – 07 – 3"),
+            vec![("79099 – 07 – 3".into(), full(d, 5))]
+        );
         assert_eq!(found("79099—07—3"), vec![("79099—07—3".into(), full(d, 5))]);
-        assert_eq!(found("７９０９９－０７－３"), vec![("７９０９９－０７－３".into(), full(d, 5))]);
+        assert_eq!(
+            found("７９０９９－０７－３"),
+            vec![("７９０９９－０７－３".into(), full(d, 5))]
+        );
         assert_eq!(found("79O99-O7-3"), vec![("79O99-O7-3".into(), full(d, 5))]);
         // spaces only without a keyword: not a CAS
         assert_eq!(found("79099 07 3"), vec![]);
@@ -415,7 +508,12 @@ mod tests {
         );
         assert_eq!(
             found("79099 white powder"),
-            vec![("79099".into(), Form::Truncated { block: "79099".into() })]
+            vec![(
+                "79099".into(),
+                Form::Truncated {
+                    block: "79099".into()
+                }
+            )]
         );
         assert_eq!(found("79099 units"), vec![]);
         // formulas and units are words, not numbers
@@ -436,12 +534,30 @@ mod tests {
         };
         assert_eq!(r("79099-07-3"), vec![Resolved::Cas("79099-07-3".into())]);
         assert_eq!(r("CAS 79099073"), vec![Resolved::Cas("79099-07-3".into())]);
-        assert_eq!(r("79099-07-4"), vec![Resolved::Obfuscated("79099-07-3".into())]);
-        assert_eq!(r("79099-03-7"), vec![Resolved::Obfuscated("79099-07-3".into())]);
-        assert_eq!(r("79909-07-3"), vec![Resolved::Obfuscated("79099-07-3".into())]);
-        assert_eq!(r("CAS 79099"), vec![Resolved::Truncated("79099-07-3".into())]);
-        assert_eq!(r("79099 powder"), vec![Resolved::Truncated("79099-07-3".into())]);
+        assert_eq!(
+            r("79099-07-4"),
+            vec![Resolved::Obfuscated("79099-07-3".into())]
+        );
+        assert_eq!(
+            r("79099-03-7"),
+            vec![Resolved::Obfuscated("79099-07-3".into())]
+        );
+        assert_eq!(
+            r("79909-07-3"),
+            vec![Resolved::Obfuscated("79099-07-3".into())]
+        );
+        assert_eq!(
+            r("CAS 79099"),
+            vec![Resolved::Truncated("79099-07-3".into())]
+        );
+        assert_eq!(
+            r("79099 powder"),
+            vec![Resolved::Truncated("79099-07-3".into())]
+        );
         assert_eq!(r("3612-20-2 64-17-5"), vec![]);
-        assert_eq!(canonical("CAS No.: 79099 07 3").as_deref(), Some("79099-07-3"));
+        assert_eq!(
+            canonical("CAS No.: 79099 07 3").as_deref(),
+            Some("79099-07-3")
+        );
     }
 }

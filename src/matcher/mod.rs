@@ -224,14 +224,21 @@ impl Engine {
                 let first = s.chars().next().unwrap_or('a');
                 let last = s.chars().next_back().unwrap_or('a');
                 strings.push(s);
-                pats.push(PatInfo { targets: Vec::new(), latin_start: !is_cjk(first), latin_end: !is_cjk(last) });
+                pats.push(PatInfo {
+                    targets: Vec::new(),
+                    latin_start: !is_cjk(first),
+                    latin_end: !is_cjk(last),
+                });
                 pats.len() - 1
             });
             pats[i].targets.push(t);
         };
         for (ri, r) in rules.iter().enumerate() {
             let ri = ri as u32;
-            for (list, what) in [(&r.names, What::Name(ri)), (&r.ambiguous, What::Ambiguous(ri))] {
+            for (list, what) in [
+                (&r.names, What::Name(ri)),
+                (&r.ambiguous, What::Ambiguous(ri)),
+            ] {
                 for n in list {
                     let c = normalise::normalise_compact(n);
                     if c.is_empty() {
@@ -251,7 +258,15 @@ impl Engine {
             for t in &cs.terms {
                 let c = normalise::normalise_compact(t);
                 if !c.is_empty() {
-                    add(c, Target { what: What::Context(ci as u32), leet: false }, &mut strings, &mut pats);
+                    add(
+                        c,
+                        Target {
+                            what: What::Context(ci as u32),
+                            leet: false,
+                        },
+                        &mut strings,
+                        &mut pats,
+                    );
                 }
             }
         }
@@ -272,7 +287,8 @@ impl Engine {
         let mut regexes = Vec::new();
         for (ri, r) in rules.iter().enumerate() {
             for p in &r.patterns {
-                let re = compile_pattern(p).map_err(|e| format!("rule {}: regex {p:?}: {e}", r.id))?;
+                let re =
+                    compile_pattern(p).map_err(|e| format!("rule {}: regex {p:?}: {e}", r.id))?;
                 pattern_strs.push(p.as_str());
                 regexes.push((re, ri as u32));
             }
@@ -394,18 +410,31 @@ fn distance(spaced: &str, a: (usize, usize), b: (usize, usize), window: usize) -
     if bytes > 4 * window {
         return false;
     }
-    spaced.as_bytes()[from..to].iter().filter(|&&b| (b & 0xC0) != 0x80).count() <= window
+    spaced.as_bytes()[from..to]
+        .iter()
+        .filter(|&&b| (b & 0xC0) != 0x80)
+        .count()
+        <= window
 }
 
 fn near(spaced: &str, occ: &[Occ], sets: &[u32], span: (usize, usize), window: usize) -> bool {
-    occ.iter().any(|o| sets.contains(&o.set) && distance(spaced, (o.ss, o.se), span, window))
+    occ.iter()
+        .any(|o| sets.contains(&o.set) && distance(spaced, (o.ss, o.se), span, window))
 }
 
 /// ~60 characters each side of `[s, e)`, whitespace collapsed.
 pub fn snippet(text: &str, s: usize, e: usize) -> String {
     const SIDE: usize = 60;
-    let a = text[..s].char_indices().rev().take(SIDE).last().map_or(s, |(i, _)| i);
-    let b = text[e..].char_indices().nth(SIDE).map_or(text.len(), |(i, _)| e + i);
+    let a = text[..s]
+        .char_indices()
+        .rev()
+        .take(SIDE)
+        .last()
+        .map_or(s, |(i, _)| i);
+    let b = text[e..]
+        .char_indices()
+        .nth(SIDE)
+        .map_or(text.len(), |(i, _)| e + i);
     let mut out = String::with_capacity(b - a);
     for w in text[a..b].split_whitespace() {
         if !out.is_empty() {
@@ -433,7 +462,13 @@ pub(crate) fn scan(engine: &Engine, rules: &[Rule], policy: &Policy, text: &str)
     })
 }
 
-fn scan_normalised(engine: &Engine, rules: &[Rule], policy: &Policy, text: &str, n: &Normalised) -> Verdict {
+fn scan_normalised(
+    engine: &Engine,
+    rules: &[Rule],
+    policy: &Policy,
+    text: &str,
+    n: &Normalised,
+) -> Verdict {
     let mut cands: Vec<Cand> = Vec::new();
     let mut occ: Vec<Occ> = Vec::new();
 
@@ -464,14 +499,27 @@ fn scan_normalised(engine: &Engine, rules: &[Rule], policy: &Policy, text: &str,
     // 3. ambiguous names need a `requires` context term near them
     cands.retain(|c| {
         c.kind != HitKind::Ambiguous
-            || near(&n.spaced, &occ, &engine.requires[c.rule as usize], (c.ss, c.se), rules[c.rule as usize].window)
+            || near(
+                &n.spaced,
+                &occ,
+                &engine.requires[c.rule as usize],
+                (c.ss, c.se),
+                rules[c.rule as usize].window,
+            )
     });
 
     // 4. longest wins among overlapping name candidates
-    cands.sort_by(|a, b| (b.oe - b.os).cmp(&(a.oe - a.os)).then(a.os.cmp(&b.os)).then(a.rule.cmp(&b.rule)));
+    cands.sort_by(|a, b| {
+        (b.oe - b.os)
+            .cmp(&(a.oe - a.os))
+            .then(a.os.cmp(&b.os))
+            .then(a.rule.cmp(&b.rule))
+    });
     let mut kept: Vec<Cand> = Vec::with_capacity(cands.len());
     for c in cands {
-        let beaten = kept.iter().any(|k| k.os < c.oe && c.os < k.oe && (k.os, k.oe) != (c.os, c.oe));
+        let beaten = kept
+            .iter()
+            .any(|k| k.os < c.oe && c.os < k.oe && (k.os, k.oe) != (c.os, c.oe));
         if !beaten {
             kept.push(c);
         }
@@ -515,7 +563,9 @@ fn scan_normalised(engine: &Engine, rules: &[Rule], policy: &Policy, text: &str,
         let mut found = Vec::new();
         cas::scan(&n.spaced, &mut found);
         for f in &found {
-            let Some(res) = engine.cas.resolve(f) else { continue };
+            let Some(res) = engine.cas.resolve(f) else {
+                continue;
+            };
             let (kind, canon) = match res {
                 cas::Resolved::Cas(c) => (HitKind::Cas, c),
                 cas::Resolved::Obfuscated(c) => (HitKind::CasObfuscated, c),
@@ -524,7 +574,15 @@ fn scan_normalised(engine: &Engine, rules: &[Rule], policy: &Policy, text: &str,
             let (os, oe) = n.orig_span_spaced(text, f.start, f.end);
             if let Some(rs) = engine.cas_rules.get(&canon) {
                 for &rule in rs {
-                    cands.push(Cand { rule, kind, os, oe, ss: f.start, se: f.end, cas: Some(cas_found.len() as u32) });
+                    cands.push(Cand {
+                        rule,
+                        kind,
+                        os,
+                        oe,
+                        ss: f.start,
+                        se: f.end,
+                        cas: Some(cas_found.len() as u32),
+                    });
                 }
             }
             cas_found.push(canon);
@@ -533,17 +591,30 @@ fn scan_normalised(engine: &Engine, rules: &[Rule], policy: &Policy, text: &str,
 
     // 7. exclude spans suppress overlapping substance hits (names and CAS)
     if !excludes.is_empty() {
-        cands.retain(|c| c.kind == HitKind::Pattern || !excludes.iter().any(|&(s, e)| s < c.oe && c.os < e));
+        cands.retain(|c| {
+            c.kind == HitKind::Pattern || !excludes.iter().any(|&(s, e)| s < c.oe && c.os < e)
+        });
     }
 
     // 8. cancel windows
     cands.retain(|c| {
         let cancel = &engine.cancel[c.rule as usize];
-        cancel.is_empty() || !near(&n.spaced, &occ, cancel, (c.ss, c.se), rules[c.rule as usize].window)
+        cancel.is_empty()
+            || !near(
+                &n.spaced,
+                &occ,
+                cancel,
+                (c.ss, c.se),
+                rules[c.rule as usize].window,
+            )
     });
 
     // 9. hits, sorted by start, deduplicated by (rule, start, end)
-    cands.sort_by(|a, b| a.os.cmp(&b.os).then(a.oe.cmp(&b.oe)).then(a.rule.cmp(&b.rule)));
+    cands.sort_by(|a, b| {
+        a.os.cmp(&b.os)
+            .then(a.oe.cmp(&b.oe))
+            .then(a.rule.cmp(&b.rule))
+    });
     cands.dedup_by(|a, b| (a.rule, a.os, a.oe) == (b.rule, b.os, b.oe));
     let hits: Vec<Hit> = cands
         .iter()
@@ -553,7 +624,11 @@ fn scan_normalised(engine: &Engine, rules: &[Rule], policy: &Policy, text: &str,
                 rule: r.id.clone(),
                 category: r.category.clone(),
                 kind: c.kind,
-                cas: r.cas.first().cloned().or_else(|| c.cas.map(|i| cas_found[i as usize].clone())),
+                cas: r
+                    .cas
+                    .first()
+                    .cloned()
+                    .or_else(|| c.cas.map(|i| cas_found[i as usize].clone())),
                 matched: text[c.os..c.oe].to_string(),
                 start: c.os,
                 end: c.oe,
@@ -588,8 +663,24 @@ fn push_targets(
         }
         match t.what {
             What::Context(set) => occ.push(Occ { set, ss, se }),
-            What::Name(rule) => cands.push(Cand { rule, kind: HitKind::Name, os, oe, ss, se, cas: None }),
-            What::Ambiguous(rule) => cands.push(Cand { rule, kind: HitKind::Ambiguous, os, oe, ss, se, cas: None }),
+            What::Name(rule) => cands.push(Cand {
+                rule,
+                kind: HitKind::Name,
+                os,
+                oe,
+                ss,
+                se,
+                cas: None,
+            }),
+            What::Ambiguous(rule) => cands.push(Cand {
+                rule,
+                kind: HitKind::Ambiguous,
+                os,
+                oe,
+                ss,
+                se,
+                cas: None,
+            }),
         }
     }
 }
@@ -620,7 +711,12 @@ fn leet_positions(spaced: &[u8]) -> Vec<usize> {
         while e < spaced.len() && is_run(spaced[e]) {
             e += 1;
         }
-        if spaced[a..e].iter().filter(|b| b.is_ascii_lowercase()).count() >= 3 {
+        if spaced[a..e]
+            .iter()
+            .filter(|b| b.is_ascii_lowercase())
+            .count()
+            >= 3
+        {
             for (j, &c) in spaced.iter().enumerate().take(e).skip(a) {
                 if leet_letter(c).is_some() {
                     let l = j > a && spaced[j - 1].is_ascii_lowercase();
@@ -637,7 +733,14 @@ fn leet_positions(spaced: &[u8]) -> Vec<usize> {
 }
 
 /// Search letter-only names in a leet-folded view built around in-word digits.
-fn leet_pass(engine: &Engine, ac: &AhoCorasick, text: &str, n: &Normalised, cands: &mut Vec<Cand>, occ: &mut Vec<Occ>) {
+fn leet_pass(
+    engine: &Engine,
+    ac: &AhoCorasick,
+    text: &str,
+    n: &Normalised,
+    cands: &mut Vec<Cand>,
+    occ: &mut Vec<Occ>,
+) {
     let s = n.spaced.as_bytes();
     let folds = leet_positions(s);
     if folds.is_empty() {
@@ -710,7 +813,9 @@ fn leet_pass(engine: &Engine, ac: &AhoCorasick, text: &str, n: &Normalised, cand
                 q += len;
             }
         }
-        let Ok(view) = std::str::from_utf8(&buf) else { continue };
+        let Ok(view) = std::str::from_utf8(&buf) else {
+            continue;
+        };
         for m in ac.find_overlapping_iter(view) {
             let p = &engine.pats[m.pattern().as_usize()];
             if !p.targets.iter().any(|t| t.leet) {
@@ -719,7 +824,18 @@ fn leet_pass(engine: &Engine, ac: &AhoCorasick, text: &str, n: &Normalised, cand
             let ss = map[m.start()];
             let last = map[m.end() - 1];
             let se = last + utf8_len(s[last]);
-            if folds.binary_search_by(|&f| if f < ss { std::cmp::Ordering::Less } else if f >= se { std::cmp::Ordering::Greater } else { std::cmp::Ordering::Equal }).is_err() {
+            if folds
+                .binary_search_by(|&f| {
+                    if f < ss {
+                        std::cmp::Ordering::Less
+                    } else if f >= se {
+                        std::cmp::Ordering::Greater
+                    } else {
+                        std::cmp::Ordering::Equal
+                    }
+                })
+                .is_err()
+            {
                 continue;
             }
             let (os, oe) = n.orig_span_spaced(text, ss, se);

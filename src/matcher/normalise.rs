@@ -299,26 +299,23 @@ pub fn is_ignorable(c: char) -> bool {
 pub fn is_dash(c: char) -> bool {
     matches!(
         c,
-        '\u{058A}'
-            | '\u{05BE}'
-            | '\u{1400}'
-            | '\u{1806}'
-            | '\u{2010}'..='\u{2015}'
-            | '\u{2043}'
-            | '\u{2212}'
-            | '\u{2E17}'
-            | '\u{2E1A}'
-            | '\u{2E3A}'
-            | '\u{2E3B}'
-            | '\u{2E40}'
-            | '\u{301C}'
-            | '\u{3030}'
-            | '\u{30A0}'
-            | '\u{FE31}'
-            | '\u{FE32}'
-            | '\u{FE58}'
-            | '\u{FE63}'
-            | '\u{FF0D}'
+        '\u{058A}' | '\u{05BE}' | '\u{1400}' | '\u{1806}' | '\u{2010}'
+            ..='\u{2015}'
+                | '\u{2043}'
+                | '\u{2212}'
+                | '\u{2E17}'
+                | '\u{2E1A}'
+                | '\u{2E3A}'
+                | '\u{2E3B}'
+                | '\u{2E40}'
+                | '\u{301C}'
+                | '\u{3030}'
+                | '\u{30A0}'
+                | '\u{FE31}'
+                | '\u{FE32}'
+                | '\u{FE58}'
+                | '\u{FE63}'
+                | '\u{FF0D}'
     )
 }
 
@@ -372,7 +369,10 @@ mod tests {
         assert_eq!(n.compact, "nphenethyl4piperidone99");
         assert_eq!(n.spaced_map.len(), n.spaced.len());
         assert_eq!(n.compact_map.len(), n.compact.len());
-        assert_eq!(orig(t, &n, "phenethyl4piperidone"), "Phenethyl  4\tPiperidone");
+        assert_eq!(
+            orig(t, &n, "phenethyl4piperidone"),
+            "Phenethyl  4\tPiperidone"
+        );
     }
 
     #[test]
@@ -390,7 +390,10 @@ mod tests {
         let t = "fen\u{200B}ta\u{00AD}nyl f\u{0435}ntanyl 4\u{2013}AP 4\u{2014}AP 4\u{FF0D}AP \u{FEFF}x";
         let n = normalise(t);
         assert_eq!(n.spaced, "fentanyl fentanyl 4-ap 4-ap 4-ap x");
-        assert_eq!(orig(t, &n, "fentanylfentanyl"), "fen\u{200B}ta\u{00AD}nyl f\u{0435}ntanyl");
+        assert_eq!(
+            orig(t, &n, "fentanylfentanyl"),
+            "fen\u{200B}ta\u{00AD}nyl f\u{0435}ntanyl"
+        );
     }
 
     #[test]

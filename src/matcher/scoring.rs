@@ -46,7 +46,11 @@ pub struct Policy {
 impl Policy {
     /// The example policy of rules/FORMAT.md, used when no pack carries one.
     pub fn default_policy() -> Policy {
-        let cat = |v: &[&str]| v.iter().map(|s| Selector::Category(s.to_string())).collect::<Vec<_>>();
+        let cat = |v: &[&str]| {
+            v.iter()
+                .map(|s| Selector::Category(s.to_string()))
+                .collect::<Vec<_>>()
+        };
         let mut strong = cat(&[
             "tactic.destination",
             "tactic.delivery",
@@ -63,9 +67,27 @@ impl Policy {
                 ("benign".into(), cat(&["context.*"])),
             ],
             levels: vec![
-                Level { risk: Risk::High, all: vec![0, 1], any: vec![], none: vec![3], min_score: Some(0.0) },
-                Level { risk: Risk::Medium, all: vec![0], any: vec![], none: vec![3], min_score: None },
-                Level { risk: Risk::Low, all: vec![], any: vec![0, 2], none: vec![], min_score: None },
+                Level {
+                    risk: Risk::High,
+                    all: vec![0, 1],
+                    any: vec![],
+                    none: vec![3],
+                    min_score: Some(0.0),
+                },
+                Level {
+                    risk: Risk::Medium,
+                    all: vec![0],
+                    any: vec![],
+                    none: vec![3],
+                    min_score: None,
+                },
+                Level {
+                    risk: Risk::Low,
+                    all: vec![],
+                    any: vec![0, 2],
+                    none: vec![],
+                    min_score: None,
+                },
             ],
         }
     }
@@ -135,8 +157,8 @@ mod tests {
         let hr = hit("context.harm_reduction", HitKind::Name);
         let obf = hit("precursor.fentanyl", HitKind::CasObfuscated);
         assert_eq!(p.risk(&[], 0.0), Risk::None);
-        assert_eq!(p.risk(&[res.clone()], 5.0), Risk::Low);
-        assert_eq!(p.risk(&[sub.clone()], 40.0), Risk::Medium);
+        assert_eq!(p.risk(std::slice::from_ref(&res), 5.0), Risk::Low);
+        assert_eq!(p.risk(std::slice::from_ref(&sub), 40.0), Risk::Medium);
         assert_eq!(p.risk(&[sub.clone(), res], 45.0), Risk::Medium);
         assert_eq!(p.risk(&[sub.clone(), pay], 60.0), Risk::High);
         assert_eq!(p.risk(&[obf], 40.0), Risk::High);
@@ -148,7 +170,10 @@ mod tests {
 
     #[test]
     fn score_counts_each_rule_once_and_floors() {
-        assert_eq!(score([("a", 10.0), ("a", 10.0), ("b", 5.0)].into_iter()), 15.0);
+        assert_eq!(
+            score([("a", 10.0), ("a", 10.0), ("b", 5.0)].into_iter()),
+            15.0
+        );
         assert_eq!(score([("a", 10.0), ("n", -30.0)].into_iter()), 0.0);
     }
 }

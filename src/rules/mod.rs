@@ -174,7 +174,11 @@ impl fmt::Display for ExampleFailure {
         if let Some(r) = &self.rule {
             write!(f, "rule {r}: ")?;
         }
-        write!(f, "{:?}: expected {}, got {}", self.text, self.expected, self.got)
+        write!(
+            f,
+            "{:?}: expected {}, got {}",
+            self.text, self.expected, self.got
+        )
     }
 }
 
@@ -201,9 +205,16 @@ impl RuleSet {
     /// `paths`: files or directories (every `*.toml` inside, sorted by name).
     /// `with_bundled`: bundled packs first, then these; otherwise only these.
     pub fn load(paths: &[PathBuf], with_bundled: bool) -> Result<RuleSet, RulesError> {
-        let mut sources = if with_bundled { bundled_sources() } else { Vec::new() };
+        let mut sources = if with_bundled {
+            bundled_sources()
+        } else {
+            Vec::new()
+        };
         for p in paths {
-            let io = |error| RulesError::Io { path: p.display().to_string(), error };
+            let io = |error| RulesError::Io {
+                path: p.display().to_string(),
+                error,
+            };
             if p.is_dir() {
                 let mut files: Vec<PathBuf> = std::fs::read_dir(p)
                     .map_err(io)?
@@ -323,8 +334,10 @@ fn bundled_sources() -> Vec<(String, String)> {
 }
 
 fn read_source(p: &Path) -> Result<(String, String), RulesError> {
-    let text = std::fs::read_to_string(p)
-        .map_err(|error| RulesError::Io { path: p.display().to_string(), error })?;
+    let text = std::fs::read_to_string(p).map_err(|error| RulesError::Io {
+        path: p.display().to_string(),
+        error,
+    })?;
     Ok((p.display().to_string(), text))
 }
 
@@ -341,15 +354,34 @@ pub fn line_col(text: &str, at: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
+/// The gist of a regex syntax error: "unclosed group (at char 6)".
+fn regex_error(e: &regex::Error) -> String {
+    let text = e.to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    let what = lines
+        .iter()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix("error: "))
+        .map_or_else(|| text.replace('\n', " "), str::to_string);
+    // line 0 "regex parse error:", line 1 "    <pattern>", line 2 "    ^"
+    match lines.get(2).and_then(|l| l.find('^')) {
+        Some(col) if col >= 4 => format!("{what} (at char {})", col - 4 + 1),
+        _ => what,
+    }
+}
+
 fn valid_id(s: &str, extra: &[u8]) -> bool {
     !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || extra.contains(&b))
+        && s.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || extra.contains(&b)
+        })
 }
 
 /// `[a-z_]+(\.[a-z_]+)*`
 pub fn valid_category(s: &str) -> bool {
     !s.is_empty()
-        && s.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+        && s.split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
 }
 
 /// A policy selector glob: category segments, `*` allowed as a whole segment or suffix.
@@ -394,7 +426,8 @@ impl Loader {
     }
     fn warn(&mut self, f: &File, span: Range<usize>, rule: Option<&str>, message: &str) {
         let r = rule.map(|r| format!("rule {r}: ")).unwrap_or_default();
-        self.warnings.push(format!("{}:{}: {r}{message}", f.name, f.line(span)));
+        self.warnings
+            .push(format!("{}:{}: {r}{message}", f.name, f.line(span)));
     }
 
     fn load(mut self, sources: &[(String, String)]) -> Result<RuleSet, RulesError> {
@@ -432,46 +465,74 @@ impl Loader {
         let mut context_ids: HashMap<String, String> = HashMap::new();
         let mut examples = Vec::new();
         let mut policy: Option<(Policy, String)> = None;
-        // (rule index, file, span, set name, field) to resolve once all packs are in
-        let mut refs: Vec<(usize, usize, Range<usize>, String, &'static str)> = Vec::new();
-        let files: Vec<File> =
-            parsed.iter().map(|(name, text, _)| File { name, text }).collect();
+        // (rule id, file, span, set name, field) to resolve once all packs are in
+        let mut refs: Vec<(String, usize, Range<usize>, String, &'static str)> = Vec::new();
+        let files: Vec<File> = parsed
+            .iter()
+            .map(|(name, text, _)| File { name, text })
+            .collect();
 
         for (fi, (_, _, p)) in parsed.iter().enumerate() {
             let f = &files[fi];
             let pack = p.pack.get_ref();
             let pid = pack.id.get_ref().clone();
             if !valid_id(&pid, &[]) {
-                self.err(f, pack.id.span(), None, format!("pack id {pid:?} must match [a-z0-9_]+"));
+                self.err(
+                    f,
+                    pack.id.span(),
+                    None,
+                    format!("pack id {pid:?} must match [a-z0-9_]+"),
+                );
             }
             if let Some(prev) = pack_ids.get(&pid) {
-                let m = format!("pack id {pid:?} is already used at {prev}; pack ids must be unique");
+                let m =
+                    format!("pack id {pid:?} is already used at {prev}; pack ids must be unique");
                 self.err(f, pack.id.span(), None, m);
             } else {
                 pack_ids.insert(pid.clone(), f.at(&pack.id));
             }
             if pack.name.get_ref().trim().is_empty() {
-                self.err(f, pack.name.span(), None, "pack name is empty; give the pack a name".into());
+                self.err(
+                    f,
+                    pack.name.span(),
+                    None,
+                    "pack name is empty; give the pack a name".into(),
+                );
             }
 
             for (cname, cset) in &p.context {
                 let n = cname.get_ref();
                 if !valid_id(n, &[]) {
-                    self.err(f, cname.span(), None, format!("context set name {n:?} must match [a-z0-9_]+"));
+                    self.err(
+                        f,
+                        cname.span(),
+                        None,
+                        format!("context set name {n:?} must match [a-z0-9_]+"),
+                    );
                 }
                 if let Some(prev) = context_ids.get(n) {
-                    let m = format!("context set {n:?} is already defined at {prev}; rename one of them");
+                    let m = format!(
+                        "context set {n:?} is already defined at {prev}; rename one of them"
+                    );
                     self.err(f, cname.span(), None, m);
                     continue;
                 }
                 context_ids.insert(n.clone(), f.at(cname));
                 let terms = &cset.get_ref().terms;
                 if terms.is_empty() {
-                    self.err(f, cset.span(), None, format!("context set {n:?} has no terms; add some"));
+                    self.err(
+                        f,
+                        cset.span(),
+                        None,
+                        format!("context set {n:?} has no terms; add some"),
+                    );
                 }
                 for t in terms {
                     if normalise::normalise_compact(t.get_ref()).is_empty() {
-                        let m = format!("context term {:?} has no letters or digits; remove it", t.get_ref());
+                        let m = format!(
+                            "context term {:?} has no letters or digits; remove it",
+                            t.get_ref()
+                        );
                         self.err(f, t.span(), None, m);
                     }
                 }
@@ -485,13 +546,21 @@ impl Loader {
 
             let mut count = 0;
             for r in &p.rule {
-                let idx = rules.len();
-                if let Some(rule) = self.rule(f, &pid, r, &mut rule_ids) {
-                    for (field, list) in [("requires", &r.get_ref().requires), ("cancel", &r.get_ref().cancel)] {
-                        for s in list {
-                            refs.push((idx, fi, s.span(), s.get_ref().clone(), field));
-                        }
+                for (field, list) in [
+                    ("requires", &r.get_ref().requires),
+                    ("cancel", &r.get_ref().cancel),
+                ] {
+                    for s in list {
+                        refs.push((
+                            r.get_ref().id.get_ref().clone(),
+                            fi,
+                            s.span(),
+                            s.get_ref().clone(),
+                            field,
+                        ));
                     }
+                }
+                if let Some(rule) = self.rule(f, &pid, r, &mut rule_ids) {
                     rules.push(rule);
                     count += 1;
                 }
@@ -513,7 +582,12 @@ impl Loader {
                     }
                 };
                 if e.text.get_ref().trim().is_empty() {
-                    self.err(f, e.text.span(), None, "listing example text is empty; write one".into());
+                    self.err(
+                        f,
+                        e.text.span(),
+                        None,
+                        "listing example text is empty; write one".into(),
+                    );
                 }
                 examples.push(ListingExample {
                     text: e.text.get_ref().clone(),
@@ -526,22 +600,23 @@ impl Loader {
             if let Some(pol) = &p.policy {
                 if let Some(new) = self.policy(f, pol) {
                     if let Some((_, prev)) = &policy {
-                        self.warnings
-                            .push(format!("{}: policy replaces the one loaded from {prev}", f.at(pol)));
+                        self.warnings.push(format!(
+                            "{}: policy replaces the one loaded from {prev}",
+                            f.at(pol)
+                        ));
                     }
                     policy = Some((new, f.at(pol)));
                 }
             }
         }
 
-        for (idx, fi, span, set, field) in refs {
+        for (id, fi, span, set, field) in refs {
             if !context_ids.contains_key(&set) {
                 let known: Vec<&str> = contexts.iter().map(|c| c.name.as_str()).collect();
                 let m = format!(
                     "{field} names unknown context set {set:?}; define [context.{set}] in a pack or use one of: {}",
                     if known.is_empty() { "(none defined)".to_string() } else { known.join(", ") }
                 );
-                let id = rules[idx].id.clone();
                 self.err(&files[fi], span, Some(&id), m);
             }
         }
@@ -551,7 +626,8 @@ impl Loader {
             None => {
                 if !rules.is_empty() {
                     self.warnings.push(
-                        "no pack carries a [policy]; using the default policy of rules/FORMAT.md".into(),
+                        "no pack carries a [policy]; using the default policy of rules/FORMAT.md"
+                            .into(),
                     );
                 }
                 Policy::default_policy()
@@ -577,7 +653,11 @@ impl Loader {
                 })
             }
         };
-        let by_id = rules.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
+        let by_id = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
         Ok(RuleSet {
             packs,
             rules,
@@ -603,7 +683,12 @@ impl Loader {
         let id = raw.id.get_ref().clone();
         let rid = Some(id.as_str());
         if !valid_id(&id, b".-") {
-            self.err(f, raw.id.span(), rid, "rule id must match [a-z0-9_.-]+".into());
+            self.err(
+                f,
+                raw.id.span(),
+                rid,
+                "rule id must match [a-z0-9_.-]+".into(),
+            );
         }
         if let Some(prev) = ids.get(&id) {
             let m = format!("duplicate rule id; it is already used at {prev}; rule ids must be unique and stable");
@@ -612,29 +697,51 @@ impl Loader {
             ids.insert(id.clone(), f.at(&raw.id));
         }
         if raw.name.get_ref().trim().is_empty() {
-            self.err(f, raw.name.span(), rid, "name is empty; give the rule a name people can read".into());
+            self.err(
+                f,
+                raw.name.span(),
+                rid,
+                "name is empty; give the rule a name people can read".into(),
+            );
         }
         let category = raw.category.get_ref().clone();
         if !valid_category(&category) {
             let m = format!("category {category:?} must match [a-z_]+(.[a-z_]+)*");
             self.err(f, raw.category.span(), rid, m);
         } else if !KNOWN_CATEGORIES.contains(&category.as_str()) {
-            self.warn(f, raw.category.span(), rid, &format!("category {category:?} is not in the vocabulary"));
+            self.warn(
+                f,
+                raw.category.span(),
+                rid,
+                &format!("category {category:?} is not in the vocabulary"),
+            );
         }
         let weight = *raw.weight.get_ref();
         if !weight.is_finite() {
-            self.err(f, raw.weight.span(), rid, "weight must be a finite number".into());
+            self.err(
+                f,
+                raw.weight.span(),
+                rid,
+                "weight must be a finite number".into(),
+            );
         } else if weight < 0.0 && !category.starts_with("context.") {
             let m = format!("weight {weight} is negative; only context.* rules may weigh negative");
             self.err(f, raw.weight.span(), rid, m);
         }
         if category == "exclude" && weight != 0.0 {
-            self.warn(f, raw.weight.span(), rid, "exclude rules should weigh 0 (they are never reported)");
+            self.warn(
+                f,
+                raw.weight.span(),
+                rid,
+                "exclude rules should weigh 0 (they are never reported)",
+            );
         }
         for c in &raw.cas {
             let c_str = c.get_ref();
             if !cas::is_syntactic(c_str) {
-                let m = format!("CAS {c_str:?} is not written like 12345-67-8 (\\d{{2,7}}-\\d{{2}}-\\d)");
+                let m = format!(
+                    "CAS {c_str:?} is not written like 12345-67-8 (\\d{{2,7}}-\\d{{2}}-\\d)"
+                );
                 self.err(f, c.span(), rid, m);
             } else if !cas::check_digit_ok(c_str) {
                 let exp = cas::expected_check_digit(c_str).unwrap_or(0);
@@ -647,18 +754,26 @@ impl Loader {
         for (field, list) in [("names", &raw.names), ("ambiguous", &raw.ambiguous)] {
             for n in list {
                 if normalise::normalise_compact(n.get_ref()).is_empty() {
-                    let m = format!("{field} entry {:?} has no letters or digits; remove it", n.get_ref());
+                    let m = format!(
+                        "{field} entry {:?} has no letters or digits; remove it",
+                        n.get_ref()
+                    );
                     self.err(f, n.span(), rid, m);
                 }
             }
         }
         if !raw.ambiguous.is_empty() && raw.requires.is_empty() {
-            let m = "ambiguous names need `requires` (the context sets that must be near them)".into();
+            let m =
+                "ambiguous names need `requires` (the context sets that must be near them)".into();
             self.err(f, raw.ambiguous[0].span(), rid, m);
         }
         for p in &raw.patterns {
             if let Err(e) = matcher::compile_pattern(p.get_ref()) {
-                let m = format!("regex {:?} does not compile: {}", p.get_ref(), e.to_string().replace('\n', " "));
+                let m = format!(
+                    "regex {:?} does not compile: {}",
+                    p.get_ref(),
+                    regex_error(&e)
+                );
                 self.err(f, p.span(), rid, m);
             }
         }
@@ -666,34 +781,70 @@ impl Loader {
             None => DEFAULT_WINDOW,
             Some(w) if (1..=10_000).contains(w.get_ref()) => *w.get_ref() as usize,
             Some(w) => {
-                self.err(f, w.span(), rid, "window must be between 1 and 10000 characters".into());
+                self.err(
+                    f,
+                    w.span(),
+                    rid,
+                    "window must be between 1 and 10000 characters".into(),
+                );
                 DEFAULT_WINDOW
             }
         };
-        if raw.cas.is_empty() && raw.names.is_empty() && raw.ambiguous.is_empty() && raw.patterns.is_empty() {
-            self.err(f, raw.id.span(), rid, "rule matches nothing; give it cas, names, ambiguous or patterns".into());
+        if raw.cas.is_empty()
+            && raw.names.is_empty()
+            && raw.ambiguous.is_empty()
+            && raw.patterns.is_empty()
+        {
+            self.err(
+                f,
+                raw.id.span(),
+                rid,
+                "rule matches nothing; give it cas, names, ambiguous or patterns".into(),
+            );
         }
         if raw.unconfirmed && raw.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
-            self.warn(f, raw.id.span(), rid, "unconfirmed = true but no note says why");
+            self.warn(
+                f,
+                raw.id.span(),
+                rid,
+                "unconfirmed = true but no note says why",
+            );
         }
         let mut examples = RuleExamples::default();
         if let Some(ex) = &raw.examples {
-            for (list, out) in [(&ex.matches, &mut examples.matches), (&ex.no_match, &mut examples.no_match)] {
+            for (list, out) in [
+                (&ex.matches, &mut examples.matches),
+                (&ex.no_match, &mut examples.no_match),
+            ] {
                 for e in list {
                     if e.get_ref().trim().is_empty() {
-                        self.err(f, e.span(), rid, "example text is empty; write a real example".into());
+                        self.err(
+                            f,
+                            e.span(),
+                            rid,
+                            "example text is empty; write a real example".into(),
+                        );
                     }
-                    out.push(Example { text: e.get_ref().clone(), line: f.line(e.span()) });
+                    out.push(Example {
+                        text: e.get_ref().clone(),
+                        line: f.line(e.span()),
+                    });
                 }
             }
         }
         if examples.matches.is_empty() && category != "exclude" {
-            self.warn(f, raw.id.span(), rid, "no examples.match; add at least one text this rule must hit");
+            self.warn(
+                f,
+                raw.id.span(),
+                rid,
+                "no examples.match; add at least one text this rule must hit",
+            );
         }
         if self.errors.len() > before {
             return None;
         }
-        let strings = |v: &Vec<S<String>>| v.iter().map(|s| s.get_ref().clone()).collect::<Vec<_>>();
+        let strings =
+            |v: &Vec<S<String>>| v.iter().map(|s| s.get_ref().clone()).collect::<Vec<_>>();
         Some(Rule {
             id,
             name: raw.name.get_ref().clone(),
@@ -731,7 +882,9 @@ impl Loader {
                         None => {
                             let m = format!(
                                 "selector {v:?}: unknown hit kind; use one of {}",
-                                HitKind::ALL.map(|k| format!("kind:{}", k.as_str())).join(", ")
+                                HitKind::ALL
+                                    .map(|k| format!("kind:{}", k.as_str()))
+                                    .join(", ")
                             );
                             self.err(f, s.span(), None, m);
                         }
@@ -774,9 +927,20 @@ impl Loader {
             let any = resolve(&lv.any, self);
             let none = resolve(&lv.none, self);
             if lv.min_score.is_some_and(|s| !s.is_finite()) {
-                self.err(f, l.span(), None, "min_score must be a finite number".into());
+                self.err(
+                    f,
+                    l.span(),
+                    None,
+                    "min_score must be a finite number".into(),
+                );
             }
-            levels.push(Level { risk, all, any, none, min_score: lv.min_score });
+            levels.push(Level {
+                risk,
+                all,
+                any,
+                none,
+                min_score: lv.min_score,
+            });
         }
         (self.errors.len() == before).then_some(Policy { classes, levels })
     }
