@@ -285,6 +285,8 @@ pub enum Resolved {
     Obfuscated(String),
     /// first block of exactly one watched CAS
     Truncated(String),
+    /// valid and listed by an `exclude` rule
+    Excluded(String),
 }
 
 /// The watched and excluded CAS numbers of a rule set.
@@ -314,13 +316,18 @@ impl CasIndex {
         self.excluded.insert(cas.to_string());
     }
     pub fn is_empty(&self) -> bool {
-        self.watched.is_empty()
+        self.watched.is_empty() && self.excluded.is_empty()
     }
 
     fn full(&self, digits: &str, first_len: usize) -> Option<Resolved> {
         let canon = format_cas(digits, first_len);
         if digits_ok(digits.as_bytes()) {
-            return (self.watched.contains(&canon) && !self.excluded.contains(&canon))
+            if self.excluded.contains(&canon) {
+                return Some(Resolved::Excluded(canon));
+            }
+            return self
+                .watched
+                .contains(&canon)
                 .then_some(Resolved::Cas(canon));
         }
         let mut near: Option<&str> = None;
@@ -554,7 +561,10 @@ mod tests {
             r("79099 powder"),
             vec![Resolved::Truncated("79099-07-3".into())]
         );
-        assert_eq!(r("3612-20-2 64-17-5"), vec![]);
+        assert_eq!(
+            r("3612-20-2 64-17-5"),
+            vec![Resolved::Excluded("3612-20-2".into())]
+        );
         assert_eq!(
             canonical("CAS No.: 79099 07 3").as_deref(),
             Some("79099-07-3")

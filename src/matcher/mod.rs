@@ -171,7 +171,7 @@ pub struct Engine {
     /// (regex, rule index) in `set` order
     regexes: Vec<(Regex, u32)>,
     cas: cas::CasIndex,
-    /// canonical CAS -> non-exclude rules listing it
+    /// canonical CAS -> rules listing it (exclude rules included)
     cas_rules: std::collections::HashMap<String, Vec<u32>>,
     /// per context set: its name (index = What::Context value)
     context_names: Vec<String>,
@@ -312,8 +312,8 @@ impl Engine {
                     cas.add_excluded(c);
                 } else {
                     cas.add_watched(c);
-                    cas_rules.entry(c.clone()).or_default().push(ri as u32);
                 }
+                cas_rules.entry(c.clone()).or_default().push(ri as u32);
             }
         }
 
@@ -450,7 +450,13 @@ thread_local! {
 }
 
 /// Scan `text` with a compiled engine (called by `RuleSet::scan`).
-pub(crate) fn scan(engine: &Engine, rules: &[Rule], policy: &Policy, text: &str) -> Verdict {
+/// Also returns the `exclude` rules that matched (never reported as hits).
+pub(crate) fn scan(
+    engine: &Engine,
+    rules: &[Rule],
+    policy: &Policy,
+    text: &str,
+) -> (Verdict, Vec<u32>) {
     SCRATCH.with(|cell| {
         let mut n = cell.borrow_mut();
         n.fill(text);
@@ -468,7 +474,7 @@ fn scan_normalised(
     policy: &Policy,
     text: &str,
     n: &Normalised,
-) -> Verdict {
+) -> (Verdict, Vec<u32>) {
     let mut cands: Vec<Cand> = Vec::new();
     let mut occ: Vec<Occ> = Vec::new();
 
@@ -525,9 +531,11 @@ fn scan_normalised(
         }
     }
     let mut excludes: Vec<(usize, usize)> = Vec::new();
+    let mut excluded_rules: Vec<u32> = Vec::new();
     kept.retain(|c| {
         if rules[c.rule as usize].is_exclude() {
             excludes.push((c.os, c.oe));
+            excluded_rules.push(c.rule);
             false
         } else {
             true
@@ -570,10 +578,15 @@ fn scan_normalised(
                 cas::Resolved::Cas(c) => (HitKind::Cas, c),
                 cas::Resolved::Obfuscated(c) => (HitKind::CasObfuscated, c),
                 cas::Resolved::Truncated(c) => (HitKind::CasTruncated, c),
+                cas::Resolved::Excluded(c) => {
+                    excludes.push(n.orig_span_spaced(text, f.start, f.end));
+                    excluded_rules.extend(engine.cas_rules.get(&c).into_iter().flatten());
+                    continue;
+                }
             };
             let (os, oe) = n.orig_span_spaced(text, f.start, f.end);
             if let Some(rs) = engine.cas_rules.get(&canon) {
-                for &rule in rs {
+                for &rule in rs.iter().filter(|&&r| !rules[r as usize].is_exclude()) {
                     cands.push(Cand {
                         rule,
                         kind,
@@ -643,7 +656,9 @@ fn scan_normalised(
         (r.id.as_str(), r.weight)
     }));
     let risk = policy.risk(&hits, score);
-    Verdict { hits, score, risk }
+    excluded_rules.sort_unstable();
+    excluded_rules.dedup();
+    (Verdict { hits, score, risk }, excluded_rules)
 }
 
 #[allow(clippy::too_many_arguments)]

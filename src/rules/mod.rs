@@ -266,7 +266,19 @@ impl RuleSet {
 
     /// Match one text (visible text, not HTML).
     pub fn scan(&self, text: &str) -> Verdict {
-        matcher::scan(&self.engine, &self.rules, &self.policy, text)
+        matcher::scan(&self.engine, &self.rules, &self.policy, text).0
+    }
+
+    /// Like [`RuleSet::scan`], also giving the ids of the `exclude` rules that
+    /// matched (they are never hits; `test_examples` checks their examples with this).
+    pub fn scan_with_excludes(&self, text: &str) -> (Verdict, Vec<&str>) {
+        let (v, ex) = matcher::scan(&self.engine, &self.rules, &self.policy, text);
+        (
+            v,
+            ex.into_iter()
+                .map(|i| self.rules[i as usize].id.as_str())
+                .collect(),
+        )
     }
 
     /// Run every rule example and listing example; empty = all pass.
@@ -281,10 +293,18 @@ impl RuleSet {
                 format!("hits [{}]", ids.join(", "))
             }
         };
+        // exclude rules never hit: their examples check that they matched
+        let hit = |r: &Rule, v: &Verdict, ex: &[&str]| {
+            if r.is_exclude() {
+                ex.contains(&r.id.as_str())
+            } else {
+                v.hits.iter().any(|h| h.rule == r.id)
+            }
+        };
         for r in &self.rules {
             for ex in &r.examples.matches {
-                let v = self.scan(&ex.text);
-                if !v.hits.iter().any(|h| h.rule == r.id) {
+                let (v, excl) = self.scan_with_excludes(&ex.text);
+                if !hit(r, &v, &excl) {
                     out.push(ExampleFailure {
                         source: r.source.clone(),
                         line: ex.line,
@@ -296,15 +316,19 @@ impl RuleSet {
                 }
             }
             for ex in &r.examples.no_match {
-                let v = self.scan(&ex.text);
-                if let Some(h) = v.hits.iter().find(|h| h.rule == r.id) {
+                let (v, excl) = self.scan_with_excludes(&ex.text);
+                if hit(r, &v, &excl) {
+                    let got = match v.hits.iter().find(|h| h.rule == r.id) {
+                        Some(h) => format!("{} hit on {:?}", h.kind.as_str(), h.matched),
+                        None => "the exclude rule matched".to_string(),
+                    };
                     out.push(ExampleFailure {
                         source: r.source.clone(),
                         line: ex.line,
                         rule: Some(r.id.clone()),
                         text: ex.text.clone(),
                         expected: "no hit of this rule".into(),
-                        got: format!("{} hit on {:?}", h.kind.as_str(), h.matched),
+                        got,
                     });
                 }
             }
