@@ -48,9 +48,8 @@ pub struct Normalised {
     /// `spaced` byte -> original byte offset of the character it came from.
     pub spaced_map: Vec<u32>,
     pub compact: String,
-    /// `compact` byte -> original byte offset of the character it came from.
-    pub compact_map: Vec<u32>,
-    /// `compact` byte -> `spaced` byte (used for context windows).
+    /// `compact` byte -> `spaced` byte (compose with `spaced_map` for the
+    /// original offset: one map per stream, no redundant third map).
     pub compact_to_spaced: Vec<u32>,
 }
 
@@ -81,35 +80,56 @@ pub(crate) fn utf8_len(b: u8) -> usize {
     }
 }
 
-struct Builder {
-    spaced: Vec<u8>,
-    smap: Vec<u32>,
-    compact: Vec<u8>,
-    cmap: Vec<u32>,
+/// Output buffers written by index (pre-sized; `si`/`ci` are the lengths).
+struct Writer {
+    sp: Vec<u8>,
+    sm: Vec<u32>,
+    cp: Vec<u8>,
     c2s: Vec<u32>,
+    si: usize,
+    ci: usize,
+    /// the last byte written to `sp` is a space (or nothing was written yet)
+    last_space: bool,
 }
 
-impl Builder {
-    #[inline(always)]
+impl Writer {
+    /// Make room for `more` bytes in both streams.
+    fn room(&mut self, more: usize) {
+        if self.sp.len() < self.si + more {
+            let len = (self.sp.len() * 2).max(self.si + more);
+            self.sp.resize(len, 0);
+            self.sm.resize(len, 0);
+        }
+        if self.cp.len() < self.ci + more {
+            let len = (self.cp.len() * 2).max(self.ci + more);
+            self.cp.resize(len, 0);
+            self.c2s.resize(len, 0);
+        }
+    }
     fn alnum_byte(&mut self, b: u8, o: u32) {
-        self.c2s.push(self.spaced.len() as u32);
-        self.spaced.push(b);
-        self.smap.push(o);
-        self.compact.push(b);
-        self.cmap.push(o);
+        self.room(1);
+        self.c2s[self.ci] = self.si as u32;
+        self.cp[self.ci] = b;
+        self.ci += 1;
+        self.sp[self.si] = b;
+        self.sm[self.si] = o;
+        self.si += 1;
+        self.last_space = false;
     }
-    #[inline(always)]
     fn punct_byte(&mut self, b: u8, o: u32) {
-        self.spaced.push(b);
-        self.smap.push(o);
+        self.room(1);
+        self.sp[self.si] = b;
+        self.sm[self.si] = o;
+        self.si += 1;
+        self.last_space = false;
     }
-    #[inline(always)]
     fn space(&mut self, o: u32) {
-        if let Some(&last) = self.spaced.last() {
-            if last != b' ' {
-                self.spaced.push(b' ');
-                self.smap.push(o);
-            }
+        if !self.last_space {
+            self.room(1);
+            self.sp[self.si] = b' ';
+            self.sm[self.si] = o;
+            self.si += 1;
+            self.last_space = true;
         }
     }
     fn alnum_char(&mut self, c: char, o: u32) {
@@ -146,6 +166,7 @@ impl Builder {
     }
 
     /// Slow path: one non-ASCII character of the original text.
+    #[inline(never)]
     fn non_ascii(&mut self, c: char, o: u32) {
         if is_ignorable(c) {
             return;
@@ -182,49 +203,83 @@ impl Normalised {
     /// Normalise `text` into `self`, reusing the buffers.
     pub fn fill(&mut self, text: &str) {
         assert!(text.len() < u32::MAX as usize, "text too long");
-        let mut spaced = std::mem::take(&mut self.spaced).into_bytes();
-        let mut compact = std::mem::take(&mut self.compact).into_bytes();
-        spaced.clear();
-        compact.clear();
-        let mut b = Builder {
-            spaced,
-            smap: std::mem::take(&mut self.spaced_map),
-            compact,
-            cmap: std::mem::take(&mut self.compact_map),
+        let n = text.len();
+        let mut w = Writer {
+            sp: std::mem::take(&mut self.spaced).into_bytes(),
+            sm: std::mem::take(&mut self.spaced_map),
+            cp: std::mem::take(&mut self.compact).into_bytes(),
             c2s: std::mem::take(&mut self.compact_to_spaced),
+            si: 0,
+            ci: 0,
+            last_space: true,
         };
-        b.smap.clear();
-        b.cmap.clear();
-        b.c2s.clear();
-        b.spaced.reserve(text.len() + 8);
-        b.smap.reserve(text.len() + 8);
-        b.compact.reserve(text.len() + 8);
-        b.cmap.reserve(text.len() + 8);
-        b.c2s.reserve(text.len() + 8);
-
+        for v in [&mut w.sp, &mut w.cp] {
+            v.clear();
+            v.resize(n + 16, 0);
+        }
+        for v in [&mut w.sm, &mut w.c2s] {
+            v.clear();
+            v.resize(n + 16, 0);
+        }
         let bytes = text.as_bytes();
         let mut i = 0;
-        while i < bytes.len() {
-            let c = bytes[i];
-            if c < 0x80 {
-                match ASCII[c as usize] {
-                    WS => b.space(i as u32),
-                    PUNCT => b.punct_byte(c, i as u32),
-                    x => b.alnum_byte(x, i as u32),
+        while i < n {
+            // ASCII writes at most one byte per input byte
+            w.room(n - i);
+            {
+                let (sp, sm, cp, c2s) =
+                    (&mut w.sp[..], &mut w.sm[..], &mut w.cp[..], &mut w.c2s[..]);
+                let (mut si, mut ci, mut last_space) = (w.si, w.ci, w.last_space);
+                while i < n {
+                    let b = bytes[i];
+                    if b >= 0x80 {
+                        break;
+                    }
+                    let t = ASCII[b as usize];
+                    if t > PUNCT {
+                        c2s[ci] = si as u32;
+                        cp[ci] = t;
+                        ci += 1;
+                        sp[si] = t;
+                        sm[si] = i as u32;
+                        si += 1;
+                        last_space = false;
+                    } else if t == PUNCT {
+                        sp[si] = b;
+                        sm[si] = i as u32;
+                        si += 1;
+                        last_space = false;
+                    } else if !last_space {
+                        sp[si] = b' ';
+                        sm[si] = i as u32;
+                        si += 1;
+                        last_space = true;
+                    }
+                    i += 1;
                 }
-                i += 1;
-            } else {
+                (w.si, w.ci, w.last_space) = (si, ci, last_space);
+            }
+            if i < n {
                 let ch = text[i..].chars().next().expect("char boundary");
-                b.non_ascii(ch, i as u32);
+                w.non_ascii(ch, i as u32);
                 i += ch.len_utf8();
             }
         }
-        // Everything pushed came from whole `char`s, so both are valid UTF-8.
-        self.spaced = String::from_utf8(b.spaced).expect("valid UTF-8");
-        self.compact = String::from_utf8(b.compact).expect("valid UTF-8");
-        self.spaced_map = b.smap;
-        self.compact_map = b.cmap;
-        self.compact_to_spaced = b.c2s;
+        w.sp.truncate(w.si);
+        w.sm.truncate(w.si);
+        w.cp.truncate(w.ci);
+        w.c2s.truncate(w.ci);
+        // Everything written came from whole `char`s, so both are valid UTF-8.
+        self.spaced = String::from_utf8(w.sp).expect("valid UTF-8");
+        self.compact = String::from_utf8(w.cp).expect("valid UTF-8");
+        self.spaced_map = w.sm;
+        self.compact_to_spaced = w.c2s;
+    }
+
+    /// Original byte offset of the character `compact` byte `i` came from.
+    #[inline]
+    pub fn compact_orig(&self, i: usize) -> usize {
+        self.spaced_map[self.compact_to_spaced[i] as usize] as usize
     }
 
     /// Original byte span of the `spaced` span `[s, e)` (`e > s`).
@@ -238,8 +293,8 @@ impl Normalised {
     /// Original byte span of the `compact` span `[s, e)` (`e > s`).
     #[inline]
     pub fn orig_span_compact(&self, text: &str, s: usize, e: usize) -> (usize, usize) {
-        let os = self.compact_map[s] as usize;
-        let last = self.compact_map[e - 1] as usize;
+        let os = self.compact_orig(s);
+        let last = self.compact_orig(e - 1);
         (os, last + utf8_len(text.as_bytes()[last]))
     }
 
@@ -255,12 +310,14 @@ impl Normalised {
     /// expansion of one original character (e.g. inside "㎏" -> "kg").
     #[inline]
     pub fn splits_expansion(&self, s: usize, e: usize) -> bool {
-        let m = &self.compact_map;
         let c = self.compact.as_bytes();
         // Bytes of one multi-byte normalised char share one original offset too;
         // only a boundary between two normalised chars counts.
-        let starts_inside = s > 0 && m[s - 1] == m[s] && !is_continuation(c[s]);
-        let ends_inside = e < m.len() && m[e] == m[e - 1] && !is_continuation(c[e]);
+        let starts_inside =
+            s > 0 && !is_continuation(c[s]) && self.compact_orig(s - 1) == self.compact_orig(s);
+        let ends_inside = e < c.len()
+            && !is_continuation(c[e])
+            && self.compact_orig(e) == self.compact_orig(e - 1);
         starts_inside || ends_inside
     }
 }
@@ -368,7 +425,7 @@ mod tests {
         assert_eq!(n.spaced, "n-phenethyl 4 piperidone, 99%");
         assert_eq!(n.compact, "nphenethyl4piperidone99");
         assert_eq!(n.spaced_map.len(), n.spaced.len());
-        assert_eq!(n.compact_map.len(), n.compact.len());
+        assert_eq!(n.compact_to_spaced.len(), n.compact.len());
         assert_eq!(
             orig(t, &n, "phenethyl4piperidone"),
             "Phenethyl  4\tPiperidone"
@@ -413,5 +470,25 @@ mod tests {
         assert!(n.splits_expansion(2, 6)); // "gbag" starts inside "㎏"
         assert!(!n.splits_expansion(1, 3)); // "kg"
         assert!(n.splits_expansion(1, 2)); // "k" ends inside "㎏"
+    }
+}
+
+#[cfg(test)]
+mod reuse_tests {
+    use super::*;
+
+    #[test]
+    fn buffers_reused_and_grown() {
+        let mut n = Normalised::default();
+        n.fill("long text ".repeat(100).as_str());
+        // expansions longer than the input: U+FDFA is one char, 18 after NFKD
+        let t = "\u{FDFA}\u{FDFA} fentanyl";
+        n.fill(t);
+        assert_eq!(n.spaced_map.len(), n.spaced.len());
+        assert!(n.spaced.ends_with(" fentanyl"));
+        let s = n.compact.find("fentanyl").unwrap();
+        assert_eq!(n.orig_span_compact(t, s, s + 8), (t.len() - 8, t.len()));
+        n.fill("ab");
+        assert_eq!((n.spaced.as_str(), n.compact.as_str()), ("ab", "ab"));
     }
 }

@@ -430,3 +430,16 @@ fn snippet_char_boundaries() {
     let s = snippet(&t, 300, 301);
     assert_eq!(s.chars().count(), 121);
 }
+
+#[test]
+fn word_boundaries_rewritten_to_ascii() {
+    assert_eq!(
+        ascii_word_boundaries(r"\bnew (4-ap|npp)\b"),
+        r"(?-u:\b)new (4-ap|npp)(?-u:\b)"
+    );
+    assert_eq!(ascii_word_boundaries(r"[\b]x\\b\B"), r"[\b]x\\b(?-u:\B)");
+    assert_eq!(ascii_word_boundaries(r"[]\b]\b{start}"), r"[]\b]\b{start}");
+    let re = compile_pattern(r"\bcas\b").unwrap();
+    assert!(re.is_match("号cas 1"));
+    assert!(!re.is_match("xcas"));
+}
