@@ -212,8 +212,15 @@ struct PatInfo {
 /// The compiled matcher of a rule set (built once by `RuleSet`).
 #[derive(Debug)]
 pub struct Engine {
+    /// names and ambiguous names (and their leet variants) over `compact`
     ac: Option<AhoCorasick>,
     pats: Vec<PatInfo>,
+    /// context terms over `compact`, searched only in the windows of the
+    /// candidates that need them (`requires`/`cancel`): common words such as
+    /// "price" or "payment" would otherwise be most of the automaton's matches
+    ctx_ac: Option<AhoCorasick>,
+    ctx_pats: Vec<PatInfo>,
+    max_ctx: usize,
     /// longest automaton pattern in bytes (bounds the leet windows)
     max_pat: usize,
     /// whether any pattern is letter-only (else skip the leet pass)
@@ -286,6 +293,16 @@ impl Engine {
             });
             pats[i].targets.push(t);
         };
+        let mut ctx_index: std::collections::HashMap<String, usize> = Default::default();
+        let mut add_ctx =
+            |s: String, t: Target, strings: &mut Vec<String>, pats: &mut Vec<PatInfo>| {
+                let i = *ctx_index.entry(s.clone()).or_insert_with(|| {
+                    pats.push(pat_info(&s));
+                    strings.push(s);
+                    pats.len() - 1
+                });
+                pats[i].targets.push(t);
+            };
         for (ri, r) in rules.iter().enumerate() {
             let ri = ri as u32;
             for (list, what) in [
@@ -307,34 +324,39 @@ impl Engine {
                 }
             }
         }
+        let mut ctx_strings: Vec<String> = Vec::new();
+        let mut ctx_pats: Vec<PatInfo> = Vec::new();
         for (ci, cs) in contexts.iter().enumerate() {
             for t in &cs.terms {
                 let c = normalise::normalise_compact(t);
                 if !c.is_empty() {
-                    add(
+                    add_ctx(
                         c,
                         Target {
                             what: What::Context(ci as u32),
                             leet: false,
                         },
-                        &mut strings,
-                        &mut pats,
+                        &mut ctx_strings,
+                        &mut ctx_pats,
                     );
                 }
             }
         }
         let max_pat = strings.iter().map(String::len).max().unwrap_or(0);
-        let ac = if strings.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .match_kind(MatchKind::Standard)
-                    .build(&strings)
-                    .map_err(|e| format!("cannot build the name automaton: {e}"))?,
-            )
+        let max_ctx = ctx_strings.iter().map(String::len).max().unwrap_or(0);
+        let build_ac = |strings: &[String], what: &str| -> Result<Option<AhoCorasick>, String> {
+            if strings.is_empty() {
+                return Ok(None);
+            }
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::DFA))
+                .match_kind(MatchKind::Standard)
+                .build(strings)
+                .map(Some)
+                .map_err(|e| format!("cannot build the {what} automaton: {e}"))
         };
+        let ac = build_ac(&strings, "name")?;
+        let ctx_ac = build_ac(&ctx_strings, "context term")?;
 
         let mut pattern_strs = Vec::new();
         let mut regexes = Vec::new();
@@ -388,6 +410,9 @@ impl Engine {
         Ok(Engine {
             ac,
             pats,
+            ctx_ac,
+            ctx_pats,
+            max_ctx,
             max_pat,
             any_leet,
             set,
@@ -427,6 +452,82 @@ struct Occ {
     set: u32,
     ss: usize,
     se: usize,
+}
+
+fn pat_info(s: &str) -> PatInfo {
+    let first = s.chars().next().unwrap_or('a');
+    let last = s.chars().next_back().unwrap_or('a');
+    PatInfo {
+        targets: Vec::new(),
+        latin_start: !is_cjk(first),
+        latin_end: !is_cjk(last),
+    }
+}
+
+/// Occurrences of context terms in the windows (± `window` characters) of the
+/// candidates that have `requires` (ambiguous) or `cancel` sets.
+fn context_occurrences<'a>(
+    engine: &Engine,
+    rules: &[Rule],
+    text: &str,
+    n: &Normalised,
+    cands: impl Iterator<Item = &'a Cand>,
+    occ: &mut Vec<Occ>,
+) {
+    let Some(ac) = &engine.ctx_ac else { return };
+    let c2s = &n.compact_to_spaced;
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for c in cands {
+        let r = c.rule as usize;
+        let needs = (c.kind == HitKind::Ambiguous && !engine.requires[r].is_empty())
+            || !engine.cancel[r].is_empty();
+        if !needs {
+            continue;
+        }
+        // a window of w characters spans at most 4w bytes of `spaced`
+        let w = rules[r].window * 4;
+        let (sa, sb) = (c.ss.saturating_sub(w), c.se + w);
+        let ca = c2s.partition_point(|&x| (x as usize) < sa).saturating_sub(engine.max_ctx);
+        let cb = (c2s.partition_point(|&x| (x as usize) < sb) + engine.max_ctx).min(c2s.len());
+        ranges.push((ca, cb));
+    }
+    if ranges.is_empty() {
+        return;
+    }
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (a, b) in ranges {
+        match merged.last_mut() {
+            Some(m) if a <= m.1 => m.1 = m.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    let compact = n.compact.as_str();
+    for (mut a, mut b) in merged {
+        while !compact.is_char_boundary(a) {
+            a -= 1;
+        }
+        while !compact.is_char_boundary(b) {
+            b += 1;
+        }
+        for m in ac.find_overlapping_iter(&compact[a..b]) {
+            let p = &engine.ctx_pats[m.pattern().as_usize()];
+            let (cs, ce) = (a + m.start(), a + m.end());
+            if n.splits_expansion(cs, ce) {
+                continue;
+            }
+            let (os, oe) = n.orig_span_compact(text, cs, ce);
+            if !boundaries_ok(text, os, oe, p) {
+                continue;
+            }
+            let (ss, se) = n.spaced_span_compact(cs, ce);
+            for t in &p.targets {
+                if let What::Context(set) = t.what {
+                    occ.push(Occ { set, ss, se });
+                }
+            }
+        }
+    }
 }
 
 /// Word boundaries on the original text around `[os, oe)`.
@@ -537,7 +638,7 @@ fn scan_normalised(
     let mut cands: Vec<Cand> = Vec::new();
     let mut occ: Vec<Occ> = Vec::new();
 
-    // 1. names, ambiguous names, context terms over `compact`
+    // 1. names and ambiguous names over `compact`
     if let Some(ac) = &engine.ac {
         for m in ac.find_overlapping_iter(n.compact.as_str()) {
             let p = &engine.pats[m.pattern().as_usize()];
@@ -560,6 +661,25 @@ fn scan_normalised(
             leet_pass(engine, ac, text, n, &mut cands, &mut occ);
         }
     }
+
+    // 2b. regex patterns and CAS numbers (kept apart from the name candidates)
+    let mut excludes: Vec<(usize, usize)> = Vec::new();
+    let mut excluded_rules: Vec<u32> = Vec::new();
+    let mut cas_found: Vec<String> = Vec::new();
+    let mut others: Vec<Cand> = Vec::new();
+    patterns_and_cas(
+        engine,
+        rules,
+        text,
+        n,
+        &mut others,
+        &mut excludes,
+        &mut excluded_rules,
+        &mut cas_found,
+    );
+
+    // 2c. context terms, only in the windows of candidates that need them
+    context_occurrences(engine, rules, text, n, cands.iter().chain(&others), &mut occ);
 
     // 3. ambiguous names need a `requires` context term near them
     cands.retain(|c| {
@@ -589,8 +709,6 @@ fn scan_normalised(
             kept.push(c);
         }
     }
-    let mut excludes: Vec<(usize, usize)> = Vec::new();
-    let mut excluded_rules: Vec<u32> = Vec::new();
     kept.retain(|c| {
         if rules[c.rule as usize].is_exclude() {
             excludes.push((c.os, c.oe));
@@ -601,7 +719,42 @@ fn scan_normalised(
         }
     });
     let mut cands = kept;
+    cands.append(&mut others);
 
+    // 7. exclude spans suppress overlapping substance hits (names and CAS)
+    if !excludes.is_empty() {
+        cands.retain(|c| {
+            c.kind == HitKind::Pattern || !excludes.iter().any(|&(s, e)| s < c.oe && c.os < e)
+        });
+    }
+
+    // 8. cancel windows
+    cands.retain(|c| {
+        let cancel = &engine.cancel[c.rule as usize];
+        cancel.is_empty()
+            || !near(
+                &n.spaced,
+                &occ,
+                cancel,
+                (c.ss, c.se),
+                rules[c.rule as usize].window,
+            )
+    });
+    finish(rules, policy, text, cands, cas_found, excluded_rules)
+}
+
+/// Regex pattern hits over `spaced`, then CAS numbers over `spaced`.
+#[allow(clippy::too_many_arguments)]
+fn patterns_and_cas(
+    engine: &Engine,
+    rules: &[Rule],
+    text: &str,
+    n: &Normalised,
+    cands: &mut Vec<Cand>,
+    excludes: &mut Vec<(usize, usize)>,
+    excluded_rules: &mut Vec<u32>,
+    cas_found: &mut Vec<String>,
+) {
     // 5. regex patterns over `spaced`
     if let Some(set) = &engine.set {
         let mut which = regex_automata::PatternSet::new(set.pattern_len());
@@ -627,7 +780,6 @@ fn scan_normalised(
     }
 
     // 6. CAS numbers over `spaced`
-    let mut cas_found: Vec<String> = Vec::new();
     if !engine.cas.is_empty() {
         let mut found = Vec::new();
         cas::scan(&n.spaced, &mut found);
@@ -662,27 +814,17 @@ fn scan_normalised(
             cas_found.push(canon);
         }
     }
+}
 
-    // 7. exclude spans suppress overlapping substance hits (names and CAS)
-    if !excludes.is_empty() {
-        cands.retain(|c| {
-            c.kind == HitKind::Pattern || !excludes.iter().any(|&(s, e)| s < c.oe && c.os < e)
-        });
-    }
-
-    // 8. cancel windows
-    cands.retain(|c| {
-        let cancel = &engine.cancel[c.rule as usize];
-        cancel.is_empty()
-            || !near(
-                &n.spaced,
-                &occ,
-                cancel,
-                (c.ss, c.se),
-                rules[c.rule as usize].window,
-            )
-    });
-
+/// Hits sorted and deduplicated, score and risk.
+fn finish(
+    rules: &[Rule],
+    policy: &Policy,
+    text: &str,
+    mut cands: Vec<Cand>,
+    cas_found: Vec<String>,
+    mut excluded_rules: Vec<u32>,
+) -> (Verdict, Vec<u32>) {
     // 9. hits, sorted by start, deduplicated by (rule, start, end)
     cands.sort_by(|a, b| {
         a.os.cmp(&b.os)

@@ -41,6 +41,22 @@ static ASCII: [u8; 128] = {
     t
 };
 
+/// ASCII byte -> its byte in `spaced`: lowercase letters, digits, punctuation
+/// as-is, whitespace and control characters as ' '.
+static SPACED: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0u8;
+    while b < 128 {
+        t[b as usize] = match ASCII[b as usize] {
+            WS => b' ',
+            PUNCT => b,
+            x => x,
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Normalised views of one text. See the module documentation.
 #[derive(Debug, Default, Clone)]
 pub struct Normalised {
@@ -230,31 +246,22 @@ impl Normalised {
                 let (sp, sm, cp, c2s) =
                     (&mut w.sp[..], &mut w.sm[..], &mut w.cp[..], &mut w.c2s[..]);
                 let (mut si, mut ci, mut last_space) = (w.si, w.ci, w.last_space);
+                // Branch-free: write both streams unconditionally, advance
+                // the lengths by flags (letters/spaces alternate unpredictably).
                 while i < n {
                     let b = bytes[i];
                     if b >= 0x80 {
                         break;
                     }
-                    let t = ASCII[b as usize];
-                    if t > PUNCT {
-                        c2s[ci] = si as u32;
-                        cp[ci] = t;
-                        ci += 1;
-                        sp[si] = t;
-                        sm[si] = i as u32;
-                        si += 1;
-                        last_space = false;
-                    } else if t == PUNCT {
-                        sp[si] = b;
-                        sm[si] = i as u32;
-                        si += 1;
-                        last_space = false;
-                    } else if !last_space {
-                        sp[si] = b' ';
-                        sm[si] = i as u32;
-                        si += 1;
-                        last_space = true;
-                    }
+                    let out = SPACED[b as usize];
+                    let ws = out == b' ';
+                    sp[si] = out;
+                    sm[si] = i as u32;
+                    cp[ci] = out;
+                    c2s[ci] = si as u32;
+                    si += usize::from(!(ws && last_space));
+                    ci += usize::from(out.is_ascii_alphanumeric());
+                    last_space = ws;
                     i += 1;
                 }
                 (w.si, w.ci, w.last_space) = (si, ci, last_space);
