@@ -487,7 +487,9 @@ fn context_occurrences<'a>(
         // a window of w characters spans at most 4w bytes of `spaced`
         let w = rules[r].window * 4;
         let (sa, sb) = (c.ss.saturating_sub(w), c.se + w);
-        let ca = c2s.partition_point(|&x| (x as usize) < sa).saturating_sub(engine.max_ctx);
+        let ca = c2s
+            .partition_point(|&x| (x as usize) < sa)
+            .saturating_sub(engine.max_ctx);
         let cb = (c2s.partition_point(|&x| (x as usize) < sb) + engine.max_ctx).min(c2s.len());
         ranges.push((ca, cb));
     }
@@ -679,7 +681,14 @@ fn scan_normalised(
     );
 
     // 2c. context terms, only in the windows of candidates that need them
-    context_occurrences(engine, rules, text, n, cands.iter().chain(&others), &mut occ);
+    context_occurrences(
+        engine,
+        rules,
+        text,
+        n,
+        cands.iter().chain(&others),
+        &mut occ,
+    );
 
     // 3. ambiguous names need a `requires` context term near them
     cands.retain(|c| {

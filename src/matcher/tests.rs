@@ -443,3 +443,32 @@ fn word_boundaries_rewritten_to_ascii() {
     assert!(re.is_match("号cas 1"));
     assert!(!re.is_match("xcas"));
 }
+
+#[test]
+fn ruleset_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<RuleSet>();
+    assert_send_sync::<Verdict>();
+}
+
+#[test]
+fn ambiguous_context_outside_window_does_not_count() {
+    let t = format!("NPP {} powder", "word ".repeat(30));
+    assert_eq!(hits(&t), vec![]);
+    // inside the window (default 100 characters) it counts, before or after
+    assert_eq!(hits("powder, NPP")[0].1, HitKind::Ambiguous);
+}
+
+#[test]
+fn risk_and_kind_names() {
+    assert_eq!("medium".parse::<Risk>(), Ok(Risk::Medium));
+    let e = "severe".parse::<Risk>().unwrap_err();
+    assert!(e.contains("none, low, medium, high"), "{e}");
+    assert_eq!(Risk::High.to_string(), "high");
+    assert_eq!(HitKind::CasObfuscated.as_str(), "cas_obfuscated");
+    assert_eq!(
+        serde_json::to_string(&HitKind::CasTruncated).unwrap(),
+        "\"cas_truncated\""
+    );
+    assert_eq!(serde_json::to_string(&Risk::Low).unwrap(), "\"low\"");
+}
