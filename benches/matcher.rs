@@ -1,1 +1,55 @@
-fn main() {}
+//! Matcher throughput on ~10 MB of generated listings (2-4 KB each) with all
+//! bundled packs, and compile time of the bundled packs.
+//!
+//! cargo bench --bench matcher
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use precwatch::rules::RuleSet;
+
+#[path = "common/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
+
+fn bench(c: &mut Criterion) {
+    let listings = corpus::corpus(corpus::SEED, corpus::BYTES);
+    let bytes: usize = listings.iter().map(String::len).sum();
+    let rs = RuleSet::bundled().expect("bundled packs");
+    let hits: usize = listings.iter().map(|l| rs.scan(l).hits.len()).sum();
+    eprintln!(
+        "corpus: {} listings, {} bytes, {} hits ({:.2} per KB), {} rules",
+        listings.len(),
+        bytes,
+        hits,
+        hits as f64 * 1024.0 / bytes as f64,
+        rs.rule_count()
+    );
+
+    let mut g = c.benchmark_group("matcher");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(6));
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("scan_all_bundled", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for l in &listings {
+                n += rs.scan(black_box(l)).hits.len();
+            }
+            n
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("compile");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    g.bench_function("bundled", |b| b.iter(|| RuleSet::bundled().expect("bundled packs")));
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,172 @@
+//! Score and risk of a listing, by the policy carried in the packs.
+
+use super::{Hit, HitKind, Risk};
+
+/// A class selector: a category glob (`precursor.*`, `tactic.delivery`, `*`)
+/// or a hit kind (`kind:cas_obfuscated`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selector {
+    Category(String),
+    Kind(HitKind),
+}
+
+impl Selector {
+    pub fn matches(&self, hit: &Hit) -> bool {
+        match self {
+            Selector::Kind(k) => hit.kind == *k,
+            Selector::Category(g) => glob_match(g, &hit.category),
+        }
+    }
+}
+
+/// `*` at the end of a glob matches any suffix; otherwise exact.
+pub fn glob_match(glob: &str, s: &str) -> bool {
+    match glob.strip_suffix('*') {
+        Some(prefix) => s.starts_with(prefix),
+        None => glob == s,
+    }
+}
+
+/// One `[[policy.level]]`; class lists are indices into [`Policy::classes`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Level {
+    pub risk: Risk,
+    pub all: Vec<usize>,
+    pub any: Vec<usize>,
+    pub none: Vec<usize>,
+    pub min_score: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub classes: Vec<(String, Vec<Selector>)>,
+    pub levels: Vec<Level>,
+}
+
+impl Policy {
+    /// The example policy of rules/FORMAT.md, used when no pack carries one.
+    pub fn default_policy() -> Policy {
+        let cat = |v: &[&str]| v.iter().map(|s| Selector::Category(s.to_string())).collect::<Vec<_>>();
+        let mut strong = cat(&[
+            "tactic.destination",
+            "tactic.delivery",
+            "tactic.relabel",
+            "tactic.payment",
+            "tactic.messenger",
+        ]);
+        strong.push(Selector::Kind(HitKind::CasObfuscated));
+        Policy {
+            classes: vec![
+                ("substance".into(), cat(&["precursor.*", "drug.*"])),
+                ("strong_tactic".into(), strong),
+                ("tactic".into(), cat(&["tactic.*"])),
+                ("benign".into(), cat(&["context.*"])),
+            ],
+            levels: vec![
+                Level {
+                    risk: Risk::High,
+                    all: vec![0, 1],
+                    any: vec![],
+                    none: vec![3],
+                    min_score: Some(0.0),
+                },
+                Level {
+                    risk: Risk::Medium,
+                    all: vec![0],
+                    any: vec![],
+                    none: vec![3],
+                    min_score: None,
+                },
+                Level {
+                    risk: Risk::Low,
+                    all: vec![],
+                    any: vec![0, 2],
+                    none: vec![],
+                    min_score: None,
+                },
+            ],
+        }
+    }
+
+    /// Which classes the hits make present.
+    pub fn present(&self, hits: &[Hit]) -> Vec<bool> {
+        self.classes
+            .iter()
+            .map(|(_, sels)| hits.iter().any(|h| sels.iter().any(|s| s.matches(h))))
+            .collect()
+    }
+
+    /// The risk of the first level whose conditions hold; `None` otherwise.
+    pub fn risk(&self, hits: &[Hit], score: f64) -> Risk {
+        let present = self.present(hits);
+        for l in &self.levels {
+            let all = l.all.iter().all(|&c| present[c]);
+            let any = l.any.is_empty() || l.any.iter().any(|&c| present[c]);
+            let none = l.none.iter().all(|&c| !present[c]);
+            let min = l.min_score.is_none_or(|m| score >= m);
+            if all && any && none && min {
+                return l.risk;
+            }
+        }
+        Risk::None
+    }
+}
+
+/// Sum of the weights of the distinct rules that hit, floored at 0.
+/// `weight_of` maps a hit to its rule's weight; hits must be grouped so that
+/// each rule is counted once (the caller passes distinct rules).
+pub fn score<'a>(weights: impl Iterator<Item = (&'a str, f64)>) -> f64 {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut sum = 0.0;
+    for (rule, w) in weights {
+        if !seen.contains(&rule) {
+            seen.push(rule);
+            sum += w;
+        }
+    }
+    sum.max(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(cat: &str, kind: HitKind) -> Hit {
+        Hit {
+            rule: cat.into(),
+            category: cat.into(),
+            kind,
+            cas: None,
+            matched: String::new(),
+            start: 0,
+            end: 0,
+            context: String::new(),
+        }
+    }
+
+    #[test]
+    fn default_policy_levels() {
+        let p = Policy::default_policy();
+        let sub = hit("precursor.fentanyl", HitKind::Name);
+        let pay = hit("tactic.payment", HitKind::Pattern);
+        let res = hit("tactic.research", HitKind::Pattern);
+        let hr = hit("context.harm_reduction", HitKind::Name);
+        let obf = hit("precursor.fentanyl", HitKind::CasObfuscated);
+        assert_eq!(p.risk(&[], 0.0), Risk::None);
+        assert_eq!(p.risk(std::slice::from_ref(&res), 5.0), Risk::Low);
+        assert_eq!(p.risk(std::slice::from_ref(&sub), 40.0), Risk::Medium);
+        assert_eq!(p.risk(&[sub.clone(), res], 45.0), Risk::Medium);
+        assert_eq!(p.risk(&[sub.clone(), pay], 60.0), Risk::High);
+        assert_eq!(p.risk(&[obf], 40.0), Risk::High);
+        assert_eq!(p.risk(&[sub, hr], 0.0), Risk::Low);
+        assert!(glob_match("drug.*", "drug.fentanyl"));
+        assert!(!glob_match("drug.*", "drugs"));
+        assert!(glob_match("*", "commodity"));
+    }
+
+    #[test]
+    fn score_counts_each_rule_once_and_floors() {
+        assert_eq!(score([("a", 10.0), ("a", 10.0), ("b", 5.0)].into_iter()), 15.0);
+        assert_eq!(score([("a", 10.0), ("n", -30.0)].into_iter()), 0.0);
+    }
+}
