@@ -80,13 +80,30 @@ pub fn term_safe(s: &str) -> String {
     out
 }
 
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
+/// Cuts `s` to at most `width` terminal columns (wide CJK characters count
+/// two) and pads it to exactly `width`.
+fn column(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    let mut out = String::new();
+    let mut used = 0;
+    if total <= width {
+        out.push_str(s);
+        used = total;
     } else {
-        let t: String = s.chars().take(max.saturating_sub(1)).collect();
-        format!("{t}…")
+        for c in s.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w + 1 > width {
+                break;
+            }
+            out.push(c);
+            used += w;
+        }
+        out.push('…');
+        used += 1;
     }
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
+    out
 }
 
 fn shutdown_signal() -> tokio::sync::watch::Receiver<bool> {
@@ -173,21 +190,23 @@ async fn demo(db: &Path, all: bool) -> Result<i32> {
     let min = if all { Risk::Low } else { Risk::Medium };
     let listings = store.export_listings(min)?;
     println!();
-    println!("{:<7} {:<44} {:<46} URL", "RISK", "TITLE", "WHAT MATCHED");
+    println!("{} {} {} URL", column("RISK", 7), column("TITLE", 44), column("WHAT MATCHED (rule «text»)", 60));
     for l in &listings {
+        // One entry per rule: the first text it matched.
         let mut what: Vec<String> = Vec::new();
+        let mut rules_seen: Vec<&str> = Vec::new();
         for h in &l.hits {
-            let item = format!("{} «{}»", h.rule, h.matched);
-            if !what.contains(&item) {
-                what.push(item);
+            if !rules_seen.contains(&h.rule.as_str()) {
+                rules_seen.push(&h.rule);
+                what.push(format!("{} «{}»", h.rule, h.matched));
             }
         }
         let path = l.url.strip_prefix(&base).unwrap_or(&l.url);
         println!(
-            "{:<7} {:<44} {:<46} {}",
-            l.risk.as_str().to_uppercase(),
-            term_safe(&truncate(&l.title, 44)),
-            term_safe(&truncate(&what.join(", "), 46)),
+            "{} {} {} {}",
+            column(&l.risk.as_str().to_uppercase(), 7),
+            column(&term_safe(&l.title), 44),
+            column(&term_safe(&what.join(", ")), 60),
             term_safe(path)
         );
     }
