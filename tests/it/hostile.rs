@@ -58,7 +58,10 @@ async fn calendar_trap_and_repeated_segments_are_bounded() {
         } else if p.starts_with("/a/") {
             Resp::html(format!("<a href='{p}a/'>deeper</a><a href='{p}b/'>b</a>"))
         } else if p == "/" {
-            Resp::html("<a href='/calendar?month=1'>cal</a><a href='/a/'>a</a>")
+            let long = "q".repeat(3000);
+            Resp::html(format!(
+                "<a href='/calendar?month=1'>cal</a><a href='/a/'>a</a><a href='/search?s={long}'>long</a>"
+            ))
         } else {
             return None;
         })
@@ -78,6 +81,7 @@ async fn calendar_trap_and_repeated_segments_are_bounded() {
     assert_eq!(cal, 20, "{}", s.render());
     assert!(s.refused_links.get("query-variants").copied().unwrap_or(0) > 0);
     assert!(s.refused_links.get("repeated-segments").copied().unwrap_or(0) > 0);
+    assert_eq!(s.refused_links.get("url-too-long"), Some(&1), "{}", s.render());
     for url in query_strings(&db, "SELECT url FROM frontier") {
         let path = url::Url::parse(&url).unwrap().path().to_string();
         for seg in ["a", "b"] {
