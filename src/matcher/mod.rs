@@ -220,11 +220,13 @@ pub struct Engine {
     /// "price" or "payment" would otherwise be most of the automaton's matches
     ctx_ac: Option<AhoCorasick>,
     ctx_pats: Vec<PatInfo>,
+    /// letter-only names with 'l' folded to 'i', searched only in the small
+    /// windows around in-word digits (keeps the main automaton small)
+    leet_ac: Option<AhoCorasick>,
+    leet_pats: Vec<PatInfo>,
     max_ctx: usize,
-    /// longest automaton pattern in bytes (bounds the leet windows)
+    /// longest leet pattern in bytes (bounds the leet windows)
     max_pat: usize,
-    /// whether any pattern is letter-only (else skip the leet pass)
-    any_leet: bool,
     /// all pack regexes as one multi-pattern lazy DFA (no prefilter: the
     /// regexes' many literal prefixes make one that fires constantly)
     set: Option<regex_automata::meta::Regex>,
@@ -238,6 +240,29 @@ pub struct Engine {
     /// per rule: requires / cancel as context set indices
     requires: Vec<Vec<u32>>,
     cancel: Vec<Vec<u32>>,
+}
+
+/// Deduplicated automaton patterns and what each stands for.
+#[derive(Default)]
+struct PatternTable {
+    strings: Vec<String>,
+    pats: Vec<PatInfo>,
+    index: std::collections::HashMap<String, usize>,
+}
+
+impl PatternTable {
+    fn add(&mut self, s: String, t: Target) {
+        let i = match self.index.get(&s) {
+            Some(&i) => i,
+            None => {
+                self.pats.push(pat_info(&s));
+                self.strings.push(s.clone());
+                self.index.insert(s, self.pats.len() - 1);
+                self.pats.len() - 1
+            }
+        };
+        self.pats[i].targets.push(t);
+    }
 }
 
 /// True for CJK scripts (no word boundaries needed).
@@ -275,34 +300,9 @@ fn leet_letter(b: u8) -> Option<u8> {
 
 impl Engine {
     pub(crate) fn build(rules: &[Rule], contexts: &[ContextSet]) -> Result<Engine, String> {
-        let mut strings: Vec<String> = Vec::new();
-        let mut pats: Vec<PatInfo> = Vec::new();
-        let mut index: std::collections::HashMap<String, usize> = Default::default();
-        let mut any_leet = false;
-        let mut add = |s: String, t: Target, strings: &mut Vec<String>, pats: &mut Vec<PatInfo>| {
-            let i = *index.entry(s.clone()).or_insert_with(|| {
-                let first = s.chars().next().unwrap_or('a');
-                let last = s.chars().next_back().unwrap_or('a');
-                strings.push(s);
-                pats.push(PatInfo {
-                    targets: Vec::new(),
-                    latin_start: !is_cjk(first),
-                    latin_end: !is_cjk(last),
-                });
-                pats.len() - 1
-            });
-            pats[i].targets.push(t);
-        };
-        let mut ctx_index: std::collections::HashMap<String, usize> = Default::default();
-        let mut add_ctx =
-            |s: String, t: Target, strings: &mut Vec<String>, pats: &mut Vec<PatInfo>| {
-                let i = *ctx_index.entry(s.clone()).or_insert_with(|| {
-                    pats.push(pat_info(&s));
-                    strings.push(s);
-                    pats.len() - 1
-                });
-                pats[i].targets.push(t);
-            };
+        let mut main = PatternTable::default();
+        let mut leet = PatternTable::default();
+        let mut ctx = PatternTable::default();
         for (ri, r) in rules.iter().enumerate() {
             let ri = ri as u32;
             for (list, what) in [
@@ -315,34 +315,26 @@ impl Engine {
                         continue;
                     }
                     if c.bytes().all(|b| b.is_ascii_lowercase()) {
-                        any_leet = true;
                         // the leet view folds every 'l' to 'i' (1 reads as i or l)
-                        let v = c.replace('l', "i");
-                        add(v, Target { what, leet: true }, &mut strings, &mut pats);
+                        leet.add(c.replace('l', "i"), Target { what, leet: true });
                     }
-                    add(c, Target { what, leet: false }, &mut strings, &mut pats);
+                    main.add(c, Target { what, leet: false });
                 }
             }
         }
-        let mut ctx_strings: Vec<String> = Vec::new();
-        let mut ctx_pats: Vec<PatInfo> = Vec::new();
         for (ci, cs) in contexts.iter().enumerate() {
             for t in &cs.terms {
                 let c = normalise::normalise_compact(t);
                 if !c.is_empty() {
-                    add_ctx(
-                        c,
-                        Target {
-                            what: What::Context(ci as u32),
-                            leet: false,
-                        },
-                        &mut ctx_strings,
-                        &mut ctx_pats,
-                    );
+                    let what = What::Context(ci as u32);
+                    ctx.add(c, Target { what, leet: false });
                 }
             }
         }
-        let max_pat = strings.iter().map(String::len).max().unwrap_or(0);
+        let (strings, pats) = (main.strings, main.pats);
+        let (leet_strings, leet_pats) = (leet.strings, leet.pats);
+        let (ctx_strings, ctx_pats) = (ctx.strings, ctx.pats);
+        let max_pat = leet_strings.iter().map(String::len).max().unwrap_or(0);
         let max_ctx = ctx_strings.iter().map(String::len).max().unwrap_or(0);
         let build_ac = |strings: &[String], what: &str| -> Result<Option<AhoCorasick>, String> {
             if strings.is_empty() {
@@ -357,6 +349,7 @@ impl Engine {
         };
         let ac = build_ac(&strings, "name")?;
         let ctx_ac = build_ac(&ctx_strings, "context term")?;
+        let leet_ac = build_ac(&leet_strings, "leetspeak")?;
 
         let mut pattern_strs = Vec::new();
         let mut regexes = Vec::new();
@@ -410,11 +403,12 @@ impl Engine {
         Ok(Engine {
             ac,
             pats,
+            leet_ac,
+            leet_pats,
             ctx_ac,
             ctx_pats,
             max_ctx,
             max_pat,
-            any_leet,
             set,
             regexes,
             cas,
@@ -659,8 +653,8 @@ fn scan_normalised(
             push_targets(p, false, os, oe, ss, se, &mut cands, &mut occ);
         }
         // 2. leetspeak inside words
-        if engine.any_leet {
-            leet_pass(engine, ac, text, n, &mut cands, &mut occ);
+        if let Some(leet_ac) = &engine.leet_ac {
+            leet_pass(engine, leet_ac, text, n, &mut cands, &mut occ);
         }
     }
 
@@ -1044,7 +1038,7 @@ fn leet_pass(
             continue;
         };
         for m in ac.find_overlapping_iter(view) {
-            let p = &engine.pats[m.pattern().as_usize()];
+            let p = &engine.leet_pats[m.pattern().as_usize()];
             if !p.targets.iter().any(|t| t.leet) {
                 continue;
             }

@@ -472,3 +472,55 @@ fn risk_and_kind_names() {
     );
     assert_eq!(serde_json::to_string(&Risk::Low).unwrap(), "\"low\"");
 }
+
+#[test]
+fn context_terms_map_to_their_own_set() {
+    // "naloxone" is in harm_reduction, not chemical_offer: it must not satisfy
+    // NPP's `requires`; "purity" (chemical_offer) must not cancel fentanyl
+    assert_eq!(hits("NPP naloxone"), vec![]);
+    assert_eq!(
+        hits("NPP kg"),
+        one("fent.npp", HitKind::Ambiguous, "NPP", 0)
+    );
+    assert_eq!(
+        hits("fentanyl purity"),
+        one("fent.fentanyl", HitKind::Name, "fentanyl", 0)
+    );
+    assert_eq!(hits("fentanyl naloxone"), vec![]);
+    let r = rs();
+    let terms = [
+        ("cas", 0),
+        ("purity", 0),
+        ("in stock", 0),
+        ("kg", 0),
+        ("test strips", 1),
+        ("naloxone", 1),
+    ];
+    for (t, set) in terms {
+        let text = format!("zz {t} zz");
+        let n = normalise::normalise(&text);
+        let cand = Cand {
+            rule: 0,
+            kind: HitKind::Name,
+            os: 0,
+            oe: 2,
+            ss: 0,
+            se: 2,
+            cas: None,
+        };
+        let mut occ = Vec::new();
+        context_occurrences(
+            r.engine_for_tests(),
+            r.rules(),
+            &text,
+            &n,
+            [cand].iter(),
+            &mut occ,
+        );
+        assert_eq!(
+            occ.iter().map(|o| o.set).collect::<Vec<_>>(),
+            vec![set],
+            "{t}"
+        );
+    }
+}
