@@ -138,10 +138,12 @@ pub fn compile_pattern(p: &str) -> Result<Regex, regex::Error> {
 }
 
 /// Rewrite `\b` and `\B` outside character classes to their ASCII forms
-/// `(?-u:\b)`/`(?-u:\B)`. A Unicode word boundary stops the lazy DFA on every
-/// non-ASCII byte and sends the regex crate to its PikeVM (~10x slower). In
-/// `spaced` text accents are already gone, and a Latin word directly next to a
-/// CJK character ("cas号") is better treated as bounded anyway.
+/// `(?-u:\b)`/`(?-u:\B)`, and `\d`, `\w`, `\s` to ASCII classes. A Unicode
+/// word boundary stops the lazy DFA on every non-ASCII byte and sends the
+/// regex crate to its PikeVM (~10x slower); Unicode classes blow up the DFA's
+/// states. In `spaced` text accents are gone, full-width digits are ASCII and
+/// whitespace is one ' ', and a Latin word directly next to a CJK character
+/// ("cas号") is better treated as bounded anyway.
 pub fn ascii_word_boundaries(p: &str) -> String {
     let b = p.as_bytes();
     let mut out = String::with_capacity(p.len() + 16);
@@ -152,13 +154,24 @@ pub fn ascii_word_boundaries(p: &str) -> String {
         match b[i] {
             b'\\' if i + 1 < b.len() => {
                 let next = b[i + 1];
-                if class_depth == 0 && (next == b'b' || next == b'B') && b.get(i + 2) != Some(&b'{')
-                {
+                let ascii = match next {
+                    b'b' | b'B' => class_depth == 0 && b.get(i + 2) != Some(&b'{'),
+                    // positive Perl classes only: their negations would match
+                    // non-ASCII bytes one by one
+                    b'd' | b'w' | b's' => true,
+                    _ => false,
+                };
+                if ascii {
                     out.push_str(&p[last..i]);
-                    out.push_str(if next == b'b' {
-                        "(?-u:\\b)"
-                    } else {
-                        "(?-u:\\B)"
+                    out.push_str(match (next, class_depth) {
+                        (b'b', _) => "(?-u:\\b)",
+                        (b'B', _) => "(?-u:\\B)",
+                        (b'd', 0) => "[0-9]",
+                        (b'd', _) => "0-9",
+                        (b'w', 0) => "[0-9A-Za-z_]",
+                        (b'w', _) => "0-9A-Za-z_",
+                        (b's', 0) => "[\\t\\n\\x0B\\x0C\\r ]",
+                        _ => "\\t\\n\\x0B\\x0C\\r ",
                     });
                     last = i + 2;
                 }

@@ -439,6 +439,10 @@ fn word_boundaries_rewritten_to_ascii() {
     );
     assert_eq!(ascii_word_boundaries(r"[\b]x\\b\B"), r"[\b]x\\b(?-u:\B)");
     assert_eq!(ascii_word_boundaries(r"[]\b]\b{start}"), r"[]\b]\b{start}");
+    assert_eq!(
+        ascii_word_boundaries(r"\d{2}[\d-]\w\s\D"),
+        r"[0-9]{2}[0-9-][0-9A-Za-z_][\t\n\x0B\x0C\r ]\D"
+    );
     let re = compile_pattern(r"\bcas\b").unwrap();
     assert!(re.is_match("号cas 1"));
     assert!(!re.is_match("xcas"));
