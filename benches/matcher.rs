@@ -41,6 +41,17 @@ fn bench(c: &mut Criterion) {
             n
         })
     });
+    // Machine calibration: one dependent multiply-add per byte (cannot be
+    // vectorised), i.e. the cost of merely touching every byte once.
+    g.bench_function("baseline_hash_every_byte", |b| {
+        b.iter(|| {
+            listings.iter().fold(0u64, |h, l| {
+                black_box(l)
+                    .bytes()
+                    .fold(h, |h, x| h.wrapping_mul(31).wrapping_add(u64::from(x)))
+            })
+        })
+    });
     g.finish();
 
     let mut g = c.benchmark_group("compile");

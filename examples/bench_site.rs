@@ -183,7 +183,7 @@ impl Site {
 
     fn product(&self, i: u64) -> Product {
         let h = mix(i);
-        let watched = h % 100 < 10;
+        let watched = Self::watched(i);
         let (name, cas, alt, tactic) = if watched {
             let w = pick(WATCHED, h, 2);
             (w.0, w.1, w.2, Some(pick(TACTICS, h, 3)))
@@ -208,9 +208,21 @@ impl Site {
         }
     }
 
+    fn watched(i: u64) -> bool {
+        mix(i) % 100 < 10
+    }
+
+    /// Three related products of the same kind (watched or ordinary), so that
+    /// only the ~10% watched listings name a watched substance.
     fn related(&self, i: u64, h: u64) -> [u64; 3] {
         let n = self.pages;
-        [(i + 1) % n, (i + 7 + (h >> 8) % 1000) % n, (h >> 16) % n]
+        let kind = Self::watched(i);
+        [i + 1, i + 7 + (h >> 8) % 1000, h >> 16].map(|seed| {
+            (0..200)
+                .map(|t| (seed + t) % n)
+                .find(|&j| j != i && Self::watched(j) == kind)
+                .unwrap_or(seed % n)
+        })
     }
 
     fn robots(&self) -> String {
@@ -306,6 +318,9 @@ impl Site {
              <tr><td>Supplier</td><td>{sup}</td></tr>\n\
              <tr><td>Location</td><td>{city}</td></tr>\n\
              <tr><td>Item no.</td><td>CB-{i:06}</td></tr>\n\
+             <tr><td>Shelf life</td><td>24 months in the original sealed package</td></tr>\n\
+             <tr><td>Payment terms</td><td>T/T, L/C at sight, D/P</td></tr>\n\
+             <tr><td>Port of loading</td><td>Any main port</td></tr>\n\
              </table>\n",
             cat + 1,
             p.name,
@@ -356,7 +371,9 @@ impl Site {
              competitive factory prices, fast response within 12 hours and professional after-sales \
              service for every shipment.</p>\n</section>\n\
              <section class=\"contact\"><h2>Contact supplier</h2><p>{sup}, {city}. \
-             Sales manager: Ms. Lin. E-mail: sales{}@example.com. Phone: +86 555-{:04}.</p></section>\n",
+             Sales manager: Ms. Lin. E-mail: sales{}@example.com. Phone: +86 555-{:04}.</p>\n\
+             <p>Member since 2014. Response rate 96%. Verified business licence and export permit on file.</p>\n\
+             <button id=\"inquiry\" type=\"button\">Send inquiry</button></section>\n",
             (p.h >> 12) % 100,
             (p.h >> 24) % 10_000,
         );
@@ -380,6 +397,10 @@ impl Site {
              function gtag(){{dataLayer.push(arguments);}}\n\
              gtag('event', 'view_item', {{item_id: 'CB-{i:06}', item_name: '{}', price_band: '{}'}});\n\
              document.querySelectorAll('.spec td').forEach(function (td) {{ td.title = td.textContent; }});\n\
+             var basket = JSON.parse(localStorage.getItem('basket') || '[]');\n\
+             document.getElementById('inquiry').addEventListener('click', function () {{\n\
+             \x20 basket.push({{id: 'CB-{i:06}', qty: 1}}); localStorage.setItem('basket', JSON.stringify(basket));\n\
+             }});\n\
              </script>\n",
             p.name.replace('\'', ""),
             p.price,

@@ -190,7 +190,12 @@ async fn demo(db: &Path, all: bool) -> Result<i32> {
     let min = if all { Risk::Low } else { Risk::Medium };
     let listings = store.export_listings(min)?;
     println!();
-    println!("{} {} {} URL", column("RISK", 7), column("TITLE", 44), column("WHAT MATCHED (rule «text»)", 60));
+    println!(
+        "{} {} {} URL",
+        column("RISK", 7),
+        column("TITLE", 44),
+        column("WHAT MATCHED (rule «text»)", 60)
+    );
     for l in &listings {
         // One entry per rule: the first text it matched.
         let mut what: Vec<String> = Vec::new();

@@ -3,7 +3,7 @@
 //! benchmarks read the very same text).
 //!
 //! Mostly benign English B2B product listings (chemicals, electronics,
-//! furniture, logistics), some in Chinese, and about one in eight carrying a
+//! furniture, logistics), some in Chinese, and about one in three carrying a
 //! watched substance and/or seller tactics, written in the disguises sellers use.
 
 /// A small xorshift PRNG: the corpus must not depend on any crate's algorithm.
@@ -258,7 +258,7 @@ pub fn listing(r: &mut Rng) -> String {
     let target = 2048 + r.below(2048);
     let mut out = String::with_capacity(target + 512);
     let zh = r.chance(10);
-    let bad = r.chance(12);
+    let bad = r.chance(35);
     if zh {
         chinese(r, &mut out);
     } else {
@@ -275,7 +275,7 @@ pub fn listing(r: &mut Rng) -> String {
         } else {
             sentence(r, &mut out);
         }
-        if bad && r.chance(8) {
+        if bad && r.chance(30) {
             let list = if r.chance(50) { TACTIC } else { SUBSTANCE };
             out.push_str(r.pick(list));
             out.push_str(". ");

@@ -138,10 +138,12 @@ pub fn compile_pattern(p: &str) -> Result<Regex, regex::Error> {
 }
 
 /// Rewrite `\b` and `\B` outside character classes to their ASCII forms
-/// `(?-u:\b)`/`(?-u:\B)`. A Unicode word boundary stops the lazy DFA on every
-/// non-ASCII byte and sends the regex crate to its PikeVM (~10x slower). In
-/// `spaced` text accents are already gone, and a Latin word directly next to a
-/// CJK character ("cas号") is better treated as bounded anyway.
+/// `(?-u:\b)`/`(?-u:\B)`, and `\d`, `\w`, `\s` to ASCII classes. A Unicode
+/// word boundary stops the lazy DFA on every non-ASCII byte and sends the
+/// regex crate to its PikeVM (~10x slower); Unicode classes blow up the DFA's
+/// states. In `spaced` text accents are gone, full-width digits are ASCII and
+/// whitespace is one ' ', and a Latin word directly next to a CJK character
+/// ("cas号") is better treated as bounded anyway.
 pub fn ascii_word_boundaries(p: &str) -> String {
     let b = p.as_bytes();
     let mut out = String::with_capacity(p.len() + 16);
@@ -152,9 +154,25 @@ pub fn ascii_word_boundaries(p: &str) -> String {
         match b[i] {
             b'\\' if i + 1 < b.len() => {
                 let next = b[i + 1];
-                if class_depth == 0 && (next == b'b' || next == b'B') && b.get(i + 2) != Some(&b'{') {
+                let ascii = match next {
+                    b'b' | b'B' => class_depth == 0 && b.get(i + 2) != Some(&b'{'),
+                    // positive Perl classes only: their negations would match
+                    // non-ASCII bytes one by one
+                    b'd' | b'w' | b's' => true,
+                    _ => false,
+                };
+                if ascii {
                     out.push_str(&p[last..i]);
-                    out.push_str(if next == b'b' { "(?-u:\\b)" } else { "(?-u:\\B)" });
+                    out.push_str(match (next, class_depth) {
+                        (b'b', _) => "(?-u:\\b)",
+                        (b'B', _) => "(?-u:\\B)",
+                        (b'd', 0) => "[0-9]",
+                        (b'd', _) => "0-9",
+                        (b'w', 0) => "[0-9A-Za-z_]",
+                        (b'w', _) => "0-9A-Za-z_",
+                        (b's', 0) => "[\\t\\n\\x0B\\x0C\\r ]",
+                        _ => "\\t\\n\\x0B\\x0C\\r ",
+                    });
                     last = i + 2;
                 }
                 i += 2;
@@ -215,11 +233,13 @@ pub struct Engine {
     /// "price" or "payment" would otherwise be most of the automaton's matches
     ctx_ac: Option<AhoCorasick>,
     ctx_pats: Vec<PatInfo>,
+    /// letter-only names with 'l' folded to 'i', searched only in the small
+    /// windows around in-word digits (keeps the main automaton small)
+    leet_ac: Option<AhoCorasick>,
+    leet_pats: Vec<PatInfo>,
     max_ctx: usize,
-    /// longest automaton pattern in bytes (bounds the leet windows)
+    /// longest leet pattern in bytes (bounds the leet windows)
     max_pat: usize,
-    /// whether any pattern is letter-only (else skip the leet pass)
-    any_leet: bool,
     /// all pack regexes as one multi-pattern lazy DFA (no prefilter: the
     /// regexes' many literal prefixes make one that fires constantly)
     set: Option<regex_automata::meta::Regex>,
@@ -233,6 +253,29 @@ pub struct Engine {
     /// per rule: requires / cancel as context set indices
     requires: Vec<Vec<u32>>,
     cancel: Vec<Vec<u32>>,
+}
+
+/// Deduplicated automaton patterns and what each stands for.
+#[derive(Default)]
+struct PatternTable {
+    strings: Vec<String>,
+    pats: Vec<PatInfo>,
+    index: std::collections::HashMap<String, usize>,
+}
+
+impl PatternTable {
+    fn add(&mut self, s: String, t: Target) {
+        let i = match self.index.get(&s) {
+            Some(&i) => i,
+            None => {
+                self.pats.push(pat_info(&s));
+                self.strings.push(s.clone());
+                self.index.insert(s, self.pats.len() - 1);
+                self.pats.len() - 1
+            }
+        };
+        self.pats[i].targets.push(t);
+    }
 }
 
 /// True for CJK scripts (no word boundaries needed).
@@ -270,33 +313,9 @@ fn leet_letter(b: u8) -> Option<u8> {
 
 impl Engine {
     pub(crate) fn build(rules: &[Rule], contexts: &[ContextSet]) -> Result<Engine, String> {
-        let mut strings: Vec<String> = Vec::new();
-        let mut pats: Vec<PatInfo> = Vec::new();
-        let mut index: std::collections::HashMap<String, usize> = Default::default();
-        let mut any_leet = false;
-        let mut add = |s: String, t: Target, strings: &mut Vec<String>, pats: &mut Vec<PatInfo>| {
-            let i = *index.entry(s.clone()).or_insert_with(|| {
-                let first = s.chars().next().unwrap_or('a');
-                let last = s.chars().next_back().unwrap_or('a');
-                strings.push(s);
-                pats.push(PatInfo {
-                    targets: Vec::new(),
-                    latin_start: !is_cjk(first),
-                    latin_end: !is_cjk(last),
-                });
-                pats.len() - 1
-            });
-            pats[i].targets.push(t);
-        };
-        let mut ctx_index: std::collections::HashMap<String, usize> = Default::default();
-        let mut add_ctx = |s: String, t: Target, strings: &mut Vec<String>, pats: &mut Vec<PatInfo>| {
-            let i = *ctx_index.entry(s.clone()).or_insert_with(|| {
-                pats.push(pat_info(&s));
-                strings.push(s);
-                pats.len() - 1
-            });
-            pats[i].targets.push(t);
-        };
+        let mut main = PatternTable::default();
+        let mut leet = PatternTable::default();
+        let mut ctx = PatternTable::default();
         for (ri, r) in rules.iter().enumerate() {
             let ri = ri as u32;
             for (list, what) in [(&r.names, What::Name(ri)), (&r.ambiguous, What::Ambiguous(ri))] {
@@ -306,34 +325,26 @@ impl Engine {
                         continue;
                     }
                     if c.bytes().all(|b| b.is_ascii_lowercase()) {
-                        any_leet = true;
                         // the leet view folds every 'l' to 'i' (1 reads as i or l)
-                        let v = c.replace('l', "i");
-                        add(v, Target { what, leet: true }, &mut strings, &mut pats);
+                        leet.add(c.replace('l', "i"), Target { what, leet: true });
                     }
-                    add(c, Target { what, leet: false }, &mut strings, &mut pats);
+                    main.add(c, Target { what, leet: false });
                 }
             }
         }
-        let mut ctx_strings: Vec<String> = Vec::new();
-        let mut ctx_pats: Vec<PatInfo> = Vec::new();
         for (ci, cs) in contexts.iter().enumerate() {
             for t in &cs.terms {
                 let c = normalise::normalise_compact(t);
                 if !c.is_empty() {
-                    add_ctx(
-                        c,
-                        Target {
-                            what: What::Context(ci as u32),
-                            leet: false,
-                        },
-                        &mut ctx_strings,
-                        &mut ctx_pats,
-                    );
+                    let what = What::Context(ci as u32);
+                    ctx.add(c, Target { what, leet: false });
                 }
             }
         }
-        let max_pat = strings.iter().map(String::len).max().unwrap_or(0);
+        let (strings, pats) = (main.strings, main.pats);
+        let (leet_strings, leet_pats) = (leet.strings, leet.pats);
+        let (ctx_strings, ctx_pats) = (ctx.strings, ctx.pats);
+        let max_pat = leet_strings.iter().map(String::len).max().unwrap_or(0);
         let max_ctx = ctx_strings.iter().map(String::len).max().unwrap_or(0);
         let build_ac = |strings: &[String], what: &str| -> Result<Option<AhoCorasick>, String> {
             if strings.is_empty() {
@@ -348,6 +359,7 @@ impl Engine {
         };
         let ac = build_ac(&strings, "name")?;
         let ctx_ac = build_ac(&ctx_strings, "context term")?;
+        let leet_ac = build_ac(&leet_strings, "leetspeak")?;
 
         let mut pattern_strs = Vec::new();
         let mut regexes = Vec::new();
@@ -400,11 +412,12 @@ impl Engine {
         Ok(Engine {
             ac,
             pats,
+            leet_ac,
+            leet_pats,
             ctx_ac,
             ctx_pats,
             max_ctx,
             max_pat,
-            any_leet,
             set,
             regexes,
             cas,
@@ -635,8 +648,8 @@ fn scan_normalised(
             push_targets(p, false, os, oe, ss, se, &mut cands, &mut occ);
         }
         // 2. leetspeak inside words
-        if engine.any_leet {
-            leet_pass(engine, ac, text, n, &mut cands, &mut occ);
+        if let Some(leet_ac) = &engine.leet_ac {
+            leet_pass(engine, leet_ac, text, n, &mut cands, &mut occ);
         }
     }
 
@@ -988,7 +1001,7 @@ fn leet_pass(engine: &Engine, ac: &AhoCorasick, text: &str, n: &Normalised, cand
             continue;
         };
         for m in ac.find_overlapping_iter(view) {
-            let p = &engine.pats[m.pattern().as_usize()];
+            let p = &engine.leet_pats[m.pattern().as_usize()];
             if !p.targets.iter().any(|t| t.leet) {
                 continue;
             }

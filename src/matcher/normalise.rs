@@ -229,13 +229,18 @@ impl Normalised {
             ci: 0,
             last_space: true,
         };
+        // Buffers are written by index and truncated at the end; stale bytes
+        // beyond the lengths are never read, so only growth is zeroed (a
+        // clear + resize would memset ten bytes per input byte on every call).
         for v in [&mut w.sp, &mut w.cp] {
-            v.clear();
-            v.resize(n + 16, 0);
+            if v.len() < n + 16 {
+                v.resize(n + 16, 0);
+            }
         }
         for v in [&mut w.sm, &mut w.c2s] {
-            v.clear();
-            v.resize(n + 16, 0);
+            if v.len() < n + 16 {
+                v.resize(n + 16, 0);
+            }
         }
         let bytes = text.as_bytes();
         let mut i = 0;

@@ -381,6 +381,10 @@ fn word_boundaries_rewritten_to_ascii() {
     );
     assert_eq!(ascii_word_boundaries(r"[\b]x\\b\B"), r"[\b]x\\b(?-u:\B)");
     assert_eq!(ascii_word_boundaries(r"[]\b]\b{start}"), r"[]\b]\b{start}");
+    assert_eq!(
+        ascii_word_boundaries(r"\d{2}[\d-]\w\s\D"),
+        r"[0-9]{2}[0-9-][0-9A-Za-z_][\t\n\x0B\x0C\r ]\D"
+    );
     let re = compile_pattern(r"\bcas\b").unwrap();
     assert!(re.is_match("号cas 1"));
     assert!(!re.is_match("xcas"));
@@ -413,4 +417,42 @@ fn risk_and_kind_names() {
         "\"cas_truncated\""
     );
     assert_eq!(serde_json::to_string(&Risk::Low).unwrap(), "\"low\"");
+}
+
+#[test]
+fn context_terms_map_to_their_own_set() {
+    // "naloxone" is in harm_reduction, not chemical_offer: it must not satisfy
+    // NPP's `requires`; "purity" (chemical_offer) must not cancel fentanyl
+    assert_eq!(hits("NPP naloxone"), vec![]);
+    assert_eq!(hits("NPP kg"), one("fent.npp", HitKind::Ambiguous, "NPP", 0));
+    assert_eq!(
+        hits("fentanyl purity"),
+        one("fent.fentanyl", HitKind::Name, "fentanyl", 0)
+    );
+    assert_eq!(hits("fentanyl naloxone"), vec![]);
+    let r = rs();
+    let terms = [
+        ("cas", 0),
+        ("purity", 0),
+        ("in stock", 0),
+        ("kg", 0),
+        ("test strips", 1),
+        ("naloxone", 1),
+    ];
+    for (t, set) in terms {
+        let text = format!("zz {t} zz");
+        let n = normalise::normalise(&text);
+        let cand = Cand {
+            rule: 0,
+            kind: HitKind::Name,
+            os: 0,
+            oe: 2,
+            ss: 0,
+            se: 2,
+            cas: None,
+        };
+        let mut occ = Vec::new();
+        context_occurrences(r.engine_for_tests(), r.rules(), &text, &n, [cand].iter(), &mut occ);
+        assert_eq!(occ.iter().map(|o| o.set).collect::<Vec<_>>(), vec![set], "{t}");
+    }
 }

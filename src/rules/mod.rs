@@ -252,6 +252,11 @@ impl RuleSet {
     pub fn warnings(&self) -> &[String] {
         &self.warnings
     }
+    #[cfg(test)]
+    pub(crate) fn engine_for_tests(&self) -> &Engine {
+        &self.engine
+    }
+
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.by_id.get(id).map(|&i| &self.rules[i])
     }
