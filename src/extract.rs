@@ -24,55 +24,63 @@ pub struct Extracted {
     pub fields: BTreeMap<String, String>,
 }
 
-const SKIP: &[&str] = &[
-    "script", "style", "noscript", "template", "head", "svg", "math", "iframe", "object", "canvas",
-];
-const BLOCK: &[&str] = &[
-    "p",
-    "div",
-    "br",
-    "li",
-    "ul",
-    "ol",
-    "tr",
-    "table",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "nav",
-    "aside",
-    "main",
-    "dl",
-    "dt",
-    "dd",
-    "blockquote",
-    "pre",
-    "form",
-    "hr",
-    "address",
-    "figcaption",
-    "figure",
-    "fieldset",
-    "legend",
-    "details",
-    "summary",
-    "body",
-    "tbody",
-    "thead",
-    "tfoot",
-];
-const CELL: &[&str] = &["td", "th"];
+/// Elements whose content is never visible text.
+fn is_skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "script" | "style" | "noscript" | "template" | "head" | "svg" | "math" | "iframe" | "object" | "canvas"
+    )
+}
+
+/// Elements that start a new line of text.
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "br"
+            | "li"
+            | "ul"
+            | "ol"
+            | "tr"
+            | "table"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "nav"
+            | "aside"
+            | "main"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "blockquote"
+            | "pre"
+            | "form"
+            | "hr"
+            | "address"
+            | "figcaption"
+            | "figure"
+            | "fieldset"
+            | "legend"
+            | "details"
+            | "summary"
+            | "body"
+            | "tbody"
+            | "thead"
+            | "tfoot"
+    )
+}
 
 static SEL_TITLE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("title").unwrap());
 static SEL_BASE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("base[href]").unwrap());
 static SEL_CANON: LazyLock<Selector> = LazyLock::new(|| Selector::parse("link[rel][href]").unwrap());
+static SEL_BODY: LazyLock<Selector> = LazyLock::new(|| Selector::parse("body").unwrap());
 static SEL_LINKS: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse("a[href], area[href], frame[src], iframe[src]").unwrap());
 
@@ -107,6 +115,14 @@ fn visible_text_into(root: ego_tree::NodeRef<'_, Node>, out: &mut String) {
             out.push('\n');
         }
     }
+    /// Children pushed last-first, so they pop in document order.
+    fn push_children<'a>(stack: &mut Vec<Step<'a>>, node: ego_tree::NodeRef<'a, Node>) {
+        let mut child = node.last_child();
+        while let Some(c) = child {
+            stack.push(Step::Enter(c));
+            child = c.prev_sibling();
+        }
+    }
     let mut pending_space = false;
     let mut stack = vec![Step::Enter(root)];
     while let Some(step) = stack.pop() {
@@ -129,23 +145,19 @@ fn visible_text_into(root: ego_tree::NodeRef<'_, Node>, out: &mut String) {
                 }
                 Node::Element(el) => {
                     let name = el.name();
-                    if SKIP.contains(&name) || is_hidden(el) {
+                    if is_skipped(name) || is_hidden(el) {
                         continue;
                     }
-                    let block = BLOCK.contains(&name);
+                    let block = is_block(name);
                     if block {
                         line_break(out, &mut pending_space);
                     }
-                    if block || CELL.contains(&name) {
+                    if block || matches!(name, "td" | "th") {
                         stack.push(Step::Leave { block });
                     }
-                    let children: Vec<_> = node.children().collect();
-                    stack.extend(children.into_iter().rev().map(Step::Enter));
+                    push_children(&mut stack, node);
                 }
-                Node::Document | Node::Fragment => {
-                    let children: Vec<_> = node.children().collect();
-                    stack.extend(children.into_iter().rev().map(Step::Enter));
-                }
+                Node::Document | Node::Fragment => push_children(&mut stack, node),
                 _ => {}
             },
         }
@@ -230,7 +242,7 @@ pub fn extract(html: &str, page_url: &Url, fields: &[(String, Selector)]) -> Ext
         }
     }
     let mut text = String::new();
-    if let Some(body) = doc.select(&Selector::parse("body").unwrap()).next() {
+    if let Some(body) = doc.select(&SEL_BODY).next() {
         visible_text_into(*body, &mut text);
     } else {
         visible_text_into(doc.tree.root(), &mut text);

@@ -33,7 +33,8 @@ CREATE TABLE frontier (
     last_error    TEXT,
     UNIQUE (run_id, url)
 );
-CREATE INDEX frontier_queue ON frontier(run_id, status, depth, id);
+-- The scheduler refills each host's queue by id cursor: (run_id, host, status, id) answers it from the index.
+CREATE INDEX frontier_queue ON frontier(run_id, host, status, id);
 
 -- Raw bodies, content-addressed (sha256 of the bytes as received, after transfer decoding).
 CREATE TABLE blobs (

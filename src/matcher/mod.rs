@@ -227,6 +227,10 @@ struct PatInfo {
 pub struct Engine {
     /// names and ambiguous names (and their leet variants) over `compact`
     ac: Option<AhoCorasick>,
+    /// the same names, leftmost-longest: the fast first pass of `scan_normalised`
+    ac_ll: Option<AhoCorasick>,
+    /// longest name in `compact` bytes
+    max_name: usize,
     pats: Vec<PatInfo>,
     /// context terms over `compact`, searched only in the windows of the
     /// candidates that need them (`requires`/`cancel`): common words such as
@@ -357,7 +361,30 @@ impl Engine {
                 .map(Some)
                 .map_err(|e| format!("cannot build the {what} automaton: {e}"))
         };
-        let ac = build_ac(&strings, "name")?;
+        // Only the rare fallback searches it: a contiguous NFA builds faster than a DFA.
+        let ac = if strings.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .match_kind(MatchKind::Standard)
+                    .build(&strings)
+                    .map_err(|e| format!("cannot build the name automaton: {e}"))?,
+            )
+        };
+        let ac_ll = if strings.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&strings)
+                    .map_err(|e| format!("cannot build the name automaton: {e}"))?,
+            )
+        };
+        let max_name = strings.iter().map(String::len).max().unwrap_or(0);
         let ctx_ac = build_ac(&ctx_strings, "context term")?;
         let leet_ac = build_ac(&leet_strings, "leetspeak")?;
 
@@ -411,6 +438,8 @@ impl Engine {
         let cancel = rules.iter().map(|r| resolve(&r.cancel)).collect();
         Ok(Engine {
             ac,
+            ac_ll,
+            max_name,
             pats,
             leet_ac,
             leet_pats,
@@ -629,23 +658,44 @@ fn scan_normalised(
     let mut cands: Vec<Cand> = Vec::new();
     let mut occ: Vec<Occ> = Vec::new();
 
-    // 1. names and ambiguous names over `compact`
-    if let Some(ac) = &engine.ac {
-        for m in ac.find_overlapping_iter(n.compact.as_str()) {
-            let p = &engine.pats[m.pattern().as_usize()];
-            if p.targets.iter().all(|t| t.leet) {
-                continue;
-            }
-            let (cs, ce) = (m.start(), m.end());
+    // 1. names and ambiguous names over `compact`. A leftmost-longest search
+    //    (fast, no overlapping bookkeeping) gives the longest name at each
+    //    start; it restarts one byte after each match's start so overlapping
+    //    names are still seen. Where the longest fails its word boundaries,
+    //    the overlapping automaton lists every name starting there instead.
+    if let (Some(ll), Some(ac)) = (&engine.ac_ll, &engine.ac) {
+        let hay = n.compact.as_str();
+        let mut at = 0;
+        let consider = |cs: usize, ce: usize, pid: usize, cands: &mut Vec<Cand>, occ: &mut Vec<Occ>| -> bool {
+            let p = &engine.pats[pid];
             if n.splits_expansion(cs, ce) {
-                continue;
+                return false;
             }
             let (os, oe) = n.orig_span_compact(text, cs, ce);
             if !boundaries_ok(text, os, oe, p) {
-                continue;
+                return false;
             }
             let (ss, se) = n.spaced_span_compact(cs, ce);
-            push_targets(p, false, os, oe, ss, se, &mut cands, &mut occ);
+            push_targets(p, false, os, oe, ss, se, cands, occ);
+            true
+        };
+        while at < hay.len() {
+            let Some(m) = ll.find(aho_corasick::Input::new(hay).span(at..hay.len())) else {
+                break;
+            };
+            let (cs, ce) = (m.start(), m.end());
+            if !consider(cs, ce, m.pattern().as_usize(), &mut cands, &mut occ) {
+                let end = (cs + engine.max_name).min(hay.len());
+                for om in ac.find_overlapping_iter(aho_corasick::Input::new(&hay.as_bytes()[..end]).span(cs..end)) {
+                    if om.start() == cs && om.end() != ce {
+                        consider(cs, om.end(), om.pattern().as_usize(), &mut cands, &mut occ);
+                    }
+                }
+            }
+            at = cs + 1;
+            while !hay.is_char_boundary(at) {
+                at += 1;
+            }
         }
         // 2. leetspeak inside words
         if let Some(leet_ac) = &engine.leet_ac {
