@@ -350,43 +350,24 @@ impl Engine {
         let (ctx_strings, ctx_pats) = (ctx.strings, ctx.pats);
         let max_pat = leet_strings.iter().map(String::len).max().unwrap_or(0);
         let max_ctx = ctx_strings.iter().map(String::len).max().unwrap_or(0);
-        let build_ac = |strings: &[String], what: &str| -> Result<Option<AhoCorasick>, String> {
+        let build_ac = |strings: &[String], kind: AhoCorasickKind, mk: MatchKind, what: &str| {
             if strings.is_empty() {
                 return Ok(None);
             }
             AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::DFA))
-                .match_kind(MatchKind::Standard)
+                .kind(Some(kind))
+                .match_kind(mk)
                 .build(strings)
                 .map(Some)
                 .map_err(|e| format!("cannot build the {what} automaton: {e}"))
         };
+        use AhoCorasickKind::{ContiguousNFA, DFA};
+        let ac_ll = build_ac(&strings, DFA, MatchKind::LeftmostLongest, "name")?;
         // Only the rare fallback searches it: a contiguous NFA builds faster than a DFA.
-        let ac = if strings.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .match_kind(MatchKind::Standard)
-                    .build(&strings)
-                    .map_err(|e| format!("cannot build the name automaton: {e}"))?,
-            )
-        };
-        let ac_ll = if strings.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(&strings)
-                    .map_err(|e| format!("cannot build the name automaton: {e}"))?,
-            )
-        };
+        let ac = build_ac(&strings, ContiguousNFA, MatchKind::Standard, "name")?;
         let max_name = strings.iter().map(String::len).max().unwrap_or(0);
-        let ctx_ac = build_ac(&ctx_strings, "context term")?;
-        let leet_ac = build_ac(&leet_strings, "leetspeak")?;
+        let ctx_ac = build_ac(&ctx_strings, DFA, MatchKind::Standard, "context term")?;
+        let leet_ac = build_ac(&leet_strings, DFA, MatchKind::Standard, "leetspeak")?;
 
         let mut pattern_strs = Vec::new();
         let mut regexes = Vec::new();
