@@ -262,7 +262,7 @@ fn read_input(input: &str) -> Result<String> {
             format!("{}\n{}", ex.title_tag, ex.text)
         }
     } else {
-        decoded.text
+        decoded.text.into_owned()
     })
 }
 

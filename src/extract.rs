@@ -77,13 +77,6 @@ fn is_block(name: &str) -> bool {
     )
 }
 
-static SEL_TITLE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("title").unwrap());
-static SEL_BASE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("base[href]").unwrap());
-static SEL_CANON: LazyLock<Selector> = LazyLock::new(|| Selector::parse("link[rel][href]").unwrap());
-static SEL_BODY: LazyLock<Selector> = LazyLock::new(|| Selector::parse("body").unwrap());
-static SEL_LINKS: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("a[href], area[href], frame[src], iframe[src]").unwrap());
-
 fn is_hidden(el: &scraper::node::Element) -> bool {
     if el.attr("hidden").is_some() {
         return true;
@@ -131,16 +124,20 @@ fn visible_text_into(root: ego_tree::NodeRef<'_, Node>, out: &mut String) {
             Step::Leave { block: false } => pending_space = true,
             Step::Enter(node) => match node.value() {
                 Node::Text(t) => {
-                    for c in t.chars() {
-                        if c.is_whitespace() {
-                            pending_space = true;
-                        } else {
-                            if pending_space && !out.is_empty() && !out.ends_with('\n') {
-                                out.push(' ');
-                            }
-                            pending_space = false;
-                            out.push(c);
+                    let t: &str = t;
+                    if t.starts_with(char::is_whitespace) {
+                        pending_space = true;
+                    }
+                    let mut any = false;
+                    for word in t.split_whitespace() {
+                        if (any || pending_space) && !out.is_empty() && !out.ends_with('\n') {
+                            out.push(' ');
                         }
+                        out.push_str(word);
+                        any = true;
+                    }
+                    if any {
+                        pending_space = t.ends_with(char::is_whitespace);
                     }
                 }
                 Node::Element(el) => {
@@ -202,48 +199,45 @@ pub fn looks_like_html(text: &str) -> bool {
 /// Extracts a page. `fields` are compiled CSS selectors by field name.
 pub fn extract(html: &str, page_url: &Url, fields: &[(String, Selector)]) -> Extracted {
     let doc = Html::parse_document(html);
-    let title_tag = doc
-        .select(&SEL_TITLE)
-        .next()
+    // One pass over the elements finds what selectors would find in five.
+    let has_token = |v: Option<&str>, token: &str| {
+        v.is_some_and(|r| r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case(token)))
+    };
+    let (mut title_el, mut base_href, mut canonical_href, mut body) = (None, None, None, None);
+    let mut hrefs: Vec<&str> = Vec::new();
+    for node in doc.tree.nodes() {
+        let Node::Element(el) = node.value() else { continue };
+        match el.name() {
+            "a" | "area" if !has_token(el.attr("rel"), "nofollow") => hrefs.extend(el.attr("href")),
+            "frame" | "iframe" => hrefs.extend(el.attr("src")),
+            "link" if canonical_href.is_none() && has_token(el.attr("rel"), "canonical") => {
+                canonical_href = el.attr("href")
+            }
+            "title" if title_el.is_none() => title_el = ElementRef::wrap(node),
+            "base" if base_href.is_none() => base_href = el.attr("href"),
+            "body" if body.is_none() => body = Some(node),
+            _ => {}
+        }
+    }
+    let title_tag = title_el
         .map(|t| collapse(&t.text().collect::<String>()))
         .unwrap_or_default();
-    let base = doc
-        .select(&SEL_BASE)
-        .next()
-        .and_then(|b| b.value().attr("href"))
+    let base = base_href
         .and_then(|h| page_url.join(h.trim()).ok())
         .unwrap_or_else(|| page_url.clone());
-    let canonical = doc
-        .select(&SEL_CANON)
-        .find(|l| {
-            l.value()
-                .attr("rel")
-                .is_some_and(|r| r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("canonical")))
-        })
-        .and_then(|l| l.value().attr("href"))
-        .and_then(|h| crate::frontier::resolve(&base, h));
+    let canonical = canonical_href.and_then(|h| crate::frontier::resolve(&base, h));
     let mut links = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for a in doc.select(&SEL_LINKS) {
-        let v = a.value();
-        if v.attr("rel")
-            .is_some_and(|r| r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("nofollow")))
-        {
-            continue;
-        }
-        if let Some(u) = v
-            .attr("href")
-            .or_else(|| v.attr("src"))
-            .and_then(|h| crate::frontier::resolve(&base, h))
-        {
+    for h in hrefs {
+        if let Some(u) = crate::frontier::resolve(&base, h) {
             if seen.insert(u.as_str().to_string()) {
                 links.push(u);
             }
         }
     }
     let mut text = String::new();
-    if let Some(body) = doc.select(&SEL_BODY).next() {
-        visible_text_into(*body, &mut text);
+    if let Some(body) = body {
+        visible_text_into(body, &mut text);
     } else {
         visible_text_into(doc.tree.root(), &mut text);
     }

@@ -27,10 +27,10 @@ impl CharsetSource {
     }
 }
 
-/// A decoded body.
+/// A decoded body. Valid UTF-8 is borrowed, not copied.
 #[derive(Debug, Clone)]
-pub struct Decoded {
-    pub text: String,
+pub struct Decoded<'a> {
+    pub text: std::borrow::Cow<'a, str>,
     /// The encoding's WHATWG name, e.g. "GBK", "UTF-8".
     pub encoding: &'static str,
     pub source: CharsetSource,
@@ -94,7 +94,7 @@ fn trim_start(mut s: &[u8]) -> &[u8] {
 }
 
 /// Decodes a body. `content_type` is the response's Content-Type header value.
-pub fn decode(body: &[u8], content_type: Option<&str>) -> Decoded {
+pub fn decode<'a>(body: &'a [u8], content_type: Option<&str>) -> Decoded<'a> {
     let (encoding, source, skip) = if let Some((enc, bom_len)) = Encoding::for_bom(body) {
         (enc, CharsetSource::Bom, bom_len)
     } else if let Some(enc) = content_type
@@ -115,7 +115,7 @@ pub fn decode(body: &[u8], content_type: Option<&str>) -> Decoded {
     };
     let (text, had_errors) = encoding.decode_without_bom_handling(&body[skip..]);
     Decoded {
-        text: text.into_owned(),
+        text,
         encoding: encoding.name(),
         source,
         had_errors,
@@ -131,7 +131,7 @@ mod tests {
     #[test]
     fn bom_wins_over_header() {
         let d = decode(b"\xEF\xBB\xBFhi", Some("text/html; charset=iso-8859-1"));
-        assert_eq!((d.text.as_str(), d.source), ("hi", CharsetSource::Bom));
+        assert_eq!((&*d.text, d.source), ("hi", CharsetSource::Bom));
     }
 
     #[test]

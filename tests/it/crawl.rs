@@ -163,14 +163,18 @@ async fn gbk_page_declared_only_in_meta_is_decoded_and_matched() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn gzip_bodies_are_decoded_and_stored_decoded() {
+async fn gzip_and_deflate_bodies_are_decoded() {
+    let page = b"<h1>1-Boc-4-piperidone</h1><p>safe delivery to Mexico</p>";
     let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(b"<h1>1-Boc-4-piperidone</h1><p>safe delivery to Mexico</p>")
-        .unwrap();
+    gz.write_all(page).unwrap();
     let gz = gz.finish().unwrap();
+    let mut zl = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    zl.write_all(page).unwrap();
+    let zl = zl.finish().unwrap();
     let server = serve(move |p, _| match p {
-        "/" => Some(Resp::html("<a href='/p/z'>z</a>")),
-        "/p/z" => Some(Resp::bytes("text/html; charset=utf-8", gz.clone()).header("content-encoding", "gzip")),
+        "/" => Some(Resp::html("<a href='/p/gz'>z</a><a href='/p/deflate'>d</a>")),
+        "/p/gz" => Some(Resp::bytes("text/html; charset=utf-8", gz.clone()).header("content-encoding", "gzip")),
+        "/p/deflate" => Some(Resp::bytes("text/html; charset=utf-8", zl.clone()).header("content-encoding", "deflate")),
         _ => None,
     })
     .await;
@@ -179,5 +183,9 @@ async fn gzip_bodies_are_decoded_and_stored_decoded() {
     let db = dir.path().join("t.sqlite");
     crawl(&job, &db).await;
     let l = listings(&db);
-    assert_eq!(l[0].1, "high");
+    assert_eq!(l.len(), 2);
+    assert!(l.iter().all(|x| x.1 == "high"), "{l:?}");
+    // The stored evidence is the decoded body.
+    let sizes = query_strings(&db, "SELECT CAST(body_size AS TEXT) FROM pages WHERE url LIKE '%/p/%'");
+    assert_eq!(sizes, vec![page.len().to_string(), page.len().to_string()]);
 }
