@@ -171,12 +171,7 @@ async fn demo(db: &Path, all: bool) -> Result<i32> {
     let base = server.base_url();
     println!("demo marketplace: {base} (fictional, served by this process)");
     let job = crate::demo::job(&base);
-    // A fresh demo each time: the demo server's port changes, so old URLs mean nothing.
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = db.as_os_str().to_owned();
-        p.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(p));
-    }
+    reset_demo_db(db)?;
     let summary = crate::crawl::run(
         &job,
         rules.clone(),
@@ -229,6 +224,40 @@ async fn demo(db: &Path, all: bool) -> Result<i32> {
         db.display()
     );
     Ok(0)
+}
+
+/// A fresh demo each time (the demo server's port changes, so old URLs mean
+/// nothing), but never at the cost of real data: a database that holds any
+/// other job's run, or is not a precwatch database, is left alone.
+fn reset_demo_db(db: &Path) -> Result<()> {
+    if !db.exists() {
+        return Ok(());
+    }
+    let others: i64 = Store::open(db)
+        .with_context(|| {
+            format!(
+                "{} exists and is not a precwatch database; pass another --db",
+                db.display()
+            )
+        })?
+        .conn()
+        .query_row("SELECT COUNT(*) FROM runs WHERE job_name != 'demo'", [], |r| r.get(0))?;
+    if others > 0 {
+        anyhow::bail!(
+            "{} holds {others} runs of other jobs; the demo starts from an empty database, so pass another --db",
+            db.display()
+        );
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        match std::fs::remove_file(PathBuf::from(&p)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("cannot remove the old demo database {}", db.display())),
+        }
+    }
+    Ok(())
 }
 
 fn load_rules(paths: &[PathBuf], no_bundled: bool) -> Result<RuleSet> {

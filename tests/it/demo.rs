@@ -56,3 +56,36 @@ fn demo_flags_what_the_catalog_expects() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_never_deletes_a_database_with_other_jobs() {
+    let server = crate::util::serve(|p, _| crate::util::shop_page(p)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (_, job) = crate::util::job(dir.path(), &server.base, "^/p/", "");
+    let db = dir.path().join("real.sqlite");
+    crate::util::crawl(&job, &db).await;
+    let before = crate::util::query_i64(&db, "SELECT COUNT(*) FROM listings");
+    let out = Command::new(env!("CARGO_BIN_EXE_precwatch"))
+        .args(["demo", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("holds 1 runs of other jobs"), "{err}");
+    assert_eq!(crate::util::query_i64(&db, "SELECT COUNT(*) FROM listings"), before);
+    // not a database at all: refused, untouched
+    let junk = dir.path().join("notes.txt");
+    std::fs::write(
+        &junk,
+        "my notes, definitely not SQLite, long enough to be read as a header",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_precwatch"))
+        .args(["demo", "--db"])
+        .arg(&junk)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(std::fs::read_to_string(&junk).unwrap().starts_with("my notes"));
+}
