@@ -69,8 +69,17 @@ pub fn term_safe(s: &str) -> String {
     for c in s.chars() {
         match c {
             '\n' | '\t' => out.push(' '),
+            // Invisible format characters are shown too: they are how names get disguised.
             c if c.is_control()
-                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}'..='\u{200f}' | '\u{feff}') =>
+                || matches!(
+                    c,
+                    '\u{ad}'
+                        | '\u{200b}'..='\u{200f}'
+                        | '\u{202a}'..='\u{202e}'
+                        | '\u{2060}'..='\u{2064}'
+                        | '\u{2066}'..='\u{2069}'
+                        | '\u{feff}'
+                ) =>
             {
                 out.push_str(&format!("\\u{{{:x}}}", c as u32))
             }
@@ -446,4 +455,24 @@ fn export(db: &Path, format: crate::export::Format, min_risk: Risk, out: Option<
     };
     eprintln!("exported {n} listings");
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crawled_text_cannot_drive_the_terminal() {
+        assert_eq!(term_safe("a\x1b[2Jb\rc"), "a\\u{1b}[2Jb\\u{d}c");
+        assert_eq!(term_safe("fen\u{200b}tanyl\u{ad}"), "fen\\u{200b}tanyl\\u{ad}");
+        assert_eq!(term_safe("\u{202e}evil"), "\\u{202e}evil");
+        assert_eq!(term_safe("N-苯乙基\nx"), "N-苯乙基 x");
+    }
+
+    #[test]
+    fn columns_count_display_width() {
+        assert_eq!(column("ab", 4), "ab  ");
+        assert_eq!(column("苯乙基", 6), "苯乙基");
+        assert_eq!(column("苯乙基哌啶", 6), "苯乙… ");
+    }
 }
