@@ -37,6 +37,15 @@ pub fn run(cli: Cli) -> i32 {
     };
     match result {
         Ok(code) => code,
+        // The reader went away (`precwatch scan … | head`): not an error.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            0
+        }
         Err(e) => {
             eprintln!("precwatch: error: {}", chain(&e));
             2
@@ -354,6 +363,9 @@ fn write_text_verdict(out: &mut dyn Write, source: &str, text: &str, v: &Verdict
         v.score,
         v.hits.len()
     )?;
+    // Rule ids and categories are ASCII (the loader enforces it): bytes are columns.
+    let rule_width = v.hits.iter().map(|h| h.rule.len()).max().unwrap_or(0);
+    let category_width = v.hits.iter().map(|h| h.category.len()).max().unwrap_or(0);
     for h in &v.hits {
         // Show the match inside its line of the original text, highlighted.
         let line_start = text[..h.start].rfind('\n').map_or(0, |p| p + 1);
@@ -366,7 +378,7 @@ fn write_text_verdict(out: &mut dyn Write, source: &str, text: &str, v: &Verdict
         let after: String = text[h.end..line_end].chars().take(50).collect();
         writeln!(
             out,
-            "  {:<28} {:<22} {:<14} {:<12} {}{}{}{}{}",
+            "  {:<rw$} {:<cw$} {:<14} {:<12} {}{}{}{}{}",
             h.rule,
             h.category,
             h.kind.as_str(),
@@ -375,7 +387,9 @@ fn write_text_verdict(out: &mut dyn Write, source: &str, text: &str, v: &Verdict
             hl,
             term_safe(&h.matched),
             end,
-            term_safe(&after)
+            term_safe(&after),
+            rw = rule_width,
+            cw = category_width,
         )?;
     }
     Ok(())
