@@ -349,6 +349,7 @@ pub async fn run(
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<Summary, CrawlError> {
     let started = Instant::now();
+    let _lock = lock_database(db)?;
     let mut store = Store::open(db)?;
     let handle = store.begin_run(&job.name, &job.source_text, rules.fingerprint())?;
     let run_id = handle.id;
@@ -677,6 +678,32 @@ pub async fn run(
     drop(writer);
     let _ = tokio::task::spawn_blocking(move || writer_thread.join()).await;
     Ok(summary)
+}
+
+/// One crawl writes to a database at a time: an exclusive lock on
+/// `<db>.lock`, released by the operating system when the process ends, even
+/// by SIGKILL (so a crashed run never blocks its own resume).
+fn lock_database(db: &Path) -> Result<std::fs::File, CrawlError> {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".lock");
+    let path = std::path::PathBuf::from(name);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| CrawlError::Setup(format!("{}: {e}", dir.display())))?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| CrawlError::Setup(format!("{}: cannot open the lock file: {e}", path.display())))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(CrawlError::Setup(format!(
+            "{}: another precwatch crawl is writing to this database; wait for it or use another --db",
+            db.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(CrawlError::Setup(format!("{}: cannot lock: {e}", path.display()))),
+    }
 }
 
 async fn pause(

@@ -147,3 +147,22 @@ async fn sigterm_stops_gracefully_and_the_run_resumes() {
     assert_eq!(listings(&db).len(), PRODUCTS);
     assert_eq!(query_strings(&db, "SELECT status FROM runs"), vec!["finished"]);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_crawl_into_the_same_database_is_refused() {
+    let server = serve(|p, _| big_shop(p)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (job_path, _) = job(dir.path(), &server.base, r"^/p/\d+\.html$", "concurrency = 1");
+    let db = dir.path().join("t.sqlite");
+    let first = spawn_crawl(&job_path, &db);
+    wait_for_pages(&db, 3).await;
+    let (code, out) = finish(spawn_crawl(&job_path, &db)).await;
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("another precwatch crawl is writing to this database"),
+        "{out}"
+    );
+    let (code, out) = finish(first).await;
+    assert_eq!(code, 0, "the first crawl is unharmed: {out}");
+    assert_eq!(listings(&db).len(), PRODUCTS);
+}
