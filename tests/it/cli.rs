@@ -11,6 +11,14 @@ fn precwatch(args: &[&str], dir: &std::path::Path) -> Output {
         .unwrap()
 }
 
+/// Standard output as one JSON value per line.
+fn json_lines(o: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -90,11 +98,7 @@ fn scan_exit_codes_and_json_shape() {
         dir.path(),
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&out);
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["source"], "hit.html");
     assert_eq!(lines[0]["risk"], "high");
@@ -151,18 +155,11 @@ async fn export_jsonl_and_csv() {
         shop_page(p)
     })
     .await;
-    let dir = tempfile::tempdir().unwrap();
-    let (_, job) = job(dir.path(), &server.base, r"^/p/\d+\.html$", "");
-    let db = dir.path().join("t.sqlite");
-    crawl(&job, &db).await;
+    let Crawled { dir, db, .. } = crawl_site(&server.base, r"^/p/\d+\.html$", "").await;
     let dbs = db.to_str().unwrap();
     let out = precwatch(&["export", "--db", dbs, "--format", "jsonl"], dir.path());
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&out);
     assert_eq!(lines.len(), 5);
     for l in &lines {
         for key in [

@@ -7,10 +7,11 @@ use std::io::Write;
 #[tokio::test(flavor = "multi_thread")]
 async fn crawl_stores_listings_hits_pages_and_links() {
     let server = serve(|p, _| shop_page(p)).await;
-    let dir = tempfile::tempdir().unwrap();
-    let (_, job) = job(dir.path(), &server.base, r"^/p/\d+\.html$", "");
-    let db = dir.path().join("t.sqlite");
-    let s = crawl(&job, &db).await;
+    let Crawled {
+        dir: _dir,
+        db,
+        summary: s,
+    } = crawl_site(&server.base, r"^/p/\d+\.html$", "").await;
     assert!(s.complete, "{}", s.render());
     // home, 2 category pages, 5 products (+ robots.txt, not a page)
     assert_eq!(s.pages_fetched, 8, "{}", s.render());
@@ -116,10 +117,11 @@ async fn canonical_link_stores_one_listing_for_many_urls() {
         })
     })
     .await;
-    let dir = tempfile::tempdir().unwrap();
-    let (_, job) = job(dir.path(), &server.base, "^/item/", "");
-    let db = dir.path().join("t.sqlite");
-    let s = crawl(&job, &db).await;
+    let Crawled {
+        dir: _dir,
+        db,
+        summary: s,
+    } = crawl_site(&server.base, "^/item/", "").await;
     assert_eq!(s.pages_fetched, 4);
     assert_eq!(query_i64(&db, "SELECT COUNT(*) FROM listings"), 1);
     assert_eq!(query_i64(&db, "SELECT COUNT(*) FROM listing_versions"), 1);
@@ -140,10 +142,7 @@ async fn gbk_page_declared_only_in_meta_is_decoded_and_matched() {
         _ => None,
     })
     .await;
-    let dir = tempfile::tempdir().unwrap();
-    let (_, job) = job(dir.path(), &server.base, "^/p/", "");
-    let db = dir.path().join("t.sqlite");
-    crawl(&job, &db).await;
+    let Crawled { dir: _dir, db, .. } = crawl_site(&server.base, "^/p/", "").await;
     let l = listings(&db);
     assert_eq!(l.len(), 1);
     assert_eq!(l[0].1, "high", "{:?}", l[0]);
@@ -178,10 +177,7 @@ async fn gzip_and_deflate_bodies_are_decoded() {
         _ => None,
     })
     .await;
-    let dir = tempfile::tempdir().unwrap();
-    let (_, job) = job(dir.path(), &server.base, "^/p/", "");
-    let db = dir.path().join("t.sqlite");
-    crawl(&job, &db).await;
+    let Crawled { dir: _dir, db, .. } = crawl_site(&server.base, "^/p/", "").await;
     let l = listings(&db);
     assert_eq!(l.len(), 2);
     assert!(l.iter().all(|x| x.1 == "high"), "{l:?}");

@@ -26,10 +26,11 @@ async fn redirects_are_followed_and_recorded_and_loops_stopped() {
         })
     })
     .await;
-    let dir = tempfile::tempdir().unwrap();
-    let (_, job) = job(dir.path(), &server.base, "^/p/", "max_redirects = 5");
-    let db = dir.path().join("t.sqlite");
-    let s = crawl(&job, &db).await;
+    let Crawled {
+        dir: _dir,
+        db,
+        summary: s,
+    } = crawl_site(&server.base, "^/p/", "max_redirects = 5").await;
     assert_eq!(s.errors.get("redirect-loop"), Some(&1), "{}", s.render());
     assert_eq!(s.errors.get("too-many-redirects"), Some(&1), "{}", s.render());
     assert!(server.count("/chain/6") <= 1 && server.count("/chain/7") == 0);
@@ -67,15 +68,16 @@ async fn calendar_trap_and_repeated_segments_are_bounded() {
         })
     })
     .await;
-    let dir = tempfile::tempdir().unwrap();
-    let (_, job) = job(
-        dir.path(),
+    let Crawled {
+        dir: _dir,
+        db,
+        summary: s,
+    } = crawl_site(
         &server.base,
         "^/p/",
         "max_query_variants = 20\nmax_depth = 50\nmax_repeated_segments = 3",
-    );
-    let db = dir.path().join("t.sqlite");
-    let s = crawl(&job, &db).await;
+    )
+    .await;
     assert!(s.complete, "{}", s.render());
     let cal = query_i64(&db, "SELECT COUNT(*) FROM frontier WHERE url LIKE '%/calendar%'");
     assert_eq!(cal, 20, "{}", s.render());
@@ -113,15 +115,16 @@ async fn slow_oversized_and_bomb_bodies_are_cut_and_the_crawl_goes_on() {
         })
     })
     .await;
-    let dir = tempfile::tempdir().unwrap();
-    let (_, job) = job(
-        dir.path(),
+    let Crawled {
+        dir: _dir,
+        db,
+        summary: s,
+    } = crawl_site(
         &server.base,
         "^/p/",
         "timeout_ms = 1000\nretries = 1\nmax_body_bytes = 1048576\nper_host_concurrency = 4",
-    );
-    let db = dir.path().join("t.sqlite");
-    let s = crawl(&job, &db).await;
+    )
+    .await;
     assert_eq!(s.errors.get("gave-up"), Some(&1), "{}", s.render());
     assert_eq!(server.count("/p/slow"), 2, "one try and one retry");
     let sizes = query_strings(

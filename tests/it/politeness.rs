@@ -21,15 +21,16 @@ async fn robots_disallow_and_crawl_delay_are_obeyed() {
         })
     })
     .await;
-    let dir = tempfile::tempdir().unwrap();
-    let (_, job) = job(
-        dir.path(),
+    let Crawled {
+        dir: _dir,
+        db,
+        summary: s,
+    } = crawl_site(
         &server.base,
         "/p/",
         "per_host_interval_ms = 50\nuser_agent = \"precwatch-test/1.0 (+mailto:test@example.org)\"",
-    );
-    let db = dir.path().join("t.sqlite");
-    let s = crawl(&job, &db).await;
+    )
+    .await;
     assert_eq!(server.count("/private/p/2"), 0);
     assert_eq!(s.skipped_robots, 1, "{}", s.render());
     assert_eq!(
@@ -57,10 +58,11 @@ async fn transient_503_is_retried_then_stored() {
         })
     })
     .await;
-    let dir = tempfile::tempdir().unwrap();
-    let (_, job) = job(dir.path(), &server.base, "^/p/", "retries = 3");
-    let db = dir.path().join("t.sqlite");
-    let s = crawl(&job, &db).await;
+    let Crawled {
+        dir: _dir,
+        db,
+        summary: s,
+    } = crawl_site(&server.base, "^/p/", "retries = 3").await;
     assert_eq!(server.count("/p/1"), 3);
     assert_eq!(s.retries, 2, "{}", s.render());
     assert!(s.errors.is_empty(), "{}", s.render());
@@ -84,10 +86,11 @@ async fn retry_after_on_429_delays_the_host() {
         })
     })
     .await;
-    let dir = tempfile::tempdir().unwrap();
-    let (_, job) = job(dir.path(), &server.base, "^/p/", "");
-    let db = dir.path().join("t.sqlite");
-    let s = crawl(&job, &db).await;
+    let Crawled {
+        dir: _dir,
+        db,
+        summary: s,
+    } = crawl_site(&server.base, "^/p/", "").await;
     assert_eq!(s.retries, 1);
     let first_429 = server.times("/p/1")[0];
     // Nothing at all is asked of the host during the second it asked for.
@@ -112,10 +115,11 @@ async fn a_host_that_keeps_failing_is_paused_and_reported() {
         })
     })
     .await;
-    let dir = tempfile::tempdir().unwrap();
-    let (_, job) = job(dir.path(), &server.base, "^/p/", "retries = 1\nhost_failure_limit = 5");
-    let db = dir.path().join("t.sqlite");
-    let s = crawl(&job, &db).await;
+    let Crawled {
+        dir: _dir,
+        db,
+        summary: s,
+    } = crawl_site(&server.base, "^/p/", "retries = 1\nhost_failure_limit = 5").await;
     assert_eq!(s.hosts_paused.len(), 1, "{}", s.render());
     assert!(s.hosts_paused[0].1.contains("consecutive failures"), "{}", s.render());
     assert!(!s.complete);

@@ -277,3 +277,20 @@ pub fn shop_page(path: &str) -> Option<Resp> {
         _ => return None,
     })
 }
+
+/// A finished crawl of one test site: its folder (kept alive while this is),
+/// the database and the run summary.
+pub struct Crawled {
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+    pub summary: Summary,
+}
+
+/// Writes a job for the site at `base` (see [`job`]) into a fresh folder and crawls it into `t.sqlite`.
+pub async fn crawl_site(base: &str, listing: &str, crawl_extra: &str) -> Crawled {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, job) = job(dir.path(), base, listing, crawl_extra);
+    let db = dir.path().join("t.sqlite");
+    let summary = crawl(&job, &db).await;
+    Crawled { dir, db, summary }
+}
