@@ -302,12 +302,7 @@ fn read_input(input: &str) -> Result<String> {
     }
     let decoded = crate::fetch::decode::decode(&bytes, None);
     Ok(if crate::extract::looks_like_html(&decoded.text) {
-        let ex = crate::extract::extract(&decoded.text, &url::Url::parse("file:///").expect("url"), &[]);
-        if ex.title_tag.is_empty() {
-            ex.text
-        } else {
-            format!("{}\n{}", ex.title_tag, ex.text)
-        }
+        crate::extract::extract(&decoded.text, &url::Url::parse("file:///").expect("url"), &[]).listing_text()
     } else {
         decoded.text.into_owned()
     })

@@ -970,7 +970,7 @@ fn analyse(ctx: &Ctx, site_idx: usize, item: &QueueItem, f: Fetched) -> (Outcome
             }
         }
         let final_pq = path_and_query(&f.final_url);
-        if site.listing.is_match(final_pq) || site.listing.is_match(path_and_query(&url_or(&item.url, &f.final_url))) {
+        if site.listing.is_match(final_pq) || site.listing.is_match(path_and_query(&f.url)) {
             // The canonical link decides identity, but only within the site's hosts:
             // a page cannot claim to be another site's listing.
             let canonical = ex
@@ -979,11 +979,7 @@ fn analyse(ctx: &Ctx, site_idx: usize, item: &QueueItem, f: Fetched) -> (Outcome
                 .filter(|c| site.hosts.contains(&host_key(c)))
                 .cloned()
                 .unwrap_or_else(|| f.final_url.clone());
-            let text = if ex.title_tag.is_empty() {
-                ex.text.clone()
-            } else {
-                format!("{}\n{}", ex.title_tag, ex.text)
-            };
+            let text = ex.listing_text();
             let verdict = ctx.rules.scan(&text);
             hits = verdict.hits.len();
             let title = crate::extract::listing_title(&ex.title_tag, &ex.fields, &ex.text);
@@ -1012,10 +1008,6 @@ fn analyse(ctx: &Ctx, site_idx: usize, item: &QueueItem, f: Fetched) -> (Outcome
         },
         hits,
     )
-}
-
-fn url_or(s: &str, fallback: &Url) -> Url {
-    Url::parse(s).unwrap_or_else(|_| fallback.clone())
 }
 
 // ---------------------------------------------------------------- progress

@@ -258,6 +258,18 @@ pub fn extract(html: &str, page_url: &Url, fields: &[(String, Selector)]) -> Ext
     }
 }
 
+impl Extracted {
+    /// The text a listing is matched on: `<title>` (sellers put names there)
+    /// and the visible body text. Hit offsets refer to this text.
+    pub fn listing_text(&self) -> String {
+        if self.title_tag.is_empty() {
+            self.text.clone()
+        } else {
+            format!("{}\n{}", self.title_tag, self.text)
+        }
+    }
+}
+
 /// A listing's display title: the `title` field, else the first `<h1>`, else `<title>`.
 pub fn listing_title(html_title: &str, fields: &BTreeMap<String, String>, text: &str) -> String {
     if let Some(t) = fields.get("title").filter(|t| !t.is_empty()) {
