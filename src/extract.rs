@@ -270,7 +270,8 @@ impl Extracted {
     }
 }
 
-/// A listing's display title: the `title` field, else the first `<h1>`, else `<title>`.
+/// A listing's display title: the configured `title` field, else `<title>`,
+/// else the first line of the visible text.
 pub fn listing_title(html_title: &str, fields: &BTreeMap<String, String>, text: &str) -> String {
     if let Some(t) = fields.get("title").filter(|t| !t.is_empty()) {
         return t.clone();
@@ -287,14 +288,6 @@ pub fn compile_fields(fields: &BTreeMap<String, String>) -> Vec<(String, Selecto
         .iter()
         .filter_map(|(k, v)| Selector::parse(v).ok().map(|s| (k.clone(), s)))
         .collect()
-}
-
-#[allow(dead_code)]
-fn first_h1(doc: &Html) -> Option<String> {
-    let sel = Selector::parse("h1").ok()?;
-    doc.select(&sel)
-        .next()
-        .map(|h: ElementRef| collapse(&h.text().collect::<String>()))
 }
 
 static SELLER_PATTERNS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
