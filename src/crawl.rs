@@ -461,11 +461,11 @@ pub async fn run(
         let mut dispatched = true;
         while dispatched && inflight < settings.concurrency && can_dispatch(fetched_total, inflight) {
             dispatched = false;
-            for host in rr.clone() {
+            for host in &rr {
                 if inflight >= settings.concurrency || !can_dispatch(fetched_total, inflight) {
                     break;
                 }
-                let st = hosts.get_mut(&host).expect("host");
+                let st = hosts.get_mut(host).expect("host");
                 if st.paused.is_some() || st.robots_pending || st.inflight >= settings.per_host_concurrency {
                     continue;
                 }
