@@ -86,6 +86,23 @@ pub struct CrawlSettings {
     pub max_wait_ms: u64,
     /// Obey robots.txt (default true).
     pub respect_robots: bool,
+    /// Send every request through this proxy (`socks5h://host:port`, `socks5://`,
+    /// `http://`, `https://`); sites may override it. System proxy variables
+    /// (`HTTP_PROXY`, `ALL_PROXY`, ...) are always ignored.
+    pub proxy: Option<String>,
+    /// Refuse to start unless every site has a proxy that answers (so the
+    /// investigator's own address is never shown to the sites).
+    pub require_proxy: bool,
+    /// Hits kept per rule per listing (the score and risk count them all).
+    pub max_hits_per_rule: usize,
+    /// Hits kept per listing.
+    pub max_hits_per_listing: usize,
+    /// HTML nested deeper than this is flattened to text (parsing stays linear).
+    pub max_nesting_depth: usize,
+    /// Seller identifiers kept per listing.
+    pub max_identifiers_per_listing: usize,
+    /// Links taken from one page.
+    pub max_links_per_page: usize,
 }
 
 impl Default for CrawlSettings {
@@ -113,6 +130,13 @@ impl Default for CrawlSettings {
             host_failure_limit: 10,
             max_wait_ms: 300_000,
             respect_robots: true,
+            proxy: None,
+            require_proxy: false,
+            max_hits_per_rule: 100,
+            max_hits_per_listing: 1000,
+            max_nesting_depth: 256,
+            max_identifiers_per_listing: 100,
+            max_links_per_page: 10_000,
         }
     }
 }
@@ -132,6 +156,45 @@ pub struct Site {
     pub deny: Option<Regex>,
     /// CSS selectors per field name (title, price, seller, ...), validated.
     pub fields: BTreeMap<String, String>,
+    /// The proxy this site's requests go through (the site's `proxy`, else
+    /// `[crawl] proxy`), validated.
+    pub proxy: Option<Proxy>,
+}
+
+/// A validated proxy URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proxy {
+    /// The URL as given (credentials included; never printed).
+    pub url: Url,
+}
+
+impl Proxy {
+    /// Parses and checks a proxy URL: a supported scheme, a host, no path.
+    pub fn parse(s: &str) -> Result<Proxy, String> {
+        let url = Url::parse(s.trim()).map_err(|e| format!("proxy {s:?} is not a URL: {e}"))?;
+        if !matches!(url.scheme(), "socks5h" | "socks5" | "http" | "https") {
+            return Err(format!(
+                "proxy scheme {:?} is not supported: use socks5h:// (DNS through the proxy), socks5://, http:// or https://",
+                url.scheme()
+            ));
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(format!("proxy {:?} has no host", url.scheme()));
+        }
+        Ok(Proxy { url })
+    }
+
+    /// True when the proxy resolves target names itself (`socks5h`, HTTP proxies):
+    /// the crawler then never looks them up.
+    pub fn remote_dns(&self) -> bool {
+        self.url.scheme() != "socks5"
+    }
+
+    /// `scheme://host:port` without credentials, for messages.
+    pub fn display(&self) -> String {
+        let port = self.url.port_or_known_default().map(|p| format!(":{p}")).unwrap_or_default();
+        format!("{}://{}{port}", self.url.scheme(), self.url.host_str().unwrap_or(""))
+    }
 }
 
 #[derive(Deserialize)]
@@ -169,6 +232,7 @@ struct RawSite {
     deny: Option<toml::Spanned<String>>,
     #[serde(default)]
     fields: BTreeMap<String, toml::Spanned<String>>,
+    proxy: Option<toml::Spanned<String>>,
 }
 
 /// Folds a multi-line message (regex errors draw a caret diagram) into one line.
@@ -232,11 +296,23 @@ impl Job {
             (c.timeout_ms >= 100, "timeout_ms must be at least 100"),
             (c.max_url_len >= 64, "max_url_len must be at least 64"),
             (!c.user_agent.trim().is_empty(), "user_agent is empty"),
+            (
+                reqwest::header::HeaderValue::from_str(&c.user_agent).is_ok(),
+                "user_agent must be printable ASCII on one line (it is sent as an HTTP header)",
+            ),
+            (c.max_hits_per_rule >= 1, "max_hits_per_rule must be at least 1"),
+            (c.max_hits_per_listing >= 1, "max_hits_per_listing must be at least 1"),
+            (c.max_nesting_depth >= 16, "max_nesting_depth must be at least 16"),
+            (c.max_links_per_page >= 1, "max_links_per_page must be at least 1"),
         ] {
             if !ok {
                 return Err(invalid(crawl_line..crawl_line, format!("[crawl] {what}")));
             }
         }
+        let crawl_proxy = match &c.proxy {
+            Some(p) => Some(Proxy::parse(p).map_err(|m| invalid(crawl_line..crawl_line, format!("[crawl] {m}")))?),
+            None => None,
+        };
         if raw.site.is_empty() {
             return Err(ConfigError::Invalid {
                 path: origin.to_string(),
@@ -282,7 +358,7 @@ impl Job {
                         ),
                     ));
                 }
-                let host = crate::frontier::host_key(&url);
+                let host = crate::urls::host_key(&url);
                 if !hosts.contains(&host) {
                     hosts.push(host);
                 }
@@ -316,6 +392,20 @@ impl Job {
                 fields.insert(k, v.into_inner());
             }
             let _ = site_span;
+            let proxy = match &s.proxy {
+                Some(p) => Some(
+                    Proxy::parse(p.get_ref()).map_err(|m| invalid(p.span(), format!("site {site_name:?}: {m}")))?,
+                ),
+                None => crawl_proxy.clone(),
+            };
+            if c.require_proxy && proxy.is_none() {
+                return Err(invalid(
+                    s.name.span(),
+                    format!(
+                        "site {site_name:?} has no proxy but [crawl] require_proxy = true: set [crawl] proxy or the site's proxy"
+                    ),
+                ));
+            }
             sites.push(Site {
                 name: site_name,
                 seeds,
@@ -324,6 +414,7 @@ impl Job {
                 follow,
                 deny,
                 fields,
+                proxy,
             });
         }
         let resolve = |p: &str| {

@@ -1,4 +1,4 @@
-//! URL normalisation and admission to the frontier.
+//! Admission to the frontier (URL helpers live in [`crate::urls`]).
 //!
 //! The frontier itself (queued, done, failed URLs of a run) lives in SQLite
 //! (see `store`); this module decides *which* URLs may enter it and in what
@@ -6,94 +6,10 @@
 //! stay bounded. No I/O.
 
 use crate::config::{CrawlSettings, Site};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use url::Url;
 
-/// Query parameters that only track the visitor and never change the page.
-const TRACKING_PARAMS: &[&str] = &[
-    "fbclid",
-    "gclid",
-    "dclid",
-    "gclsrc",
-    "msclkid",
-    "mc_cid",
-    "mc_eid",
-    "yclid",
-    "_ga",
-    "_gl",
-    "igshid",
-    "spm",
-    "scm",
-    "trk",
-    "trackid",
-    "sessionid",
-    "phpsessid",
-    "jsessionid",
-    "sid",
-    "ref_src",
-    "_hsenc",
-    "_hsmi",
-    "mkt_tok",
-    "oly_anon_id",
-    "oly_enc_id",
-    "vero_id",
-];
-
-/// The key politeness is applied to: host plus explicit non-default port.
-pub fn host_key(url: &Url) -> String {
-    match (url.host_str(), url.port()) {
-        (Some(h), Some(p)) => format!("{}:{p}", h.to_ascii_lowercase()),
-        (Some(h), None) => h.to_ascii_lowercase(),
-        _ => String::new(),
-    }
-}
-
-/// Normalises a URL: http(s) only; fragment dropped; tracking parameters
-/// dropped; host lower-cased and default port removed (the `url` crate does
-/// both); empty path becomes "/". Returns None for other schemes.
-pub fn normalise(mut url: Url) -> Option<Url> {
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return None;
-    }
-    url.set_fragment(None);
-    if url.query().is_some() {
-        let kept: Vec<(String, String)> = url
-            .query_pairs()
-            .filter(|(k, _)| {
-                let k = k.to_ascii_lowercase();
-                !(k.starts_with("utm_") || TRACKING_PARAMS.contains(&k.as_str()))
-            })
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        if kept.is_empty() {
-            url.set_query(None);
-        } else {
-            url.query_pairs_mut().clear().extend_pairs(kept);
-        }
-    }
-    Some(url)
-}
-
-/// Resolves an href found on a page against the page's base URL and normalises it.
-/// mailto:, javascript:, data:, tel: and every other non-http scheme give None.
-pub fn resolve(base: &Url, href: &str) -> Option<Url> {
-    let href = href.trim();
-    if href.is_empty() || href.starts_with('#') {
-        return None;
-    }
-    normalise(base.join(href).ok()?)
-}
-
-/// The part of a URL that `listing`, `follow` and `deny` regexes see.
-pub fn path_and_query(url: &Url) -> &str {
-    let s = url.as_str();
-    let start = url.host_str().map_or(0, |_| {
-        // scheme://host[:port] ends where the path starts
-        s.find("://")
-            .map_or(0, |i| s[i + 3..].find('/').map_or(s.len(), |j| i + 3 + j))
-    });
-    &s[start..]
-}
+pub use crate::urls::{host_key, normalise, path_and_query, resolve};
 
 /// Why a link was not admitted (counted in the run summary).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -128,9 +44,64 @@ pub struct Admission {
     max_url_len: usize,
     max_repeated_segments: usize,
     max_query_variants: u32,
-    /// (site index, hash of host+path) -> hashes of the distinct query strings admitted.
-    query_variants: HashMap<(usize, u64), Vec<u64>>,
+    /// Distinct query strings admitted per path, in bounded memory.
+    query_variants: QueryVariants,
 }
+
+/// Query-string fingerprints per (site, host+path), bounded in memory by two
+/// generations: lookups move a path's entry into the current generation; when
+/// the current one holds `cap` fingerprints, the previous one is dropped. A
+/// path not seen for a whole generation forgets its count (it can admit up to
+/// `max_query_variants` again, and the database's UNIQUE constraint still
+/// stops duplicates): a link trap costs memory proportional to `cap`, never to
+/// the number of paths it generates.
+struct QueryVariants {
+    current: HashMap<(usize, u64), HashSet<u64>>,
+    previous: HashMap<(usize, u64), HashSet<u64>>,
+    entries: usize,
+    cap: usize,
+}
+
+impl QueryVariants {
+    fn new(cap: usize) -> Self {
+        QueryVariants {
+            current: HashMap::new(),
+            previous: HashMap::new(),
+            entries: 0,
+            cap,
+        }
+    }
+
+    /// Records `query` for `path`; false when the path already has `max` other variants.
+    fn admit(&mut self, path: (usize, u64), query: u64, max: usize) -> bool {
+        if !self.current.contains_key(&path) {
+            let moved = self.previous.remove(&path).unwrap_or_default();
+            self.entries += moved.len();
+            self.current.insert(path, moved);
+        }
+        let seen = self.current.get_mut(&path).expect("just inserted");
+        if !seen.contains(&query) {
+            if seen.len() >= max {
+                return false;
+            }
+            seen.insert(query);
+            self.entries += 1;
+        }
+        if self.entries >= self.cap {
+            self.previous = std::mem::take(&mut self.current);
+            self.entries = 0;
+        }
+        true
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.current.values().chain(self.previous.values()).map(HashSet::len).sum()
+    }
+}
+
+/// Query fingerprints the admission table holds at most per generation.
+const QUERY_VARIANTS_CAP: usize = 1 << 18;
 
 impl Admission {
     pub fn new(settings: &CrawlSettings) -> Self {
@@ -139,7 +110,7 @@ impl Admission {
             max_url_len: settings.max_url_len,
             max_repeated_segments: settings.max_repeated_segments,
             max_query_variants: settings.max_query_variants,
-            query_variants: HashMap::new(),
+            query_variants: QueryVariants::new(QUERY_VARIANTS_CAP),
         }
     }
 
@@ -165,31 +136,29 @@ impl Admission {
         if repeated_segments(url.path()) > self.max_repeated_segments {
             return Err(Refusal::RepeatedSegments);
         }
-        if url.query().is_some() {
-            let key = (
+        if let Some(query) = url.query() {
+            let path = (
                 site_idx,
                 fxhash(url.host_str().unwrap_or("").as_bytes(), url.path().as_bytes()),
             );
-            let q = fxhash(url.query().unwrap_or("").as_bytes(), b"");
-            let seen = self.query_variants.entry(key).or_default();
-            if !seen.contains(&q) {
-                if seen.len() >= self.max_query_variants as usize {
-                    return Err(Refusal::QueryVariants);
-                }
-                seen.push(q);
+            let q = fxhash(query.as_bytes(), b"");
+            if !self.query_variants.admit(path, q, self.max_query_variants as usize) {
+                return Err(Refusal::QueryVariants);
             }
         }
         Ok(())
     }
 }
 
-/// The highest number of times any one path segment occurs ("/a/b/a/b/a" → 3 for "a").
+/// The highest number of times any one path segment occurs ("/a/b/a/b/a" → 3
+/// for "a"). Linear: one count per distinct segment.
 fn repeated_segments(path: &str) -> usize {
-    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
     let mut best = 0;
-    for (i, s) in segs.iter().enumerate() {
-        let n = segs[i..].iter().filter(|t| *t == s).count();
-        best = best.max(n);
+    for s in path.split('/').filter(|s| !s.is_empty()) {
+        let n = counts.entry(s).or_insert(0);
+        *n += 1;
+        best = best.max(*n);
     }
     best
 }
@@ -233,49 +202,31 @@ impl SeenCache {
 mod tests {
     use super::*;
 
-    fn u(s: &str) -> Url {
-        Url::parse(s).unwrap()
-    }
-
-    #[test]
-    fn normalise_drops_fragment_tracking_and_default_port() {
-        let n = normalise(u("HTTP://Example.COM:80/a/b?utm_source=x&id=3&fbclid=9#top")).unwrap();
-        assert_eq!(n.as_str(), "http://example.com/a/b?id=3");
-        let n = normalise(u("https://example.com:443?utm_medium=y")).unwrap();
-        assert_eq!(n.as_str(), "https://example.com/");
-        let n = normalise(u("http://127.0.0.1:8080/p?b=2&a=1")).unwrap();
-        assert_eq!(n.as_str(), "http://127.0.0.1:8080/p?b=2&a=1");
-    }
-
-    #[test]
-    fn resolve_ignores_non_http_links() {
-        let base = u("http://shop.test/dir/page.html");
-        for href in [
-            "mailto:a@b.c",
-            "javascript:void(0)",
-            "data:text/html,hi",
-            "tel:+86123",
-            "#x",
-            "  ",
-            "ftp://x/y",
-        ] {
-            assert_eq!(resolve(&base, href), None, "{href}");
-        }
-        assert_eq!(
-            resolve(&base, "../p.html#r").unwrap().as_str(),
-            "http://shop.test/p.html"
-        );
-    }
-
-    #[test]
-    fn path_and_query_starts_at_path() {
-        assert_eq!(path_and_query(&u("http://h:81/a?b=1")), "/a?b=1");
-        assert_eq!(path_and_query(&u("http://h/")), "/");
-    }
-
     #[test]
     fn repeated_segment_count() {
         assert_eq!(repeated_segments("/a/b/c"), 1);
         assert_eq!(repeated_segments("/a/b/a/b/a/"), 3);
+        assert_eq!(repeated_segments(""), 0);
+    }
+
+    #[test]
+    fn query_variant_table_stays_bounded_and_keeps_counting() {
+        let mut t = QueryVariants::new(1000);
+        // A trap that invents a new path for every link: memory stays near the cap.
+        for p in 0..100_000u64 {
+            assert!(t.admit((0, p), 1, 3));
+            assert!(t.len() <= 2 * 1000, "{} entries after {p} paths", t.len());
+        }
+        // A path in use keeps its count across generations.
+        for q in 0..3 {
+            assert!(t.admit((1, 7), q, 3));
+        }
+        for p in 0..1500u64 {
+            t.admit((2, p), 1, 3);
+            if p % 100 == 0 {
+                assert!(t.admit((1, 7), 0, 3), "a known variant is always admitted");
+            }
+        }
+        assert!(!t.admit((1, 7), 99, 3), "a fourth variant is refused");
     }
 }

@@ -27,3 +27,4 @@ pub mod frontier;
 pub mod matcher;
 pub mod rules;
 pub mod store;
+pub mod urls;
