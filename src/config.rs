@@ -192,7 +192,11 @@ impl Proxy {
 
     /// `scheme://host:port` without credentials, for messages.
     pub fn display(&self) -> String {
-        let port = self.url.port_or_known_default().map(|p| format!(":{p}")).unwrap_or_default();
+        let port = self
+            .url
+            .port_or_known_default()
+            .map(|p| format!(":{p}"))
+            .unwrap_or_default();
         format!("{}://{}{port}", self.url.scheme(), self.url.host_str().unwrap_or(""))
     }
 }
@@ -393,9 +397,9 @@ impl Job {
             }
             let _ = site_span;
             let proxy = match &s.proxy {
-                Some(p) => Some(
-                    Proxy::parse(p.get_ref()).map_err(|m| invalid(p.span(), format!("site {site_name:?}: {m}")))?,
-                ),
+                Some(p) => {
+                    Some(Proxy::parse(p.get_ref()).map_err(|m| invalid(p.span(), format!("site {site_name:?}: {m}")))?)
+                }
                 None => crawl_proxy.clone(),
             };
             if c.require_proxy && proxy.is_none() {

@@ -96,7 +96,11 @@ impl QueryVariants {
 
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.current.values().chain(self.previous.values()).map(HashSet::len).sum()
+        self.current
+            .values()
+            .chain(self.previous.values())
+            .map(HashSet::len)
+            .sum()
     }
 }
 

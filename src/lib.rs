@@ -20,6 +20,7 @@ pub mod cli;
 pub mod config;
 pub mod crawl;
 pub mod demo;
+pub mod escape;
 pub mod export;
 pub mod extract;
 pub mod fetch;

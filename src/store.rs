@@ -51,6 +51,67 @@ pub fn now() -> String {
     timestamp(SystemTime::now())
 }
 
+/// Where a listing stands relative to the job's previous run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ListingState {
+    /// First seen in this run.
+    New,
+    /// Seen before; this run stored a new version.
+    Changed,
+    /// Seen before with the same content.
+    Unchanged,
+    /// Not seen by a run that completed with its frontier exhausted.
+    Gone,
+}
+
+impl ListingState {
+    /// The name stored in `listings.state` and exported.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListingState::New => "new",
+            ListingState::Changed => "changed",
+            ListingState::Unchanged => "unchanged",
+            ListingState::Gone => "gone",
+        }
+    }
+
+    /// Reads a stored state name.
+    pub fn parse(s: &str) -> Option<ListingState> {
+        [
+            ListingState::New,
+            ListingState::Changed,
+            ListingState::Unchanged,
+            ListingState::Gone,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+}
+
+/// The status of a run (`runs.status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunStatus {
+    /// In progress, or its process died: the next crawl of the job resumes it.
+    Running,
+    /// Ended on its own (frontier exhausted, page cap, or paused hosts).
+    Finished,
+    /// Stopped by a signal: the next crawl of the job resumes it.
+    Interrupted,
+}
+
+impl RunStatus {
+    /// The name stored in `runs.status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::Finished => "finished",
+            RunStatus::Interrupted => "interrupted",
+        }
+    }
+}
+
 /// A run as started or resumed.
 #[derive(Debug, Clone, Copy)]
 pub struct RunHandle {
@@ -59,7 +120,7 @@ pub struct RunHandle {
 }
 
 /// A URL waiting in the frontier.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueItem {
     pub id: i64,
     pub url: String,
@@ -140,9 +201,9 @@ pub struct Committed {
     /// Hosts that received new frontier entries.
     pub hosts_with_new_links: Vec<String>,
     pub new_links: u64,
-    /// The listing stored, with its state ("new", "changed", "unchanged").
+    /// The listing stored, with its state.
     pub listing_id: Option<i64>,
-    pub listing_state: Option<&'static str>,
+    pub listing_state: Option<ListingState>,
     pub risk: Option<Risk>,
 }
 
@@ -300,7 +361,7 @@ impl Store {
     pub fn finish_run(
         &mut self,
         run_id: i64,
-        status: &str,
+        status: RunStatus,
         complete: bool,
         sites: &[String],
         stats_json: &str,
@@ -308,9 +369,9 @@ impl Store {
         let tx = self.conn.transaction()?;
         tx.execute(
             "UPDATE runs SET status = ?2, finished_at = ?3, complete = ?4, stats_json = ?5 WHERE id = ?1",
-            params![run_id, status, now(), complete as i64, stats_json],
+            params![run_id, status.as_str(), now(), complete as i64, stats_json],
         )?;
-        if complete && status == "finished" {
+        if complete && status == RunStatus::Finished {
             for site in sites {
                 tx.execute(
                     "UPDATE listings SET state = 'gone' WHERE site = ?1 AND last_run_id < ?2 AND state != 'gone'",
@@ -604,7 +665,7 @@ fn store_listing(
     body_sha: &str,
     fetched_at: &str,
     l: &ListingRecord,
-) -> rusqlite::Result<(i64, &'static str, Risk)> {
+) -> rusqlite::Result<(i64, ListingState, Risk)> {
     let text_sha = sha256_hex(l.text.as_bytes());
     let existing: Option<(i64, i64, Option<i64>, String, i64)> = tx
         .prepare_cached(
@@ -615,14 +676,20 @@ fn store_listing(
         })
         .optional()?;
     let (listing_id, is_new_listing, current_version, prev_state, last_run) = match existing {
-        Some((id, first_run, cur, state, last_run)) => (id, first_run == run_id, cur, state, last_run),
+        Some((id, first_run, cur, state, last_run)) => (
+            id,
+            first_run == run_id,
+            cur,
+            ListingState::parse(&state).unwrap_or(ListingState::Unchanged),
+            last_run,
+        ),
         None => {
             tx.prepare_cached(
                 "INSERT INTO listings (site, canonical_url, first_seen, last_seen, first_run_id, last_run_id, state)
                  VALUES (?1, ?2, ?3, ?3, ?4, ?4, 'new')",
             )?
             .execute(params![l.site, l.canonical_url, fetched_at, run_id])?;
-            (tx.last_insert_rowid(), true, None, "new".to_string(), run_id)
+            (tx.last_insert_rowid(), true, None, ListingState::New, run_id)
         }
     };
     // Same text as the current version (and the same rules): no new version.
@@ -687,17 +754,17 @@ fn store_listing(
             (vid, current_version.is_some())
         }
     };
-    let state: &'static str = if is_new_listing {
-        "new"
-    } else if changed || (last_run == run_id && prev_state == "changed") {
-        "changed"
+    let state = if is_new_listing {
+        ListingState::New
+    } else if changed || (last_run == run_id && prev_state == ListingState::Changed) {
+        ListingState::Changed
     } else {
-        "unchanged"
+        ListingState::Unchanged
     };
     tx.prepare_cached(
         "UPDATE listings SET last_seen = ?2, last_run_id = ?3, current_version_id = ?4, state = ?5 WHERE id = ?1",
     )?
-    .execute(params![listing_id, fetched_at, run_id, version_id, state])?;
+    .execute(params![listing_id, fetched_at, run_id, version_id, state.as_str()])?;
     tx.prepare_cached("INSERT OR IGNORE INTO sightings (listing_id, run_id, page_id, version_id, seen_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
         .execute(params![listing_id, run_id, page_id, version_id, fetched_at])?;
     let risk: String = tx

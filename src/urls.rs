@@ -44,6 +44,11 @@ pub fn host_key(url: &Url) -> String {
     }
 }
 
+/// [`host_key`] of a URL string ("" when it does not parse).
+pub fn url_host_key(url: &str) -> String {
+    Url::parse(url).map(|u| host_key(&u)).unwrap_or_default()
+}
+
 /// Normalises a URL: http(s) only; fragment dropped; tracking parameters
 /// dropped; host lower-cased and default port removed (the `url` crate does
 /// both); empty path becomes "/". Returns None for other schemes.

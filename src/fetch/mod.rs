@@ -3,10 +3,14 @@
 //! a gzip bomb costs at most the cap), robots.txt and Retry-After handling.
 
 pub mod decode;
+pub mod guard;
+pub mod proxy;
 pub mod robots;
 
-use crate::config::CrawlSettings;
-use std::net::{IpAddr, SocketAddr};
+use crate::config::{CrawlSettings, Proxy};
+use crate::escape::short;
+pub use guard::{is_obviously_private_name, is_public};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use url::Url;
@@ -35,19 +39,6 @@ pub enum FetchError {
 impl FetchError {
     pub fn is_transient(&self) -> bool {
         matches!(self, FetchError::Timeout | FetchError::Connect(_) | FetchError::Body(_))
-    }
-    /// A short stable name for summaries ("timeout", "connect", ...).
-    pub fn kind(&self) -> &'static str {
-        match self {
-            FetchError::Timeout => "timeout",
-            FetchError::Connect(_) => "connect",
-            FetchError::Refused(_) => "refused",
-            FetchError::RedirectLoop(_) => "redirect-loop",
-            FetchError::TooManyRedirects(_) => "too-many-redirects",
-            FetchError::BadRedirect(_) => "bad-redirect",
-            FetchError::Body(_) => "body",
-            FetchError::Other(_) => "other",
-        }
     }
 }
 
@@ -78,87 +69,37 @@ impl Fetched {
     }
 }
 
-/// True for addresses on the public internet. Loopback, private, link-local,
-/// CGNAT, documentation, multicast, unspecified and the like are not.
-pub fn is_public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            !(v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || v4.is_unspecified()
-                || v4.is_multicast()
-                || o[0] == 0
-                || (o[0] == 100 && (o[1] & 0xc0) == 64) // 100.64/10 CGNAT
-                || (o[0] == 192 && o[1] == 0 && o[2] == 0) // 192.0.0/24
-                || (o[0] == 198 && (o[1] & 0xfe) == 18) // 198.18/15 benchmarking
-                || o[0] >= 240)
-        }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_public(IpAddr::V4(v4));
-            }
-            let s = v6.segments();
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (s[0] & 0xfe00) == 0xfc00 // unique local
-                || (s[0] & 0xffc0) == 0xfe80 // link-local
-                || (s[0] == 0x2001 && s[1] == 0x0db8) // documentation
-                || (s[0] == 0x64 && s[1] == 0xff9b)) // NAT64 can reach private v4
-        }
-    }
-}
-
-/// Resolves names and drops non-public addresses unless allowed, so the check
-/// is on the address actually connected to (no DNS rebinding around it).
-struct GuardedResolver {
-    allow_private: bool,
-}
-
-impl reqwest::dns::Resolve for GuardedResolver {
-    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let allow_private = self.allow_private;
-        Box::pin(async move {
-            let host = name.as_str().to_string();
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let kept: Vec<SocketAddr> = addrs
-                .iter()
-                .copied()
-                .filter(|a| allow_private || is_public(a.ip()))
-                .collect();
-            if kept.is_empty() {
-                let msg = format!(
-                    "{host} resolves only to non-public addresses ({}); set allow_private = true in [crawl] to crawl it",
-                    addrs.iter().map(|a| a.ip().to_string()).collect::<Vec<_>>().join(", ")
-                );
-                return Err(msg.into());
-            }
-            Ok(Box::new(kept.into_iter()) as reqwest::dns::Addrs)
-        })
-    }
-}
-
-/// The HTTP side of a crawl.
+/// The HTTP side of a crawl: one client (connection pool) per proxy setting.
 #[derive(Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
     settings: Arc<CrawlSettings>,
+    /// A proxy resolves target names, so the guard checks names before sending.
+    remote_dns: bool,
 }
 
 impl Fetcher {
-    pub fn new(settings: &CrawlSettings) -> Result<Fetcher, FetchError> {
-        let client = reqwest::Client::builder()
+    /// A client for `settings`, going through `proxy` when given. System proxy
+    /// variables (`HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`) are
+    /// ignored: requests never leave by a route the job file does not name.
+    pub fn new(settings: &CrawlSettings, proxy: Option<&Proxy>) -> Result<Fetcher, FetchError> {
+        let mut builder = reqwest::Client::builder().no_proxy();
+        let mut loopback_ok = Vec::new();
+        if let Some(p) = proxy {
+            let rp = reqwest::Proxy::all(p.url.as_str())
+                .map_err(|e| FetchError::Other(format!("proxy {}: {e}", p.display())))?;
+            builder = builder.proxy(rp);
+            loopback_ok.extend(p.url.host_str().map(str::to_string));
+        }
+        let client = builder
             .user_agent(settings.user_agent.clone())
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_millis(settings.timeout_ms))
             .connect_timeout(Duration::from_millis(settings.connect_timeout_ms))
             .pool_max_idle_per_host(settings.per_host_concurrency.max(4))
-            .dns_resolver(Arc::new(GuardedResolver {
+            .dns_resolver(Arc::new(guard::GuardedResolver {
                 allow_private: settings.allow_private,
+                loopback_ok,
             }))
             .gzip(true)
             .brotli(true)
@@ -168,6 +109,7 @@ impl Fetcher {
         Ok(Fetcher {
             client,
             settings: Arc::new(settings.clone()),
+            remote_dns: proxy.is_some_and(Proxy::remote_dns),
         })
     }
 
@@ -178,7 +120,14 @@ impl Fetcher {
         let ip = match url.host() {
             Some(url::Host::Ipv4(a)) => Some(IpAddr::V4(a)),
             Some(url::Host::Ipv6(a)) => Some(IpAddr::V6(a)),
-            Some(url::Host::Domain(_)) => None,
+            Some(url::Host::Domain(name)) => {
+                if self.remote_dns && !self.settings.allow_private && is_obviously_private_name(name) {
+                    return Err(FetchError::Refused(format!(
+                        "{name} is not a public host name and the proxy would resolve it; set allow_private = true in [crawl] to crawl it"
+                    )));
+                }
+                None
+            }
             None => return Err(FetchError::Refused(format!("{url}: no host"))),
         };
         if let Some(ip) = ip {
@@ -191,60 +140,97 @@ impl Fetcher {
         Ok(())
     }
 
-    /// GET with redirects followed up to the cap. Any status is a success here;
-    /// the caller decides what 404 or 503 mean.
+    /// One GET, redirects not followed: a 3xx with a usable Location is an
+    /// [`Answer::Redirect`] (the crawl schedules the next hop like any other
+    /// request, under its host's robots.txt and interval). Any other status is
+    /// an [`Answer::Page`]; the caller decides what 404 or 503 mean.
+    pub async fn request(&self, url: &Url) -> Result<Answer, FetchError> {
+        self.check_address(url)?;
+        let resp = self.client.get(url.clone()).send().await.map_err(map_reqwest)?;
+        let status = resp.status().as_u16();
+        if resp.status().is_redirection() && status != 304 {
+            if let Some(loc) = resp.headers().get(reqwest::header::LOCATION) {
+                let loc = String::from_utf8_lossy(loc.as_bytes());
+                let next = url
+                    .join(loc.trim())
+                    .ok()
+                    .and_then(crate::urls::normalise)
+                    .ok_or_else(|| {
+                        FetchError::BadRedirect(format!("{url}: Location {:?} is not an http(s) URL", short(&loc, 200)))
+                    })?;
+                return Ok(Answer::Redirect { status, location: next });
+            }
+        }
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let (body, truncated) = read_capped(resp, self.settings.max_body_bytes).await?;
+        Ok(Answer::Page(Fetched {
+            url: url.clone(),
+            final_url: url.clone(),
+            redirects: Vec::new(),
+            status,
+            headers,
+            body,
+            truncated,
+            fetched_at: SystemTime::now(),
+        }))
+    }
+
+    /// GET with redirects followed at once, up to `max_redirects` (for
+    /// robots.txt, which is fetched once per host before any page).
     pub async fn get(&self, url: &Url) -> Result<Fetched, FetchError> {
         let mut current = url.clone();
         let mut redirects: Vec<(u16, String)> = Vec::new();
         loop {
-            self.check_address(&current)?;
-            let resp = self.client.get(current.clone()).send().await.map_err(map_reqwest)?;
-            let status = resp.status().as_u16();
-            if resp.status().is_redirection() && status != 304 {
-                if let Some(loc) = resp.headers().get(reqwest::header::LOCATION) {
-                    let loc = loc
-                        .to_str()
-                        .map_err(|_| FetchError::BadRedirect(format!("{current}: Location is not text")))?;
-                    let next = current
-                        .join(loc)
-                        .map_err(|e| FetchError::BadRedirect(format!("{current}: Location {loc:?}: {e}")))?;
-                    let next = crate::frontier::normalise(next).ok_or_else(|| {
-                        FetchError::BadRedirect(format!("{current}: Location {loc:?} is not http(s)"))
-                    })?;
+            match self.request(&current).await? {
+                Answer::Redirect { status, location } => {
+                    check_hop(&redirects, &current, &location, self.settings.max_redirects)?;
                     redirects.push((status, current.to_string()));
-                    if next == current || redirects.iter().any(|(_, u)| u == next.as_str()) {
-                        return Err(FetchError::RedirectLoop(next.to_string()));
-                    }
-                    if redirects.len() > self.settings.max_redirects {
-                        return Err(FetchError::TooManyRedirects(self.settings.max_redirects));
-                    }
-                    current = next;
-                    continue;
+                    current = location;
+                }
+                Answer::Page(mut f) => {
+                    f.url = url.clone();
+                    f.redirects = redirects;
+                    return Ok(f);
                 }
             }
-            let headers = resp
-                .headers()
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.as_str().to_string(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect();
-            let (body, truncated) = read_capped(resp, self.settings.max_body_bytes).await?;
-            return Ok(Fetched {
-                url: url.clone(),
-                final_url: current,
-                redirects,
-                status,
-                headers,
-                body,
-                truncated,
-                fetched_at: SystemTime::now(),
-            });
         }
     }
+}
+
+/// What one request got back.
+#[derive(Debug)]
+pub enum Answer {
+    /// A redirect to follow (the body is not read).
+    Redirect {
+        /// The 3xx status.
+        status: u16,
+        /// Where to, resolved and normalised.
+        location: Url,
+    },
+    /// Any other response.
+    Page(Fetched),
+}
+
+/// Whether a redirect from `current` (after the hops in `redirects`) to
+/// `next` may be followed: not back to a URL already visited, and at most
+/// `max` hops.
+pub fn check_hop(redirects: &[(u16, String)], current: &Url, next: &Url, max: usize) -> Result<(), FetchError> {
+    if next == current || redirects.iter().any(|(_, u)| u == next.as_str()) {
+        return Err(FetchError::RedirectLoop(next.to_string()));
+    }
+    if redirects.len() >= max {
+        return Err(FetchError::TooManyRedirects(max));
+    }
+    Ok(())
 }
 
 async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<(Vec<u8>, bool), FetchError> {
@@ -295,11 +281,13 @@ fn map_reqwest_body(e: reqwest::Error) -> FetchError {
     }
 }
 
-/// The wait a 429/503 asks for: `Retry-After` as seconds or as an HTTP date.
+/// The wait a 429/503 asks for: `Retry-After` as delta-seconds or as an HTTP
+/// date (RFC 9110 §10.2.3). A number too large for any clock saturates to
+/// `Duration::MAX`, which every cap then refuses; a date in the past is zero.
 pub fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let v = value.trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(v.parse::<u64>().map_or(Duration::MAX, Duration::from_secs));
     }
     let when = httpdate::parse_http_date(v).ok()?;
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
@@ -310,34 +298,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn public_and_private_addresses() {
-        for a in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "172.16.0.1",
-            "192.168.1.1",
-            "169.254.1.1",
-            "100.64.0.1",
-            "0.0.0.0",
-            "::1",
-            "fe80::1",
-            "fd00::1",
-            "::ffff:127.0.0.1",
-            "224.0.0.1",
-        ] {
-            assert!(!is_public(a.parse().unwrap()), "{a}");
-        }
-        for a in ["8.8.8.8", "93.184.216.34", "2606:4700::1111"] {
-            assert!(is_public(a.parse().unwrap()), "{a}");
-        }
-    }
-
-    #[test]
     fn retry_after_seconds_and_dates() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
         assert_eq!(retry_after("7", now), Some(Duration::from_secs(7)));
         let later = httpdate::fmt_http_date(now + Duration::from_secs(30));
         assert_eq!(retry_after(&later, now), Some(Duration::from_secs(30)));
         assert_eq!(retry_after("soon", now), None);
+        assert_eq!(retry_after("-5", now), None);
+        assert_eq!(retry_after("", now), None);
+        assert_eq!(
+            retry_after("9223372036854775808", now),
+            Some(Duration::from_secs(9223372036854775808))
+        );
+        assert_eq!(retry_after("18446744073709551616", now), Some(Duration::MAX));
+        assert_eq!(retry_after("99999999999999999999999999", now), Some(Duration::MAX));
+        let past = httpdate::fmt_http_date(now - Duration::from_secs(30));
+        assert_eq!(retry_after(&past, now), Some(Duration::ZERO));
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::util::*;
 use flate2::write::GzEncoder;
+use precwatch::crawl::FailureKind;
 use std::io::Write;
 use std::time::Duration;
 
@@ -31,8 +32,8 @@ async fn redirects_are_followed_and_recorded_and_loops_stopped() {
         db,
         summary: s,
     } = crawl_site(&server.base, "^/p/", "max_redirects = 5").await;
-    assert_eq!(s.errors.get("redirect-loop"), Some(&1), "{}", s.render());
-    assert_eq!(s.errors.get("too-many-redirects"), Some(&1), "{}", s.render());
+    assert_eq!(s.errors.get(&FailureKind::RedirectLoop), Some(&1), "{}", s.render());
+    assert_eq!(s.errors.get(&FailureKind::TooManyRedirects), Some(&1), "{}", s.render());
     assert!(server.count("/chain/6") <= 1 && server.count("/chain/7") == 0);
     // The redirected listing is stored under its final URL with the hop recorded.
     let l = listings(&db);
@@ -125,7 +126,7 @@ async fn slow_oversized_and_bomb_bodies_are_cut_and_the_crawl_goes_on() {
         "timeout_ms = 1000\nretries = 1\nmax_body_bytes = 1048576\nper_host_concurrency = 4",
     )
     .await;
-    assert_eq!(s.errors.get("gave-up"), Some(&1), "{}", s.render());
+    assert_eq!(s.errors.get(&FailureKind::GaveUp), Some(&1), "{}", s.render());
     assert_eq!(server.count("/p/slow"), 2, "one try and one retry");
     let sizes = query_strings(
         &db,

@@ -1,0 +1,488 @@
+//! The crawl engine: a scheduler that keeps hosts polite, fetch tasks that
+//! fetch and commit one request each, analysis on the blocking pool, and one
+//! writer thread that commits each page with everything found on it.
+//!
+//! ```text
+//!  Engine (one async task) ── Scheduler (decisions, no clock, no I/O)
+//!      │ spawns ≤ concurrency tasks, ≤ per_host_concurrency per host,
+//!      │ one start per host per max(interval, Crawl-delay, Retry-After);
+//!      │ a redirect hop is a request to its own host like any other
+//!      ▼
+//!  task: fetch ─► analysis on the blocking pool (decode → extract → match → admit links)
+//!      │ Outcome (page + listing + hits + links)
+//!      ▼
+//!  writer thread: group commit, one transaction, frontier row marked done
+//! ```
+//!
+//! The parts: [`scheduler`] decides, [`task`] fetches and commits,
+//! [`analyse`] does the CPU-bound work within the job's budgets, [`writer`]
+//! owns the database connection, [`summary`] counts, [`progress`] shows.
+
+mod analyse;
+mod progress;
+pub(crate) mod scheduler;
+pub mod summary;
+mod task;
+mod writer;
+
+pub use summary::{Budget, FailureKind, Summary};
+
+use crate::config::Job;
+use crate::escape::term_safe;
+use crate::fetch::proxy::ProxyError;
+use crate::fetch::Fetcher;
+use crate::frontier::{Admission, SeenCache};
+use crate::matcher::Risk;
+use crate::rules::RuleSet;
+use crate::store::{ListingState, NewLink, Outcome, RunStatus, Store, StoreError};
+use progress::Progress;
+use scheduler::{Action, Effects, Limits, PageResult, Request, Scheduler};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use task::{Report, TaskDone};
+use tokio::sync::{watch, Semaphore};
+use tokio::task::JoinSet;
+use writer::Writer;
+
+/// Why a crawl could not run or had to stop.
+#[derive(Debug, thiserror::Error)]
+pub enum CrawlError {
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The writer thread stopped answering.
+    #[error("the database writer stopped: {0}")]
+    Writer(String),
+    /// A configured proxy does not work.
+    #[error(transparent)]
+    Proxy(#[from] ProxyError),
+    /// Anything else that stops a crawl before it starts.
+    #[error("{0}")]
+    Setup(String),
+}
+
+/// How a run is driven (not part of the job file).
+#[derive(Debug, Clone, Default)]
+pub struct CrawlOptions {
+    /// Show a progress bar on stderr when it is a terminal.
+    pub progress: bool,
+}
+
+/// What every task of a run shares.
+pub(crate) struct Ctx {
+    job: Job,
+    rules: Arc<RuleSet>,
+    /// One per site (sites with the same proxy share a client).
+    fetchers: Vec<Fetcher>,
+    writer: Writer,
+    /// Compiled field selectors per site.
+    fields: Vec<Vec<(String, scraper::Selector)>>,
+    admission: Mutex<Admission>,
+    seen: Mutex<SeenCache>,
+    refused: Mutex<BTreeMap<&'static str, u64>>,
+    /// Pages analysed at once (one per core): the blocking pool never queues more.
+    analysis: Semaphore,
+    limits: Limits,
+    run_id: i64,
+}
+
+impl Ctx {
+    fn site_index(&self, name: &str) -> usize {
+        self.job.sites.iter().position(|s| s.name == name).unwrap_or(0)
+    }
+}
+
+/// Runs (or resumes) a crawl of `job` into the database at `db`.
+/// `shutdown` turning true stops dispatching; in-flight pages still commit.
+/// Nothing is written to the database before the job's proxies answer.
+pub async fn run(
+    job: &Job,
+    rules: Arc<RuleSet>,
+    db: &Path,
+    opts: &CrawlOptions,
+    shutdown: watch::Receiver<bool>,
+) -> Result<Summary, CrawlError> {
+    let started = Instant::now();
+    let fetchers = build_fetchers(job)?;
+    check_proxies(job).await?;
+    let _lock = lock_database(db)?;
+    let mut store = Store::open(db)?;
+    let handle = store.begin_run(&job.name, &job.source_text, rules.fingerprint())?;
+    let run_id = handle.id;
+    let already_fetched = store.fetched_count(run_id)?;
+    store.enqueue(run_id, &seeds(job))?;
+    if handle.resumed {
+        tracing::info!(run_id, already_fetched, "resuming unfinished run of job {:?}", job.name);
+    } else {
+        tracing::info!(run_id, "starting run of job {:?}", job.name);
+    }
+    let (writer, writer_thread) = Writer::spawn(store, run_id)?;
+    let limits = Limits::from_settings(&job.crawl);
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let ctx = Arc::new(Ctx {
+        fields: job
+            .sites
+            .iter()
+            .map(|s| crate::extract::compile_fields(&s.fields))
+            .collect(),
+        admission: Mutex::new(Admission::new(&job.crawl)),
+        seen: Mutex::new(SeenCache::new(1 << 20)),
+        refused: Mutex::new(BTreeMap::new()),
+        analysis: Semaphore::new(cores),
+        job: job.clone(),
+        rules,
+        fetchers,
+        writer: writer.clone(),
+        limits: limits.clone(),
+        run_id,
+    });
+    let mut engine = Engine {
+        sched: Scheduler::new(limits, already_fetched),
+        tasks: JoinSet::new(),
+        summary: Summary {
+            run_id,
+            resumed: handle.resumed,
+            ..Default::default()
+        },
+        progress: Progress::new(opts.progress),
+        seen_listings: HashMap::new(),
+        store_failures: 0,
+        ctx,
+    };
+    engine.load_hosts().await?;
+    engine.drive(shutdown).await?;
+    let summary = engine.finish(started).await?;
+    drop(writer);
+    let _ = tokio::task::spawn_blocking(move || writer_thread.join()).await;
+    Ok(summary)
+}
+
+/// The seeds of every site, normalised, as depth-0 frontier entries.
+fn seeds(job: &Job) -> Vec<NewLink> {
+    let mut seeds = Vec::new();
+    for site in &job.sites {
+        for s in &site.seeds {
+            if let Some(u) = crate::urls::normalise(s.clone()) {
+                seeds.push(NewLink {
+                    host: crate::urls::host_key(&u),
+                    url: u.to_string(),
+                    site: site.name.clone(),
+                    depth: 0,
+                });
+            }
+        }
+    }
+    seeds
+}
+
+/// One HTTP client per distinct proxy setting, in site order.
+fn build_fetchers(job: &Job) -> Result<Vec<Fetcher>, CrawlError> {
+    let mut built: Vec<(Option<&crate::config::Proxy>, Fetcher)> = Vec::new();
+    let mut out = Vec::new();
+    for site in &job.sites {
+        let proxy = site.proxy.as_ref();
+        let f = match built.iter().find(|(p, _)| *p == proxy) {
+            Some((_, f)) => f.clone(),
+            None => {
+                let f = Fetcher::new(&job.crawl, proxy).map_err(|e| CrawlError::Setup(e.to_string()))?;
+                built.push((proxy, f.clone()));
+                f
+            }
+        };
+        out.push(f);
+    }
+    Ok(out)
+}
+
+/// Every configured proxy must answer before the run is recorded.
+async fn check_proxies(job: &Job) -> Result<(), CrawlError> {
+    let mut checked: Vec<&crate::config::Proxy> = Vec::new();
+    let timeout = Duration::from_millis(job.crawl.connect_timeout_ms.max(100));
+    for p in job.sites.iter().filter_map(|s| s.proxy.as_ref()) {
+        if !checked.contains(&p) {
+            crate::fetch::proxy::check(p, job.crawl.allow_private, timeout).await?;
+            checked.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// The event loop's state: the scheduler, the tasks in flight and the counts.
+struct Engine {
+    ctx: Arc<Ctx>,
+    sched: Scheduler,
+    tasks: JoinSet<TaskDone>,
+    summary: Summary,
+    progress: Progress,
+    /// Listings seen in this process with their latest state and risk (one
+    /// listing reached by several URLs counts once).
+    seen_listings: HashMap<i64, (ListingState, Risk)>,
+    store_failures: u32,
+}
+
+impl Engine {
+    /// Hosts with queued entries, and every site's own hosts.
+    async fn load_hosts(&mut self) -> Result<(), CrawlError> {
+        let run_id = self.ctx.run_id;
+        for h in self.ctx.writer.call(move |s| s.queued_hosts(run_id)).await? {
+            self.sched.add_host(&h);
+        }
+        for site in &self.ctx.job.sites {
+            for h in &site.hosts {
+                self.sched.add_host(h);
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs until the scheduler has nothing left or a stop was asked and the
+    /// requests in flight are stored.
+    async fn drive(&mut self, mut shutdown: watch::Receiver<bool>) -> Result<(), CrawlError> {
+        let mut signals = true;
+        loop {
+            if *shutdown.borrow() && !self.summary.interrupted {
+                self.summary.interrupted = true;
+                self.sched.stop();
+                tracing::warn!(
+                    "stopping: waiting for {} requests in flight to be stored",
+                    self.sched.inflight()
+                );
+            }
+            let now = Instant::now();
+            self.sched.release_due(now);
+            self.refill().await?;
+            self.dispatch(now);
+            if self.sched.finished() {
+                return Ok(());
+            }
+            let sleep_for = self
+                .sched
+                .wake_at(now)
+                .map_or(Duration::from_millis(500), |t| t.saturating_duration_since(now))
+                .min(Duration::from_millis(500));
+            tokio::select! {
+                done = self.tasks.join_next(), if !self.tasks.is_empty() => match done {
+                    Some(Ok(d)) => self.on_done(d).await?,
+                    Some(Err(e)) => return Err(CrawlError::Setup(format!("a task was cancelled: {e}"))),
+                    None => {}
+                },
+                _ = tokio::time::sleep(sleep_for) => {}
+                changed = shutdown.changed(), if signals && !self.summary.interrupted => signals = changed.is_ok(),
+            }
+        }
+    }
+
+    /// Tops up host queues that run low from the database.
+    async fn refill(&mut self) -> Result<(), CrawlError> {
+        let run_id = self.ctx.run_id;
+        for (host, after) in self.sched.refills() {
+            let h = host.clone();
+            let items = self
+                .ctx
+                .writer
+                .call(move |s| s.queued_for_host(run_id, &h, after, scheduler::REFILL_COUNT))
+                .await?;
+            self.sched.refilled(&host, items);
+        }
+        Ok(())
+    }
+
+    /// Starts what the scheduler allows now.
+    fn dispatch(&mut self, now: Instant) {
+        while let Some(action) = self.sched.next(now) {
+            let ctx = self.ctx.clone();
+            match action {
+                Action::Robots { host, url, site } => {
+                    let site = self.ctx.site_index(&site);
+                    let fut = task::fetch_robots(ctx, host.clone(), url, site);
+                    self.tasks.spawn(task::guarded(host, None, fut));
+                }
+                Action::Fetch { host, request } => {
+                    let fut = task::process(ctx, host.clone(), request.clone());
+                    self.tasks.spawn(task::guarded(host, Some(request), fut));
+                }
+                Action::Skip { host, request } => {
+                    let fut = task::skip(ctx, host.clone(), request.clone());
+                    self.tasks.spawn(task::guarded(host, Some(request), fut));
+                }
+            }
+        }
+    }
+
+    async fn on_done(&mut self, done: TaskDone) -> Result<(), CrawlError> {
+        let now = Instant::now();
+        match done {
+            TaskDone::Robots { host, robots } => {
+                if robots
+                    .crawl_delay_ms()
+                    .is_some_and(|d| d > self.ctx.job.crawl.max_wait_ms)
+                {
+                    self.summary.cut(Budget::MaxWaitMs);
+                }
+                let effects = self.sched.robots_loaded(&host, robots, now);
+                self.apply(effects).await
+            }
+            TaskDone::Page { host, request, report } => self.on_page(&host, request, report, now).await,
+            TaskDone::StoreFailed { host, request, error } => {
+                let effects = self
+                    .sched
+                    .page_done(&host, request, PageResult::Failed { pause: None }, now);
+                self.store_failures += 1;
+                self.count_failure(FailureKind::Store);
+                tracing::error!("storing a page failed: {error}");
+                if self.store_failures >= 10 {
+                    return Err(CrawlError::Writer(format!("repeated database failures, last: {error}")));
+                }
+                self.apply(effects).await
+            }
+            TaskDone::Crashed { host, request, error } => {
+                tracing::error!(host = %term_safe(&host), "a task crashed (a bug; please report it): {error}");
+                let effects = self.sched.crashed(&host, request.is_none());
+                if let Some(r) = request {
+                    let why = format!("internal error (a bug; please report it): {error}");
+                    self.fail_entry(r, why, FailureKind::Internal).await?;
+                }
+                self.apply(effects).await
+            }
+        }
+    }
+
+    async fn on_page(&mut self, host: &str, request: Request, report: Report, now: Instant) -> Result<(), CrawlError> {
+        if let Some(c) = &report.committed {
+            self.sched.new_links(&c.hosts_with_new_links);
+        }
+        for b in &report.cuts {
+            self.summary.cut(*b);
+        }
+        match &report.result {
+            PageResult::Stored => {
+                self.summary.pages_fetched += 1;
+                if let Some(c) = &report.committed {
+                    if let (Some(id), Some(state), Some(risk)) = (c.listing_id, c.listing_state, c.risk) {
+                        self.summary.hits += report.hits as u64;
+                        if self.seen_listings.insert(id, (state, risk)).is_none() {
+                            self.progress.listing(risk);
+                        }
+                    }
+                }
+                self.progress.page();
+            }
+            PageResult::Retry { wait, .. } => {
+                self.summary.retries += 1;
+                tracing::debug!(url = %term_safe(&request.url), "retrying in {wait:?}");
+            }
+            PageResult::Skipped => self.summary.skipped_robots += 1,
+            PageResult::Redirect(_) | PageResult::Failed { .. } => {}
+        }
+        if let Some(kind) = report.failure {
+            if kind == FailureKind::RetryAfterTooLong {
+                self.summary.cut(Budget::MaxWaitMs);
+            }
+            self.count_failure(kind);
+        }
+        let effects = self.sched.page_done(host, request, report.result, now);
+        self.apply(effects).await
+    }
+
+    fn count_failure(&mut self, kind: FailureKind) {
+        *self.summary.errors.entry(kind).or_default() += 1;
+        self.progress.error();
+    }
+
+    /// Records a pause and fails the entries that cannot go on.
+    async fn apply(&mut self, effects: Effects) -> Result<(), CrawlError> {
+        if let Some((host, why)) = effects.paused {
+            tracing::warn!(host = %term_safe(&host), "pausing host for the rest of the run: {}", term_safe(&why));
+            self.summary.hosts_paused.push((host.clone(), why.clone()));
+            let run_id = self.ctx.run_id;
+            self.ctx.writer.call(move |s| s.pause_host(run_id, &host, &why)).await?;
+        }
+        for (request, why) in effects.failed {
+            self.fail_entry(request, why, FailureKind::HostPaused).await?;
+        }
+        Ok(())
+    }
+
+    /// Marks an entry failed without a task (its request cannot go on).
+    async fn fail_entry(&mut self, request: Request, why: String, kind: FailureKind) -> Result<(), CrawlError> {
+        let o = Outcome::Failed {
+            frontier_id: request.item.id,
+            attempts: request.item.attempts.saturating_add(1),
+            error: why,
+        };
+        self.ctx.writer.commit(o).await?;
+        self.count_failure(kind);
+        Ok(())
+    }
+
+    /// Ends the run: counts, status, `gone` when the frontier was exhausted.
+    async fn finish(mut self, started: Instant) -> Result<Summary, CrawlError> {
+        self.progress.finish();
+        let run_id = self.ctx.run_id;
+        let queued = self.ctx.writer.call(move |s| s.queued_count(run_id)).await?;
+        let s = &mut self.summary;
+        s.pages_total = self.sched.fetched();
+        s.listings = self.seen_listings.len() as u64;
+        for (state, risk) in self.seen_listings.values() {
+            match state {
+                ListingState::New => s.listings_new += 1,
+                ListingState::Changed => s.listings_changed += 1,
+                _ => {}
+            }
+            *s.by_risk.entry(risk.as_str().into()).or_default() += 1;
+        }
+        let max_pages = self.ctx.job.crawl.max_pages;
+        s.complete = !s.interrupted && queued == 0;
+        s.hit_page_cap = !s.interrupted && max_pages > 0 && s.pages_total >= max_pages && queued > 0;
+        s.refused_links = self
+            .ctx
+            .refused
+            .lock()
+            .expect("refused lock")
+            .iter()
+            .map(|(k, v)| (k.to_string(), *v))
+            .collect();
+        s.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let status = if s.interrupted {
+            RunStatus::Interrupted
+        } else {
+            RunStatus::Finished
+        };
+        let sites: Vec<String> = self.ctx.job.sites.iter().map(|s| s.name.clone()).collect();
+        let stats = serde_json::to_string(&*s).unwrap_or_default();
+        let complete = s.complete;
+        self.ctx
+            .writer
+            .call(move |st| st.finish_run(run_id, status, complete, &sites, &stats))
+            .await?;
+        Ok(self.summary)
+    }
+}
+
+/// One crawl writes to a database at a time: an exclusive lock on
+/// `<db>.lock`, released by the operating system when the process ends, even
+/// by SIGKILL (so a crashed run never blocks its own resume).
+fn lock_database(db: &Path) -> Result<std::fs::File, CrawlError> {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".lock");
+    let path = std::path::PathBuf::from(name);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| CrawlError::Setup(format!("{}: {e}", dir.display())))?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| CrawlError::Setup(format!("{}: cannot open the lock file: {e}", path.display())))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(CrawlError::Setup(format!(
+            "{}: another precwatch crawl is writing to this database; wait for it or use another --db",
+            db.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(CrawlError::Setup(format!("{}: cannot lock: {e}", path.display()))),
+    }
+}

@@ -1,0 +1,79 @@
+//! Making attacker-controlled text safe to show: a leaf module used wherever
+//! crawled text (or an error that quotes it) reaches a terminal, a log line
+//! or a spreadsheet cell.
+
+/// Makes text safe for a terminal: control characters (escape sequences,
+/// carriage returns, BEL) and invisible format characters (bidi overrides,
+/// zero-width characters, soft hyphens, which is how names get disguised) are
+/// shown as `\u{..}` escapes; newlines and tabs become spaces.
+pub fn term_safe(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\t' => out.push(' '),
+            c if is_unsafe(c) => push_escape(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Like [`term_safe`] but keeps newlines and tabs (for multi-line cells and
+/// files whose format needs them, such as CSV).
+pub fn controls_escaped(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            c if is_unsafe(c) => push_escape(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// At most `max` characters of `s`, with "…" when cut.
+pub fn short(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{ad}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{feff}'
+        )
+}
+
+fn push_escape(out: &mut String, c: char) {
+    out.push_str(&format!("\\u{{{:x}}}", c as u32));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crawled_text_cannot_drive_the_terminal() {
+        assert_eq!(term_safe("a\x1b[2Jb\rc"), "a\\u{1b}[2Jb\\u{d}c");
+        assert_eq!(term_safe("fen\u{200b}tanyl\u{ad}"), "fen\\u{200b}tanyl\\u{ad}");
+        assert_eq!(term_safe("\u{202e}evil"), "\\u{202e}evil");
+        assert_eq!(term_safe("N-苯乙基\nx"), "N-苯乙基 x");
+        assert_eq!(controls_escaped("a\x07\nb\x1b]0;x"), "a\\u{7}\nb\\u{1b}]0;x");
+        assert_eq!(term_safe("\u{9b}31m"), "\\u{9b}31m", "C1 CSI");
+    }
+
+    #[test]
+    fn short_cuts_on_characters() {
+        assert_eq!(short("苯乙基哌啶", 3), "苯乙基…");
+        assert_eq!(short("abc", 3), "abc");
+    }
+}
