@@ -3,6 +3,7 @@
 
 use crate::cli::{Cli, Command, RulesAction, ScanFormat};
 use crate::config::Job;
+pub use crate::escape::term_safe;
 use crate::matcher::{Risk, Verdict};
 use crate::rules::RuleSet;
 use crate::store::Store;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 /// Exit codes: 0 success (scan: something matched), 1 scan found nothing,
 /// 2 bad input or error, 130 interrupted crawl.
 pub fn run(cli: Cli) -> i32 {
+    install_panic_hook();
     let result = match cli.command {
         Command::Demo { db, all } => runtime().and_then(|rt| rt.block_on(demo(&db, all))),
         Command::Crawl {
@@ -53,6 +55,27 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
+/// A panic (a bug) prints one short, terminal-safe line: its message may
+/// quote crawled bytes, which must never reach the terminal raw.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "precwatch: internal error (a bug; please report it){at}: {}",
+            term_safe(&crate::escape::short(&msg, 200))
+        );
+    }));
+}
+
 fn chain(e: &anyhow::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     for c in e.chain() {
@@ -69,33 +92,6 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")
-}
-
-/// Makes attacker-controlled text safe for a terminal: control characters
-/// (escape sequences, carriage returns, bidi overrides) are shown as escapes.
-pub fn term_safe(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\n' | '\t' => out.push(' '),
-            // Invisible format characters are shown too: they are how names get disguised.
-            c if c.is_control()
-                || matches!(
-                    c,
-                    '\u{ad}'
-                        | '\u{200b}'..='\u{200f}'
-                        | '\u{202a}'..='\u{202e}'
-                        | '\u{2060}'..='\u{2064}'
-                        | '\u{2066}'..='\u{2069}'
-                        | '\u{feff}'
-                ) =>
-            {
-                out.push_str(&format!("\\u{{{:x}}}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Cuts `s` to at most `width` terminal columns (wide CJK characters count
@@ -289,16 +285,27 @@ fn load_rules(paths: &[PathBuf], no_bundled: bool) -> Result<RuleSet> {
     })
 }
 
+/// The largest input `scan` reads (a page is cut at `max_body_bytes`, 8 MiB by default).
+const MAX_SCAN_BYTES: u64 = 64 << 20;
+
 /// Reads a file (or stdin for "-"), decodes it as the crawler would, and
 /// returns the text to match (visible text for HTML).
 fn read_input(input: &str) -> Result<String> {
     let mut bytes = Vec::new();
-    if input == "-" {
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .context("reading standard input")?;
+    let reader: Box<dyn Read> = if input == "-" {
+        Box::new(std::io::stdin())
     } else {
-        bytes = std::fs::read(input).with_context(|| format!("{input}: cannot read"))?;
+        Box::new(std::fs::File::open(input).with_context(|| format!("{input}: cannot read"))?)
+    };
+    reader
+        .take(MAX_SCAN_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("{input}: cannot read"))?;
+    if bytes.len() as u64 > MAX_SCAN_BYTES {
+        anyhow::bail!(
+            "{input}: larger than {} MiB; scan reads listings and pages, split bigger files",
+            MAX_SCAN_BYTES >> 20
+        );
     }
     let decoded = crate::fetch::decode::decode(&bytes, None);
     Ok(if crate::extract::looks_like_html(&decoded.text) {
@@ -316,15 +323,26 @@ fn scan(rules: &[PathBuf], no_bundled: bool, format: ScanFormat, inputs: &[Strin
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for input in inputs {
-        let text = match read_input(input) {
+        // One bad input (even a bug it triggers) never ends the scan of the others.
+        let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            read_input(input).map(|text| {
+                let verdict = set.scan(&text);
+                (text, verdict)
+            })
+        }))
+        .unwrap_or_else(|_| {
+            Err(anyhow::anyhow!(
+                "{input}: internal error while scanning (a bug; please report it)"
+            ))
+        });
+        let (text, verdict) = match analysed {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("precwatch: error: {}", chain(&e));
+                eprintln!("precwatch: error: {}", term_safe(&chain(&e)));
                 any_error = true;
                 continue;
             }
         };
-        let verdict = set.scan(&text);
         any_hit |= !verdict.hits.is_empty();
         match format {
             ScanFormat::Json => {
@@ -362,15 +380,19 @@ fn write_text_verdict(out: &mut dyn Write, source: &str, text: &str, v: &Verdict
     let rule_width = v.hits.iter().map(|h| h.rule.len()).max().unwrap_or(0);
     let category_width = v.hits.iter().map(|h| h.category.len()).max().unwrap_or(0);
     for h in &v.hits {
-        // Show the match inside its line of the original text, highlighted.
-        let line_start = text[..h.start].rfind('\n').map_or(0, |p| p + 1);
-        let line_end = text[h.end..].find('\n').map_or(text.len(), |p| h.end + p);
+        // Up to 50 characters each side, within the match's line: the
+        // search is bounded, so a text of one long line stays linear.
         let before: String = {
-            let b = &text[line_start..h.start];
-            let n = b.chars().count();
-            b.chars().skip(n.saturating_sub(50)).collect()
+            let mut v: Vec<char> = text[..h.start]
+                .chars()
+                .rev()
+                .take(50)
+                .take_while(|&c| c != '\n')
+                .collect();
+            v.reverse();
+            v.into_iter().collect()
         };
-        let after: String = text[h.end..line_end].chars().take(50).collect();
+        let after: String = text[h.end..].chars().take(50).take_while(|&c| c != '\n').collect();
         writeln!(
             out,
             "  {:<rw$} {:<cw$} {:<14} {:<12} {}{}{}{}{}",
@@ -469,14 +491,6 @@ fn export(db: &Path, format: crate::export::Format, min_risk: Risk, out: Option<
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn crawled_text_cannot_drive_the_terminal() {
-        assert_eq!(term_safe("a\x1b[2Jb\rc"), "a\\u{1b}[2Jb\\u{d}c");
-        assert_eq!(term_safe("fen\u{200b}tanyl\u{ad}"), "fen\\u{200b}tanyl\\u{ad}");
-        assert_eq!(term_safe("\u{202e}evil"), "\\u{202e}evil");
-        assert_eq!(term_safe("N-苯乙基\nx"), "N-苯乙基 x");
-    }
 
     #[test]
     fn columns_count_display_width() {

@@ -99,12 +99,15 @@ pub fn export(store: &Store, format: Format, min_risk: Risk, out: &mut dyn Write
 }
 
 /// Neutralises spreadsheet formulas (CWE-1236): a cell starting with = + - @
-/// tab or carriage return gets a leading apostrophe.
+/// tab or carriage return gets a leading apostrophe. Control characters
+/// (ESC, BEL, C1, bidi overrides: terminal and display injection) are shown
+/// as `\u{..}` escapes; newlines and tabs inside a cell are kept (CSV quotes them).
 pub fn csv_safe(cell: &str) -> String {
+    let cell = crate::escape::controls_escaped(cell);
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{cell}")
     } else {
-        cell.to_string()
+        cell
     }
 }
 
@@ -117,5 +120,8 @@ mod tests {
         assert_eq!(csv_safe("+86 555"), "'+86 555");
         assert_eq!(csv_safe("@cmd"), "'@cmd");
         assert_eq!(csv_safe("plain"), "plain");
+        assert_eq!(csv_safe("a\x1b[31mred\x07"), "a\\u{1b}[31mred\\u{7}");
+        assert_eq!(csv_safe("\u{202e}gpj.exe"), "\\u{202e}gpj.exe");
+        assert_eq!(csv_safe("two\nlines"), "two\nlines");
     }
 }

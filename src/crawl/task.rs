@@ -201,14 +201,11 @@ async fn fail(
 
 /// A response to keep: analysed on the blocking pool, then committed.
 async fn stored(ctx: Arc<Ctx>, host: String, request: Request, site_idx: usize, f: Fetched) -> TaskDone {
-    let analysed = {
-        let _slot = ctx.analysis.acquire().await.expect("analysis slots are never closed");
-        let (ctx2, r) = (ctx.clone(), request.clone());
-        tokio::task::spawn_blocking(move || {
-            analyse(&ctx2, site_idx, r.item.id, &r.item.url, r.item.depth, &r.redirects, f)
-        })
-        .await
-    };
+    let (ctx2, r) = (ctx.clone(), request.clone());
+    let analysed = on_blocking_pool(&ctx.analysis, move || {
+        analyse(&ctx2, site_idx, r.item.id, &r.item.url, r.item.depth, &r.redirects, f)
+    })
+    .await;
     match analysed {
         Ok(a) => {
             let mut report = Report::new(PageResult::Stored);
@@ -216,18 +213,31 @@ async fn stored(ctx: Arc<Ctx>, host: String, request: Request, site_idx: usize, 
             report.cuts = a.cuts;
             commit(ctx, host, request, a.outcome, report).await
         }
-        Err(e) => {
-            let why = match e.try_into_panic() {
-                Ok(p) => format!(
-                    "internal error while analysing the page (a bug; please report): {}",
-                    panic_reason(&*p)
-                ),
-                Err(e) => format!("analysis did not finish: {e}"),
-            };
+        Err(reason) => {
+            let why = format!("internal error while analysing the page (a bug; please report it): {reason}");
             tracing::error!(url = %term_safe(&request.url), "{why}");
             fail(ctx, host, request, FailureKind::Internal, why, None).await
         }
     }
+}
+
+/// Runs CPU-bound `f` on the blocking pool once one of `slots` is free, so
+/// the async workers keep fetching; a panic in `f` comes back as a short,
+/// terminal-safe reason instead of ending the crawl.
+pub(crate) async fn on_blocking_pool<T: Send + 'static>(
+    slots: &tokio::sync::Semaphore,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, String> {
+    let _slot = slots
+        .acquire()
+        .await
+        .map_err(|_| "the analysis pool is closed".to_string())?;
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| match e.try_into_panic() {
+            Ok(p) => panic_reason(&*p),
+            Err(e) => format!("did not finish: {e}"),
+        })
 }
 
 async fn commit(ctx: Arc<Ctx>, host: String, request: Request, o: Outcome, mut report: Report) -> TaskDone {
@@ -288,4 +298,32 @@ pub(crate) async fn fetch_robots(ctx: Arc<Ctx>, host: String, sample_url: String
         .await;
     let robots = Robots::from_response(&agent, status, body.as_bytes());
     TaskDone::Robots { host, robots }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_in_analysis_is_a_short_safe_reason() {
+        let slots = tokio::sync::Semaphore::new(1);
+        // NUL and DEL stand for the control bytes (harmless in the test log itself).
+        let long = format!("bad page \x00\x7f{}", "é".repeat(500));
+        let r: Result<(), String> = on_blocking_pool(&slots, move || panic!("{long}")).await;
+        let reason = r.unwrap_err();
+        assert!(reason.starts_with("bad page \\u{0}\\u{7f}é"), "{reason}");
+        assert!(reason.ends_with("é…") && reason.chars().count() < 200, "{reason}");
+        assert_eq!(on_blocking_pool(&slots, || 7).await, Ok(7), "the slot was released");
+    }
+
+    #[tokio::test]
+    async fn a_panicking_task_reports_as_crashed() {
+        let d = guarded("h".into(), None, async { panic!("boom \x00") }).await;
+        match d {
+            TaskDone::Crashed { host, request, error } => {
+                assert_eq!((host.as_str(), request, error.as_str()), ("h", None, "boom \\u{0}"));
+            }
+            _ => panic!("expected Crashed"),
+        }
+    }
 }

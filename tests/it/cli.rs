@@ -49,6 +49,21 @@ fn bad_job_files_name_file_line_and_problem() {
             "[job]\nname = \"x\"\n[crawl]\nmax_pages = \"many\"\n",
             &["type.toml:4", "invalid type"],
         ),
+        (
+            "agent.toml",
+            "[job]\nname = \"x\"\n[crawl]\nuser_agent = \"bot\\u0007\\nX-Evil: 1\"\n[[site]]\nname = \"s\"\nseeds = [\"http://127.0.0.1/\"]\nlisting = 'x'\n",
+            &["agent.toml:3", "user_agent must be printable ASCII"],
+        ),
+        (
+            "proxy.toml",
+            "[job]\nname = \"x\"\n[[site]]\nname = \"s\"\nseeds = [\"http://127.0.0.1/\"]\nlisting = 'x'\nproxy = \"ftp://127.0.0.1:21\"\n",
+            &["proxy.toml:7", "proxy scheme \"ftp\" is not supported"],
+        ),
+        (
+            "require.toml",
+            "[job]\nname = \"x\"\n[crawl]\nrequire_proxy = true\n[[site]]\nname = \"s\"\nseeds = [\"http://127.0.0.1/\"]\nlisting = 'x'\n",
+            &["require.toml:6", "require_proxy = true"],
+        ),
     ];
     for (name, text, expect) in cases {
         std::fs::write(dir.path().join(name), text).unwrap();

@@ -3,7 +3,7 @@
 
 use crate::util::*;
 use flate2::write::GzEncoder;
-use precwatch::crawl::FailureKind;
+use precwatch::crawl::{Budget, FailureKind};
 use std::io::Write;
 use std::time::Duration;
 
@@ -162,4 +162,131 @@ async fn private_addresses_are_refused_unless_allowed() {
     assert_eq!(s.pages_fetched, 0);
     assert!(s.hosts_paused[0].1.contains("non-public"), "{}", s.render());
     assert_eq!(server.requests().len(), 0);
+}
+
+/// A crawl that must end: a hang is a failure, not a slow test.
+async fn within<T>(what: &str, f: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(120), f)
+        .await
+        .unwrap_or_else(|_| panic!("{what} did not finish"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn absurd_retry_after_pauses_that_host_and_the_others_are_stored() {
+    let shop = serve(|p, _| shop_page(p)).await;
+    // Both overflowed the old arithmetic: one panicked the scheduler, the
+    // other wrapped below max_wait_ms and held the host for 5.8e8 years.
+    let overflow = serve(|_, _| Some(Resp::status(503).header("retry-after", "9223372036854775808"))).await;
+    let wraps = serve(|_, _| Some(Resp::status(429).header("retry-after", "18446744073709552"))).await;
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = [&shop.base, &overflow.base, &wraps.base].map(|b| format!("{b}/"));
+    let (_, job) = job_with_seeds(dir.path(), &seeds, "^/p/", "respect_robots = false");
+    let db = dir.path().join("t.sqlite");
+    let s = within("the crawl", crawl(&job, &db)).await;
+    assert_eq!(
+        listings(&db).len(),
+        5,
+        "the other host's pages are stored: {}",
+        s.render()
+    );
+    assert_eq!(s.hosts_paused.len(), 2, "{}", s.render());
+    assert!(
+        s.hosts_paused.iter().all(|(_, why)| why.contains("max_wait_ms")),
+        "{}",
+        s.render()
+    );
+    assert_eq!(s.budgets.get(&Budget::MaxWaitMs), Some(&2), "{}", s.render());
+    assert!(s.render().contains("max_wait_ms 2"), "{}", s.render());
+    assert_eq!(
+        (overflow.requests().len(), wraps.requests().len()),
+        (1, 1),
+        "asked once each"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_character_across_byte_1024_of_an_unlabelled_page_is_stored() {
+    // No Content-Type: the first KiB is sniffed, and its end splits "é".
+    let page = format!(
+        "<html><body><p>{}{}</p><h1>N-Phenethyl-4-piperidone</h1></body></html>",
+        "a".repeat(1008),
+        "é".repeat(10)
+    );
+    assert!(!page.is_char_boundary(1024));
+    let server = serve(move |p, _| {
+        Some(match p {
+            "/" => Resp::html("<a href='/p/1'>1</a>"),
+            "/p/1" => Resp {
+                headers: vec![],
+                ..Resp::bytes("", page.clone().into_bytes())
+            },
+            _ => return None,
+        })
+    })
+    .await;
+    let c = within("the crawl", crawl_site(&server.base, "^/p/", "")).await;
+    let l = listings(&c.db);
+    assert_eq!(l.len(), 1, "{}", c.summary.render());
+    assert_eq!(l[0].1, "medium", "{l:?}");
+    assert!(c.summary.errors.is_empty(), "{}", c.summary.render());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn attacker_sized_pages_are_cut_by_the_budgets_and_the_summary_names_them() {
+    let name = "N-Phenethyl-4-piperidone";
+    let dense = format!("<h1>{name}</h1><p>{}</p>", format!("{name} ").repeat(20_000));
+    let deep = format!(
+        "<h1>{name}</h1>{}deep text{}",
+        "<div>".repeat(100_000),
+        "</div>".repeat(100_000)
+    );
+    let emails: String = (0..80_000).map(|i| format!("seller{i}@example.com ")).collect();
+    let ids = format!("<h1>{name}</h1><p>{emails}</p>");
+    let links: String = (0..30_000).map(|i| format!("<a href='/x/{i}'>{i}</a>")).collect();
+    let many_links = format!("<h1>{name}</h1>{links}");
+    let server = serve(move |p, _| {
+        Some(match p {
+            "/" => Resp::html("<a href='/p/dense'>1</a><a href='/p/deep'>2</a><a href='/p/ids'>3</a><a href='/p/links'>4</a><a href='/p/fine'>5</a>"),
+            "/p/dense" => Resp::html(dense.clone()),
+            "/p/deep" => Resp::html(deep.clone()),
+            "/p/ids" => Resp::html(ids.clone()),
+            "/p/links" => Resp::html(many_links.clone()),
+            "/p/fine" => Resp::html(format!("<h1>{name}</h1>")),
+            _ => return None,
+        })
+    })
+    .await;
+    let c = within(
+        "the crawl",
+        crawl_site(
+            &server.base,
+            "^/p/",
+            "max_pages = 10\nmax_hits_per_rule = 10\nmax_hits_per_listing = 50\nmax_identifiers_per_listing = 20\nmax_links_per_page = 1000\nmax_nesting_depth = 64",
+        ),
+    )
+    .await;
+    let s = &c.summary;
+    for b in [
+        Budget::MaxHitsPerRule,
+        Budget::MaxNestingDepth,
+        Budget::MaxIdentifiersPerListing,
+        Budget::MaxLinksPerPage,
+    ] {
+        assert!(
+            s.budgets.get(&b).is_some_and(|n| *n >= 1),
+            "{b:?} not reported: {}",
+            s.render()
+        );
+        assert!(s.render().contains(b.key()), "{}", s.render());
+    }
+    let l = listings(&c.db);
+    assert_eq!(l.len(), 5, "every page is stored: {}", s.render());
+    for (url, risk, hits) in &l {
+        assert_eq!(risk, "medium", "{url}");
+        assert!(!hits.is_empty() && hits.len() <= 10, "{url}: {} hits", hits.len());
+    }
+    let deep_text = query_strings(&c.db, "SELECT v.text FROM listing_versions v JOIN listings l ON l.id = v.listing_id WHERE l.canonical_url LIKE '%/p/deep'");
+    assert!(deep_text[0].contains("deep text"), "flattened, not lost");
+    assert_eq!(query_i64(&c.db, "SELECT COUNT(*) FROM listing_sellers"), 20);
+    assert!(query_i64(&c.db, "SELECT COUNT(*) FROM frontier WHERE url LIKE '%/x/%'") <= 1000);
 }

@@ -6,5 +6,6 @@ mod crawl;
 mod demo;
 mod hostile;
 mod politeness;
+mod proxy;
 mod resume;
 mod util;

@@ -160,6 +160,11 @@ pub fn test_rules() -> Arc<RuleSet> {
 
 /// Writes a job file into `dir` and parses it. `crawl_extra` is added to [crawl].
 pub fn job(dir: &Path, base: &str, listing: &str, crawl_extra: &str) -> (PathBuf, Job) {
+    job_with_seeds(dir, &[format!("{base}/")], listing, crawl_extra)
+}
+
+/// Like [`job`], with several seeds (on several test servers).
+pub fn job_with_seeds(dir: &Path, seeds: &[String], listing: &str, crawl_extra: &str) -> (PathBuf, Job) {
     let rules = fixture("test_rules.toml");
     let mut crawl: Vec<String> = crawl_extra.lines().map(str::to_string).collect();
     for default in [
@@ -185,12 +190,12 @@ bundled_rules = false
 
 [[site]]
 name = "shop"
-seeds = ["{base}/"]
+seeds = [{seeds}]
 listing = '{listing}'
 "#,
-        rules.display()
+        rules.display(),
+        seeds = seeds.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
     );
-    let _ = crawl_extra;
     let path = dir.join("job.toml");
     std::fs::write(&path, text).unwrap();
     let job = Job::from_file(&path).expect("job parses");
