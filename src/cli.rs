@@ -5,6 +5,8 @@ use crate::matcher::Risk;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// The whole command line. The `--help` header is the `about` below; this
+/// comment is not shown.
 #[derive(Debug, Parser)]
 #[command(
     name = "precwatch",
@@ -12,16 +14,21 @@ use std::path::PathBuf;
     about = "Watch public marketplaces for listings of controlled precursor chemicals"
 )]
 pub struct Cli {
+    /// The command to run.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// How `scan` prints its results (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ScanFormat {
+    /// For reading: per input, risk, score and each hit in context.
     Text,
+    /// For programs: one JSON object per input (source, risk, score, hits).
     Json,
 }
 
+/// The commands. Their names and flags are a contract (see the README).
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Crawl the embedded demo marketplace (127.0.0.1, no network) with the bundled rules and show what it flags.
@@ -53,6 +60,7 @@ pub enum Command {
         /// Use only the --rules packs.
         #[arg(long)]
         no_bundled: bool,
+        /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: ScanFormat,
         /// Files to scan; - reads standard input.
@@ -61,13 +69,16 @@ pub enum Command {
     },
     /// Check or test rule packs.
     Rules {
+        /// What to do with the packs.
         #[command(subcommand)]
         action: RulesAction,
     },
     /// Export stored listings.
     Export {
+        /// Database file.
         #[arg(long, default_value = "db/precwatch.sqlite")]
         db: PathBuf,
+        /// Output format.
         #[arg(long, value_enum)]
         format: Format,
         /// Only listings at or above this risk.
@@ -79,6 +90,7 @@ pub enum Command {
     },
 }
 
+/// What `precwatch rules` does.
 #[derive(Debug, Subcommand)]
 pub enum RulesAction {
     /// Load and validate packs (default: the bundled ones); print a summary and warnings.

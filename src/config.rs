@@ -12,17 +12,37 @@ use url::Url;
 /// A problem with a job file.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// The job file cannot be read.
     #[error("{path}: cannot read the job file: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        /// The job file as given.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// Not valid TOML, or a key that is unknown, missing or of the wrong type.
     #[error("{path}:{line}:{column}: {message}")]
     Syntax {
+        /// The job file (or the `origin` given to [`Job::parse`]).
         path: String,
+        /// 1-based line of the problem.
         line: usize,
+        /// 1-based column of the problem.
         column: usize,
+        /// The parser's message, folded onto one line.
         message: String,
     },
+    /// Well-formed, but a value is unusable (empty name, bad seed, regex,
+    /// selector or proxy, a limit out of range, no site).
     #[error("{path}:{line}: {message}")]
-    Invalid { path: String, line: usize, message: String },
+    Invalid {
+        /// The job file (or the `origin` given to [`Job::parse`]).
+        path: String,
+        /// 1-based line of the offending value (or of its section).
+        line: usize,
+        /// What is wrong and what to change.
+        message: String,
+    },
 }
 
 /// A parsed, validated job.
@@ -144,7 +164,9 @@ impl Default for CrawlSettings {
 /// One `[[site]]`.
 #[derive(Debug, Clone)]
 pub struct Site {
+    /// Unique within the job; recorded with every frontier entry and listing.
     pub name: String,
+    /// Start URLs (http or https), queued at depth 0 when a run starts or resumes.
     pub seeds: Vec<Url>,
     /// Hosts of the seeds: links to other hosts are not followed.
     pub hosts: Vec<String>,

@@ -7,18 +7,25 @@ use crate::matcher::Risk;
 use crate::store::{ExportListing, Store, StoreError};
 use std::io::Write;
 
+/// The export format (`export --format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// One JSON object per line: every field, hits and evidence included.
     Jsonl,
+    /// One row per listing, for spreadsheets (formulas neutralised).
     Csv,
 }
 
+/// Why an export failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// Reading the database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Writing to the output failed.
     #[error("writing the export failed: {0}")]
     Io(#[from] std::io::Error),
+    /// The CSV writer failed (usually an I/O error underneath).
     #[error("writing CSV failed: {0}")]
     Csv(#[from] csv::Error),
 }

@@ -14,16 +14,24 @@ pub use crate::urls::{host_key, normalise, path_and_query, resolve};
 /// Why a link was not admitted (counted in the run summary).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Refusal {
+    /// The host is not one of the site's seed hosts.
     OffSite,
+    /// The path and query match the site's `deny` regex.
     Denied,
+    /// Not a listing page, and the site's `follow` regex does not match.
     NotFollowed,
+    /// More than `max_depth` links away from a seed.
     TooDeep,
+    /// Longer than `max_url_len` bytes.
     TooLong,
+    /// A path segment occurs more than `max_repeated_segments` times (a link trap).
     RepeatedSegments,
+    /// The path already has `max_query_variants` other query strings (a calendar or filter trap).
     QueryVariants,
 }
 
 impl Refusal {
+    /// The key this refusal is counted under in the run summary and `runs.stats_json`.
     pub fn as_str(self) -> &'static str {
         match self {
             Refusal::OffSite => "off-site",
@@ -108,6 +116,7 @@ impl QueryVariants {
 const QUERY_VARIANTS_CAP: usize = 1 << 18;
 
 impl Admission {
+    /// Admission under the `[crawl]` limits, with no query variants seen yet.
     pub fn new(settings: &CrawlSettings) -> Self {
         Admission {
             max_depth: settings.max_depth,
@@ -187,6 +196,7 @@ pub struct SeenCache {
 }
 
 impl SeenCache {
+    /// A cache that holds up to `cap` fingerprints, then starts over empty.
     pub fn new(cap: usize) -> Self {
         SeenCache {
             set: std::collections::HashSet::with_capacity(cap.min(1 << 16)),

@@ -19,22 +19,46 @@ use std::time::SystemTime;
 /// The migrations, in order. A test checks this list against `db/migrations/`.
 pub const MIGRATIONS: &[(&str, &str)] = &[("0001_init.sql", include_str!("../db/migrations/0001_init.sql"))];
 
+/// Why the database could not be opened, migrated or written. The messages
+/// are shown to the user as they are, so they name the file.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The file (or its folder) cannot be created or opened, or is not a SQLite database.
     #[error("{path}: {message}")]
-    Open { path: String, message: String },
+    Open {
+        /// The database file as given.
+        path: String,
+        /// What went wrong, in words for the user.
+        message: String,
+    },
+    /// A migration failed; its transaction is rolled back, so the file stays
+    /// at the previous schema version.
     #[error("{path}: migration {name} failed: {source}")]
     Migration {
+        /// The database file as given.
         path: String,
+        /// The migration's file name in [`MIGRATIONS`].
         name: String,
+        /// SQLite's error.
         source: rusqlite::Error,
     },
+    /// The file was written by a newer precwatch; it is refused untouched.
     #[error("{path}: the database has schema version {found}, newer than this precwatch knows ({known}); use a newer precwatch")]
-    TooNew { path: String, found: i64, known: i64 },
+    TooNew {
+        /// The database file as given.
+        path: String,
+        /// The file's `PRAGMA user_version`.
+        found: i64,
+        /// The newest version this build knows (`MIGRATIONS.len()`).
+        known: i64,
+    },
+    /// Any other SQLite error, after the database was opened.
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
 }
 
+/// SHA-256 as lowercase hex: the form of every `*_sha256` column and of the
+/// exported evidence hashes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
@@ -47,6 +71,7 @@ pub fn timestamp(t: SystemTime) -> String {
         .unwrap_or_default()
 }
 
+/// The current time as [`timestamp`] writes it (the form of every stored time).
 pub fn now() -> String {
     timestamp(SystemTime::now())
 }
@@ -115,84 +140,137 @@ impl RunStatus {
 /// A run as started or resumed.
 #[derive(Debug, Clone, Copy)]
 pub struct RunHandle {
+    /// `runs.id`: every frontier, page and listing-version row of the crawl carries it.
     pub id: i64,
+    /// True when an unfinished run of the same job was picked up (its
+    /// frontier and fetched pages are kept) rather than a new run started.
     pub resumed: bool,
 }
 
 /// A URL waiting in the frontier.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueItem {
+    /// `frontier.id`: the [`Outcome`] that settles this entry names it.
     pub id: i64,
+    /// The normalised URL to fetch.
     pub url: String,
+    /// Name of the `[[site]]` the URL belongs to.
     pub site: String,
+    /// Links followed from a seed to reach it (seeds are 0).
     pub depth: u32,
+    /// Attempts already made (0 for a URL never tried).
     pub attempts: u32,
 }
 
 /// A link to add to the frontier.
 #[derive(Debug, Clone)]
 pub struct NewLink {
+    /// The normalised URL; a URL already in the run's frontier is not added again.
     pub url: String,
+    /// Name of the `[[site]]` it was admitted for.
     pub site: String,
+    /// The host key ([`crate::urls::host_key`]) the scheduler queues it under.
     pub host: String,
+    /// Links followed from a seed to reach it (seeds are 0).
     pub depth: u32,
 }
 
 /// The evidence of one fetch.
 #[derive(Debug, Clone)]
 pub struct PageRecord {
+    /// `pages.url`: the frontier entry's URL, as requested.
     pub url: String,
+    /// `pages.final_url`: the URL that answered, after any redirects.
     pub final_url: String,
+    /// `pages.redirects_json`: the hops as a JSON array of `{"status", "url"}`
+    /// (`url` is the URL redirected from); `[]` when none.
     pub redirects_json: String,
+    /// `pages.status_code`: the HTTP status of the final answer.
     pub status: u16,
+    /// `pages.fetched_at`: when the answer came, as [`timestamp`] writes it.
     pub fetched_at: String,
+    /// `pages.headers_json`: the response headers as a JSON array of `[name, value]` pairs.
     pub headers_json: String,
+    /// `pages.content_type`: the Content-Type header; None when the response had none.
     pub content_type: Option<String>,
+    /// `pages.charset`: the encoding the body was decoded with; None when the body was not decoded as a page.
     pub charset: Option<String>,
+    /// `pages.charset_source`: where that encoding came from (`bom`, `header`, `meta`, `detected`, `default`).
     pub charset_source: Option<String>,
+    /// The raw body (after content decoding), stored once per hash in `blobs`.
     pub body: Vec<u8>,
+    /// `pages.truncated`: the body was cut at `max_body_bytes`.
     pub truncated: bool,
 }
 
 /// A listing found on a page, already matched.
 #[derive(Debug, Clone)]
 pub struct ListingRecord {
+    /// `listings.site`: name of the `[[site]]` it was found on.
     pub site: String,
+    /// `listings.canonical_url`: the listing's identity across pages and runs.
     pub canonical_url: String,
+    /// `listing_versions.title`.
     pub title: String,
+    /// `listing_versions.text`: the text that was matched; hit offsets point into it,
+    /// and a version is added only when its hash changes.
     pub text: String,
+    /// `listing_versions.fields_json`: the configured fields, as a JSON object of name to value.
     pub fields_json: String,
+    /// `listing_versions.score`: the matcher's score.
     pub score: f64,
+    /// `listing_versions.risk`: the risk the policy gave.
     pub risk: Risk,
+    /// Rows of `hits` for the new version (byte offsets into `text`).
     pub hits: Vec<Hit>,
+    /// Seller identifiers as (kind, value), e.g. ("email", "sales@example.com").
     pub sellers: Vec<(String, String)>,
+    /// `listing_versions.rules_sha256`: the fingerprint of the rule packs that
+    /// matched; new rules make a new version even for the same text.
     pub rules_sha256: String,
 }
 
 /// What happened to one frontier entry.
 #[derive(Debug, Clone)]
 pub enum Outcome {
+    /// An answer was received (any status code); the entry is marked `done`.
     Fetched {
+        /// The frontier entry settled (`frontier.id`).
         frontier_id: i64,
+        /// The fetch and its body, stored in `pages` and `blobs`.
         page: Box<PageRecord>,
+        /// The listing on the page; None when the page is not a listing page.
         listing: Option<Box<ListingRecord>>,
+        /// Admitted links found on the page, added to the frontier.
         links: Vec<NewLink>,
     },
     /// Will be tried again; stays queued.
     Retry {
+        /// The frontier entry (`frontier.id`).
         frontier_id: i64,
+        /// Attempts made so far, this one included.
         attempts: u32,
+        /// Not to be fetched before this time (Unix milliseconds).
         not_before_ms: i64,
+        /// Why the attempt failed (`frontier.last_error`).
         error: String,
     },
     /// Given up: network errors after retries, refused addresses, redirect loops.
     Failed {
+        /// The frontier entry (`frontier.id`).
         frontier_id: i64,
+        /// Attempts made, the last one included.
         attempts: u32,
+        /// Why it was given up (`frontier.last_error`).
         error: String,
     },
     /// Not fetched on purpose (robots.txt, paused host).
-    Skipped { frontier_id: i64, reason: String },
+    Skipped {
+        /// The frontier entry (`frontier.id`).
+        frontier_id: i64,
+        /// Why it was skipped (`frontier.last_error`).
+        reason: String,
+    },
 }
 
 /// What a committed outcome changed, for progress and scheduling.
@@ -200,51 +278,81 @@ pub enum Outcome {
 pub struct Committed {
     /// Hosts that received new frontier entries.
     pub hosts_with_new_links: Vec<String>,
+    /// Frontier rows added (links already in the frontier are not counted).
     pub new_links: u64,
     /// The listing stored, with its state.
     pub listing_id: Option<i64>,
+    /// The listing's state after this commit; None when no listing was stored.
     pub listing_state: Option<ListingState>,
+    /// The risk of the listing's current version; None when no listing was stored.
     pub risk: Option<Risk>,
 }
 
 /// One listing as exported.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ExportListing {
+    /// The canonical URL: the listing's identity.
     pub url: String,
+    /// Name of the `[[site]]` it was found on.
     pub site: String,
+    /// The current version's title.
     pub title: String,
+    /// The current version's risk.
     pub risk: Risk,
+    /// The current version's score.
     pub score: f64,
+    /// The current version's hits, in text order.
     pub hits: Vec<Hit>,
+    /// When the listing was first fetched (RFC 3339 UTC).
     pub first_seen: String,
+    /// When it was last fetched (RFC 3339 UTC).
     pub last_seen: String,
+    /// [`ListingState`] name, relative to the job's previous run.
     pub state: String,
+    /// `listings.review_state` (`unreviewed` until an investigator reviews it).
     pub review_state: String,
+    /// How many distinct versions are stored.
     pub versions: i64,
+    /// Seller identifiers found on the current version.
     pub sellers: Vec<Seller>,
+    /// The configured fields of the current version (a JSON object; null if unreadable).
     pub fields: serde_json::Value,
+    /// What the current version was extracted from.
     pub evidence: Evidence,
 }
 
+/// A seller identifier found on a listing.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Seller {
+    /// What kind of identifier (`email`, `phone`, `telegram`, `supplier_name`, ...).
     pub kind: String,
+    /// The identifier as found.
     pub value: String,
 }
 
 /// Proof of what was fetched: the body's hash, when, from where, and how it was decoded.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Evidence {
+    /// SHA-256 of the raw body, the key of its row in `blobs`.
     pub sha256: Option<String>,
+    /// SHA-256 of the extracted text that was matched.
     pub text_sha256: String,
+    /// When the page was fetched (RFC 3339 UTC).
     pub fetched_at: String,
+    /// The URL that answered, after redirects.
     pub fetched_url: String,
+    /// The HTTP status of that answer.
     pub status: i64,
+    /// The encoding the body was decoded with; None when it was not decoded.
     pub charset: Option<String>,
+    /// The run that fetched it (`runs.id`, with the job text and rule fingerprint).
     pub run_id: i64,
+    /// Fingerprint of the rule packs that produced the hits.
     pub rules_sha256: String,
 }
 
+/// An open precwatch database: one SQLite connection, migrated to the current
+/// schema. A crawl writes through exactly one `Store` (see the module invariants).
 pub struct Store {
     conn: Connection,
     path: PathBuf,
@@ -283,6 +391,7 @@ impl Store {
         Ok(store)
     }
 
+    /// The database file, as given to [`Store::open`].
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -318,10 +427,12 @@ impl Store {
         Ok(())
     }
 
+    /// The applied schema version (`PRAGMA user_version`: migrations applied).
     pub fn schema_version(&self) -> Result<i64, StoreError> {
         Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
+    /// The underlying connection, for queries this API does not cover.
     pub fn conn(&self) -> &Connection {
         &self.conn
     }
@@ -433,6 +544,7 @@ impl Store {
             })? as u64)
     }
 
+    /// Frontier entries of this run still queued (retries waiting included).
     pub fn queued_count(&self, run_id: i64) -> Result<u64, StoreError> {
         Ok(self.conn.query_row(
             "SELECT COUNT(*) FROM frontier WHERE run_id = ?1 AND status = 'queued'",
@@ -453,6 +565,7 @@ impl Store {
             .optional()?)
     }
 
+    /// Saves a host's robots.txt answer for this run, for [`Store::host_robots`].
     pub fn save_host_robots(&mut self, run_id: i64, host: &str, status: u16, body: &str) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO hosts (run_id, host, robots_status, robots_txt) VALUES (?1, ?2, ?3, ?4)
@@ -462,6 +575,7 @@ impl Store {
         Ok(())
     }
 
+    /// Records that a host is paused for the rest of this run, and why (`hosts.pause_reason`).
     pub fn pause_host(&mut self, run_id: i64, host: &str, reason: &str) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO hosts (run_id, host, paused, pause_reason) VALUES (?1, ?2, 1, ?3)

@@ -34,9 +34,13 @@
 
 /// One response of the demo marketplace.
 pub struct Page {
+    /// The HTTP status code.
     pub status: u16,
+    /// The Content-Type header; deliberately without a charset for the GBK page.
     pub content_type: &'static str,
+    /// The body bytes (UTF-8, except the GBK page).
     pub body: Vec<u8>,
+    /// Further response headers as (name, value).
     pub headers: Vec<(&'static str, String)>,
 }
 

@@ -12,11 +12,13 @@ use tokio::sync::oneshot;
 
 /// A running demo server; dropping it stops the server.
 pub struct DemoServer {
+    /// The loopback address and port it listens on (a free port, new each start).
     pub addr: SocketAddr,
     _stop: oneshot::Sender<()>,
 }
 
 impl DemoServer {
+    /// `http://127.0.0.1:PORT`, without a trailing slash: what [`job`] expects.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
     }

@@ -18,25 +18,36 @@ use url::Url;
 /// A failed fetch. `is_transient` says whether a retry may help.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum FetchError {
+    /// No connection within `connect_timeout_ms`, or no full answer within `timeout_ms`. Transient.
     #[error("timed out")]
     Timeout,
+    /// The connection (DNS, TCP, TLS, proxy) failed before an answer; holds the error chain. Transient.
     #[error("connection failed: {0}")]
     Connect(String),
+    /// Not fetched on purpose: not http(s), no host, or an address (or, through
+    /// a proxy, a name) that is not public while `allow_private` is off.
     #[error("refused: {0}")]
     Refused(String),
+    /// A redirect back to a URL already visited in the same chain (that URL).
     #[error("redirect loop at {0}")]
     RedirectLoop(String),
+    /// The chain would exceed `max_redirects` hops (that cap).
     #[error("more than {0} redirects")]
     TooManyRedirects(usize),
+    /// A redirect whose Location is not a usable http(s) URL.
     #[error("bad redirect: {0}")]
     BadRedirect(String),
+    /// The connection failed while the body was read. Transient.
     #[error("reading the body failed: {0}")]
     Body(String),
+    /// Anything else, e.g. the HTTP client or the proxy could not be set up.
     #[error("{0}")]
     Other(String),
 }
 
 impl FetchError {
+    /// True for timeouts, connection and body errors: the crawl retries them
+    /// with backoff; any other error fails the entry at once.
     pub fn is_transient(&self) -> bool {
         matches!(self, FetchError::Timeout | FetchError::Connect(_) | FetchError::Body(_))
     }
@@ -51,16 +62,21 @@ pub struct Fetched {
     pub final_url: Url,
     /// Each redirect hop: (status, from URL).
     pub redirects: Vec<(u16, String)>,
+    /// The HTTP status code of the final answer, whatever it is.
     pub status: u16,
+    /// Response headers as (lowercase name, value); a repeated header appears
+    /// once per value; values not in UTF-8 are decoded lossily.
     pub headers: Vec<(String, String)>,
     /// The body after content decoding (gzip, deflate, brotli), cut at the cap.
     pub body: Vec<u8>,
     /// True when the body was cut at `max_body_bytes`.
     pub truncated: bool,
+    /// When the body had been read (stored as `pages.fetched_at`).
     pub fetched_at: SystemTime,
 }
 
 impl Fetched {
+    /// The first value of header `name` (any case); None when absent.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
