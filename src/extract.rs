@@ -176,9 +176,12 @@ pub fn visible_text(html: &str) -> String {
     out
 }
 
-/// True when the input looks like HTML rather than plain text.
+/// True when the input looks like HTML rather than plain text: `scan` and
+/// the crawler (for bodies without a Content-Type) decide with it whether to
+/// extract visible text. Only the first KiB is read, cut at a character
+/// boundary (any input is accepted).
 pub fn looks_like_html(text: &str) -> bool {
-    let head = &text[..text.len().min(1024)];
+    let head = prefix_at_char_boundary(text, 1024);
     let lower = head.to_ascii_lowercase();
     [
         "<!doctype html",
@@ -194,6 +197,16 @@ pub fn looks_like_html(text: &str) -> bool {
     ]
     .iter()
     .any(|t| lower.contains(t))
+}
+
+/// The longest prefix of `text` no longer than `max` bytes that ends on a
+/// character boundary (slicing a `&str` mid-character panics).
+fn prefix_at_char_boundary(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1; // never underflows: 0 is always a boundary
+    }
+    &text[..end]
 }
 
 /// Extracts a page. `fields` are compiled CSS selectors by field name.
@@ -388,6 +401,19 @@ mod tests {
             &fields,
         );
         assert_eq!(e.fields["price"], "US $ 5");
+    }
+
+    #[test]
+    fn looks_like_html_with_a_multibyte_character_across_byte_1024() {
+        // Byte 1024 falls inside "中" (3 bytes at 1023..1026): slicing there panicked.
+        let text = format!("{}中<div>", "a".repeat(1023));
+        assert!(!text.is_char_boundary(1024));
+        assert!(!looks_like_html(&text), "the tag starts after the first KiB");
+        let text = format!("<div>{}中", "a".repeat(1018));
+        assert!(looks_like_html(&text));
+        assert!(!looks_like_html(""));
+        assert_eq!(prefix_at_char_boundary("é", 1), "");
+        assert_eq!(prefix_at_char_boundary("ab", 5), "ab");
     }
 
     #[test]

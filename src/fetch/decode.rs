@@ -10,13 +10,18 @@ use encoding_rs::{Encoding, UTF_8};
 /// Where the encoding came from, recorded as evidence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CharsetSource {
+    /// A byte order mark at the start of the body (wins over everything).
     Bom,
+    /// The `charset` parameter of the Content-Type header.
     Header,
+    /// A `<meta>` declaration in the first 4 KiB.
     Meta,
+    /// Guessed by `chardetng` from the first 64 KiB.
     Detected,
 }
 
 impl CharsetSource {
+    /// The name stored with the page (`pages.charset_source`).
     pub fn as_str(self) -> &'static str {
         match self {
             CharsetSource::Bom => "bom",
@@ -30,9 +35,11 @@ impl CharsetSource {
 /// A decoded body. Valid UTF-8 is borrowed, not copied.
 #[derive(Debug, Clone)]
 pub struct Decoded<'a> {
+    /// The body as text; undecodable bytes became U+FFFD.
     pub text: std::borrow::Cow<'a, str>,
     /// The encoding's WHATWG name, e.g. "GBK", "UTF-8".
     pub encoding: &'static str,
+    /// Where `encoding` came from (evidence for a reviewer).
     pub source: CharsetSource,
     /// True when some bytes were not valid in that encoding (replaced by U+FFFD).
     pub had_errors: bool,
@@ -158,6 +165,29 @@ mod tests {
         );
         assert_eq!(meta_charset(b"<meta name=x><p>charset=gbk"), None);
         assert_eq!(meta_charset(b"<meta charset=utf-16>").map(|e| e.name()), Some("UTF-8"));
+    }
+
+    #[test]
+    fn truncated_meta_declarations_at_the_window_edge() {
+        // Tags cut by the end of input or by the 4 KiB window, and a multi-byte
+        // character across the window's edge: each ends the search quietly.
+        for tail in [
+            "<meta",
+            "<meta charset",
+            "<meta charset=",
+            "<meta charset='",
+            "<meta charset = ",
+        ] {
+            assert_eq!(meta_charset(tail.as_bytes()), None, "{tail}");
+        }
+        assert_eq!(meta_charset(b"<meta charset=\"gbk").map(|e| e.name()), Some("GBK"));
+        let mut page = vec![b' '; 4090];
+        page.extend_from_slice("<meta charset=gbk>中".as_bytes());
+        assert_eq!(meta_charset(&page), None, "the label lies past 4 KiB");
+        let mut page = vec![b' '; 4095];
+        page.extend_from_slice("中<meta charset=gbk>".as_bytes());
+        let d = decode(&page, Some("text/html; charset"));
+        assert_eq!(d.source, CharsetSource::Detected);
     }
 
     #[test]
