@@ -3,11 +3,37 @@
 //! fields and seller identifiers. No I/O; broken HTML parses as a browser
 //! would parse it (html5ever) and never fails.
 
-use regex::Regex;
 use scraper::{ElementRef, Html, Node, Selector};
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 use url::Url;
+
+mod sellers;
+pub use sellers::{seller_identifiers, seller_identifiers_limited};
+
+/// Per-page budgets. Crawled pages are written by the people being watched,
+/// so every quantity that could make extraction superlinear or let one page
+/// flood the database is capped; what a budget cut is reported in [`Cuts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Element nesting depth beyond which the page is flattened to text
+    /// before parsing (html5ever does work proportional to the depth for
+    /// each tag, so unbounded nesting is quadratic).
+    pub max_depth: usize,
+    /// Distinct links kept per page; further `href`s are counted, not resolved.
+    pub max_links: usize,
+    /// Distinct seller identifiers kept per listing.
+    pub max_identifiers: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 256,
+            max_links: 10_000,
+            max_identifiers: 100,
+        }
+    }
+}
 
 /// Everything taken from one page.
 #[derive(Debug, Clone, Default)]
@@ -303,57 +329,6 @@ pub fn compile_fields(fields: &BTreeMap<String, String>) -> Vec<(String, Selecto
         .collect()
 }
 
-static SELLER_PATTERNS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
-    [
-        ("email", r"(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b"),
-        ("phone", r"\+\d{1,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,5}){2,4}"),
-        (
-            "telegram",
-            r"(?i)(?:t\.me/|telegram\s*(?:id|:|：)?\s*@?)([a-z0-9_]{4,32})",
-        ),
-        (
-            "whatsapp",
-            r"(?i)(?:wa\.me/|whatsapp\s*(?:id|:|：)?\s*)(\+?[0-9][0-9 -]{6,18}[0-9])",
-        ),
-        (
-            "wechat",
-            r"(?i)(?:wechat|weixin|微信)\s*(?:id|:|：)?\s*([a-z0-9_-]{5,32})",
-        ),
-        ("wickr", r"(?i)wickr(?:\s*me)?\s*(?:id|:|：)?\s*([a-z0-9_.-]{4,32})"),
-        ("signal", r"(?i)signal\s*(?:id|:|：)\s*(\+?[a-z0-9_.-]{4,32})"),
-        ("threema", r"(?i)threema\s*(?:id|:|：)?\s*([a-z0-9]{8})"),
-    ]
-    .into_iter()
-    .map(|(k, p)| (k, Regex::new(p).expect("seller pattern")))
-    .collect()
-});
-
-/// Seller identifiers in visible text: e-mails, phone numbers and messenger
-/// handles, as (kind, value), deduplicated, values normalised (lower case,
-/// phone digits only with a leading +).
-pub fn seller_identifiers(text: &str) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for (kind, re) in SELLER_PATTERNS.iter() {
-        for c in re.captures_iter(text) {
-            let raw = c.get(1).or_else(|| c.get(0)).map_or("", |m| m.as_str());
-            let value = if *kind == "phone" || *kind == "whatsapp" {
-                let digits: String = raw.chars().filter(|c| c.is_ascii_digit()).collect();
-                if digits.len() < 7 {
-                    continue;
-                }
-                format!("+{digits}")
-            } else {
-                raw.to_lowercase()
-            };
-            let item = (kind.to_string(), value);
-            if !out.contains(&item) {
-                out.push(item);
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,16 +389,5 @@ mod tests {
         assert!(!looks_like_html(""));
         assert_eq!(prefix_at_char_boundary("é", 1), "");
         assert_eq!(prefix_at_char_boundary("ab", 5), "ab");
-    }
-
-    #[test]
-    fn sellers_found() {
-        let s = seller_identifiers(
-            "Contact: Sales@Example.CN, WhatsApp: +86 555 1234 5678, Telegram @chem_sup, wickr me: bestchem",
-        );
-        assert!(s.contains(&("email".into(), "sales@example.cn".into())), "{s:?}");
-        assert!(s.contains(&("whatsapp".into(), "+8655512345678".into())), "{s:?}");
-        assert!(s.contains(&("telegram".into(), "chem_sup".into())), "{s:?}");
-        assert!(s.contains(&("wickr".into(), "bestchem".into())), "{s:?}");
     }
 }
