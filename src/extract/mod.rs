@@ -7,6 +7,7 @@ use scraper::{ElementRef, Html, Node, Selector};
 use std::collections::BTreeMap;
 use url::Url;
 
+mod prepass;
 mod sellers;
 pub use sellers::{seller_identifiers, seller_identifiers_limited};
 
@@ -48,6 +49,21 @@ pub struct Extracted {
     pub links: Vec<Url>,
     /// Field name → text of the first element its selector matches.
     pub fields: BTreeMap<String, String>,
+    /// What the [`Limits`] cut from this page (for the run summary).
+    pub cut: Cuts,
+}
+
+/// What the per-page budgets removed. All zero/false on ordinary pages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cuts {
+    /// Tags nested deeper than `max_depth` were removed before parsing; their
+    /// text is kept (without its block structure and links).
+    pub flattened_depth: bool,
+    /// Markup beyond fixed parser caps was removed: attributes past 64 in one
+    /// tag, formatting elements past 12 open at once, repeated root tags.
+    pub markup_trimmed: bool,
+    /// `href`s not followed because `max_links` distinct links were kept.
+    pub links_dropped: u64,
 }
 
 /// Elements whose content is never visible text.
@@ -194,9 +210,10 @@ fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Visible text of an HTML document (used by `scan` on HTML files).
+/// Visible text of an HTML document, within the default depth budget.
 pub fn visible_text(html: &str) -> String {
-    let doc = Html::parse_document(html);
+    let bounded = prepass::bound(html, Limits::default().max_depth);
+    let doc = Html::parse_document(&bounded.html);
     let mut out = String::new();
     visible_text_into(doc.tree.root(), &mut out);
     out
@@ -235,51 +252,30 @@ fn prefix_at_char_boundary(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
-/// Extracts a page. `fields` are compiled CSS selectors by field name.
+/// Extracts a page with the default [`Limits`]. `fields` are compiled CSS
+/// selectors by field name.
 pub fn extract(html: &str, page_url: &Url, fields: &[(String, Selector)]) -> Extracted {
-    let doc = Html::parse_document(html);
-    // One pass over the elements finds what selectors would find in five.
-    let has_token = |v: Option<&str>, token: &str| {
-        v.is_some_and(|r| r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case(token)))
-    };
-    let (mut title_el, mut base_href, mut canonical_href, mut body) = (None, None, None, None);
-    let mut hrefs: Vec<&str> = Vec::new();
-    for node in doc.tree.nodes() {
-        let Node::Element(el) = node.value() else { continue };
-        match el.name() {
-            "a" | "area" if !has_token(el.attr("rel"), "nofollow") => hrefs.extend(el.attr("href")),
-            "frame" | "iframe" => hrefs.extend(el.attr("src")),
-            "link" if canonical_href.is_none() && has_token(el.attr("rel"), "canonical") => {
-                canonical_href = el.attr("href")
-            }
-            "title" if title_el.is_none() => title_el = ElementRef::wrap(node),
-            "base" if base_href.is_none() => base_href = el.attr("href"),
-            "body" if body.is_none() => body = Some(node),
-            _ => {}
-        }
-    }
-    let title_tag = title_el
+    extract_with(html, page_url, fields, &Limits::default())
+}
+
+/// Extracts a page within `limits`; [`Extracted::cut`] says what they cut.
+/// Linear in the input: the depth budget is applied before parsing.
+pub fn extract_with(html: &str, page_url: &Url, fields: &[(String, Selector)], limits: &Limits) -> Extracted {
+    let bounded = prepass::bound(html, limits.max_depth);
+    let doc = Html::parse_document(&bounded.html);
+    let found = Found::scan(&doc);
+    let title_tag = found
+        .title
         .map(|t| collapse(&t.text().collect::<String>()))
         .unwrap_or_default();
-    let base = base_href
+    let base = found
+        .base_href
         .and_then(|h| page_url.join(h.trim()).ok())
         .unwrap_or_else(|| page_url.clone());
-    let canonical = canonical_href.and_then(|h| crate::frontier::resolve(&base, h));
-    let mut links = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for h in hrefs {
-        if let Some(u) = crate::frontier::resolve(&base, h) {
-            if seen.insert(u.as_str().to_string()) {
-                links.push(u);
-            }
-        }
-    }
+    let canonical = found.canonical_href.and_then(|h| crate::frontier::resolve(&base, h));
+    let (links, links_dropped) = resolve_links(&base, &found.hrefs, limits.max_links);
     let mut text = String::new();
-    if let Some(body) = body {
-        visible_text_into(body, &mut text);
-    } else {
-        visible_text_into(doc.tree.root(), &mut text);
-    }
+    visible_text_into(found.body.unwrap_or_else(|| doc.tree.root()), &mut text);
     let mut out_fields = BTreeMap::new();
     for (name, sel) in fields {
         if let Some(el) = doc.select(sel).next() {
@@ -294,7 +290,69 @@ pub fn extract(html: &str, page_url: &Url, fields: &[(String, Selector)]) -> Ext
         canonical,
         links,
         fields: out_fields,
+        cut: Cuts {
+            flattened_depth: bounded.flattened,
+            markup_trimmed: bounded.trimmed,
+            links_dropped,
+        },
     }
+}
+
+/// What one pass over the elements finds (what selectors would find in five).
+struct Found<'a> {
+    title: Option<ElementRef<'a>>,
+    base_href: Option<&'a str>,
+    canonical_href: Option<&'a str>,
+    body: Option<ego_tree::NodeRef<'a, Node>>,
+    hrefs: Vec<&'a str>,
+}
+
+impl<'a> Found<'a> {
+    fn scan(doc: &'a Html) -> Found<'a> {
+        let has_token = |v: Option<&str>, token: &str| {
+            v.is_some_and(|r| r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case(token)))
+        };
+        let mut f = Found {
+            title: None,
+            base_href: None,
+            canonical_href: None,
+            body: None,
+            hrefs: Vec::new(),
+        };
+        for node in doc.tree.nodes() {
+            let Node::Element(el) = node.value() else { continue };
+            match el.name() {
+                "a" | "area" if !has_token(el.attr("rel"), "nofollow") => f.hrefs.extend(el.attr("href")),
+                "frame" | "iframe" => f.hrefs.extend(el.attr("src")),
+                "link" if f.canonical_href.is_none() && has_token(el.attr("rel"), "canonical") => {
+                    f.canonical_href = el.attr("href")
+                }
+                "title" if f.title.is_none() => f.title = ElementRef::wrap(node),
+                "base" if f.base_href.is_none() => f.base_href = el.attr("href"),
+                "body" if f.body.is_none() => f.body = Some(node),
+                _ => {}
+            }
+        }
+        f
+    }
+}
+
+/// Resolves and deduplicates links until `max` are kept; the `href`s after
+/// that are counted (not resolved, so duplicates among them count too).
+fn resolve_links(base: &Url, hrefs: &[&str], max: usize) -> (Vec<Url>, u64) {
+    let mut links = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, h) in hrefs.iter().enumerate() {
+        if links.len() >= max {
+            return (links, u64::try_from(hrefs.len() - i).unwrap_or(u64::MAX));
+        }
+        if let Some(u) = crate::frontier::resolve(base, h) {
+            if seen.insert(u.as_str().to_string()) {
+                links.push(u);
+            }
+        }
+    }
+    (links, 0)
 }
 
 impl Extracted {
