@@ -158,6 +158,15 @@ fn visible_text_into(root: ego_tree::NodeRef<'_, Node>, out: &mut String) {
             child = c.prev_sibling();
         }
     }
+    fn push_element_children<'a>(stack: &mut Vec<Step<'a>>, node: ego_tree::NodeRef<'a, Node>) {
+        let mut child = node.last_child();
+        while let Some(c) = child {
+            if c.value().is_element() {
+                stack.push(Step::Enter(c));
+            }
+            child = c.prev_sibling();
+        }
+    }
     let mut pending_space = false;
     let mut stack = vec![Step::Enter(root)];
     while let Some(step) = stack.pop() {
@@ -194,7 +203,13 @@ fn visible_text_into(root: ego_tree::NodeRef<'_, Node>, out: &mut String) {
                     if block || matches!(name, "td" | "th") {
                         stack.push(Step::Leave { block });
                     }
-                    push_children(&mut stack, node);
+                    if name == "select" {
+                        // Only options show; text straight in a select (e.g. from a
+                        // <style> the parser ignores there) is never displayed.
+                        push_element_children(&mut stack, node);
+                    } else {
+                        push_children(&mut stack, node);
+                    }
                 }
                 Node::Document | Node::Fragment => push_children(&mut stack, node),
                 _ => {}
@@ -426,6 +441,17 @@ mod tests {
     }
 
     #[test]
+    fn style_ignored_inside_select_is_not_visible() {
+        // html5ever ignores <style> in a select, so its CSS became a text node.
+        let e = extract(
+            "<select><style>.x{}</style><option>One</select>",
+            &Url::parse("http://h/").unwrap(),
+            &[],
+        );
+        assert_eq!(e.text, "One");
+    }
+
+    #[test]
     fn fields_by_selector() {
         let fields = compile_fields(&BTreeMap::from([("price".to_string(), ".price".to_string())]));
         let e = extract(
@@ -447,5 +473,84 @@ mod tests {
         assert!(!looks_like_html(""));
         assert_eq!(prefix_at_char_boundary("é", 1), "");
         assert_eq!(prefix_at_char_boundary("ab", 5), "ab");
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const MARK: &str = "zqxsecret";
+
+    /// HTML-ish text from a tag vocabulary, randomly nested and misnested;
+    /// script elements carry a marker that must never be visible.
+    fn soup() -> impl Strategy<Value = String> {
+        let tag = prop::sample::select(vec![
+            "div",
+            "p",
+            "b",
+            "i",
+            "a href=/x",
+            "a href=https://h.test/y",
+            "table",
+            "tr",
+            "td",
+            "li",
+            "span",
+            "svg",
+            "select",
+            "option",
+            "form",
+            "template",
+            "noscript",
+        ]);
+        let piece = prop_oneof![
+            tag.clone().prop_map(|t| format!("<{t}>")),
+            tag.prop_map(|t| format!("</{}>", t.split(' ').next().unwrap_or(t))),
+            "[a-z ]{0,6}",
+            Just(format!("<script>var {MARK} = '<div>';</script>")),
+            // Not style: html5ever ignores <style> inside a select, and its CSS
+            // becomes option text there, as in browsers.
+            Just("<style>.c {}</style>".to_string()),
+            Just("<a href=\"javascript:alert(1)\">j</a><a href=\"mailto:a@b.c\">m</a>".to_string()),
+        ];
+        prop::collection::vec(piece, 0..120).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 150, ..ProptestConfig::default() })]
+
+        #[test]
+        fn extraction_of_soup_hides_scripts_and_keeps_http_links(html in soup(), depth in 1usize..40) {
+            let limits = Limits { max_depth: depth, max_links: 3, max_identifiers: 5 };
+            let e = extract_with(&html, &Url::parse("http://h.test/p").unwrap(), &[], &limits);
+            prop_assert!(!e.text.contains(MARK), "{}", e.text);
+            prop_assert!(e.links.len() <= 3);
+            prop_assert!(e.links.iter().all(|u| matches!(u.scheme(), "http" | "https")));
+        }
+
+        #[test]
+        fn extraction_of_arbitrary_text_never_panics(s in any::<String>()) {
+            let e = extract(&s, &Url::parse("http://h.test/").unwrap(), &[]);
+            prop_assert!(e.text.len() <= s.len() + s.len() / 2 + 8, "text grew: {}", e.text.len());
+            let _ = looks_like_html(&s);
+            let _ = visible_text(&s);
+        }
+
+        #[test]
+        fn looks_like_html_reads_only_the_first_kib(pad in 1000usize..1100, s in "\\PC{0,8}") {
+            let text = format!("{}{s}<html>", "é".repeat(pad / 2));
+            prop_assert_eq!(looks_like_html(&text), text.find("<html").is_some_and(|p| p + 5 <= 1024));
+        }
+
+        #[test]
+        fn seller_identifiers_are_bounded_and_distinct(s in "([a-z0-9@.+ ]|telegram |wechat: |t\\.me/){0,200}") {
+            let (ids, dropped) = seller_identifiers_limited(&s, 7);
+            prop_assert!(ids.len() <= 7);
+            let distinct: std::collections::HashSet<_> = ids.iter().collect();
+            prop_assert_eq!(distinct.len(), ids.len());
+            prop_assert!(dropped == 0 || ids.len() == 7);
+        }
     }
 }

@@ -199,3 +199,32 @@ mod tests {
         assert_eq!(d.text, text);
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_bytes_and_content_type_decode(
+            body in prop::collection::vec(any::<u8>(), 0..600),
+            ct in prop::option::of("[ -~]{0,40}|text/html; charset=(gbk|utf-8|utf-16le|shift_jis|iso-2022-kr|x)"),
+        ) {
+            let d = decode(&body, ct.as_deref());
+            let enc = Encoding::for_label(d.encoding.as_bytes()).expect("a WHATWG name is a label");
+            let skip = if d.source == CharsetSource::Bom { Encoding::for_bom(&body).map_or(0, |b| b.1) } else { 0 };
+            // Cross-check had_errors with the decoder's strict mode.
+            let strict = enc.decode_without_bom_handling_and_without_replacement(&body[skip..]);
+            prop_assert_eq!(d.had_errors, strict.is_none());
+            if enc == UTF_8 {
+                prop_assert_eq!(d.had_errors, std::str::from_utf8(&body[skip..]).is_err());
+            }
+            if let Some(s) = strict {
+                prop_assert_eq!(&*d.text, &*s);
+            }
+        }
+    }
+}

@@ -125,3 +125,29 @@ mod tests {
         assert_eq!(agent_token("机器人/1 x"), "机器人");
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_robots_response_is_usable(
+            status in any::<u16>(),
+            body in prop::collection::vec(any::<u8>(), 0..400),
+            lines in "((User-agent|Disallow|Allow|Crawl-delay): ?[ -~]{0,12}\n){0,8}",
+            url in "\\PC{0,40}",
+        ) {
+            let mut text = lines.into_bytes();
+            text.extend_from_slice(&body);
+            let r = Robots::from_response("precwatch", status, &text);
+            let _ = r.allowed(&url);
+            let _ = r.allowed(&format!("http://h.test/{url}"));
+            prop_assert!(r.crawl_delay_ms().is_none_or(|d| d <= MAX_CRAWL_DELAY_MS));
+            prop_assert_eq!(matches!(r, Robots::DisallowAll(_)), !(200..300).contains(&status) && !(400..500).contains(&status));
+        }
+    }
+}
