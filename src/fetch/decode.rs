@@ -10,13 +10,18 @@ use encoding_rs::{Encoding, UTF_8};
 /// Where the encoding came from, recorded as evidence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CharsetSource {
+    /// A byte order mark at the start of the body (wins over everything).
     Bom,
+    /// The `charset` parameter of the Content-Type header.
     Header,
+    /// A `<meta>` declaration in the first 4 KiB.
     Meta,
+    /// Guessed by `chardetng` from the first 64 KiB.
     Detected,
 }
 
 impl CharsetSource {
+    /// The name stored with the page (`pages.charset_source`).
     pub fn as_str(self) -> &'static str {
         match self {
             CharsetSource::Bom => "bom",
@@ -30,9 +35,11 @@ impl CharsetSource {
 /// A decoded body. Valid UTF-8 is borrowed, not copied.
 #[derive(Debug, Clone)]
 pub struct Decoded<'a> {
+    /// The body as text; undecodable bytes became U+FFFD.
     pub text: std::borrow::Cow<'a, str>,
     /// The encoding's WHATWG name, e.g. "GBK", "UTF-8".
     pub encoding: &'static str,
+    /// Where `encoding` came from (evidence for a reviewer).
     pub source: CharsetSource,
     /// True when some bytes were not valid in that encoding (replaced by U+FFFD).
     pub had_errors: bool,
@@ -161,11 +168,63 @@ mod tests {
     }
 
     #[test]
+    fn truncated_meta_declarations_at_the_window_edge() {
+        // Tags cut by the end of input or by the 4 KiB window, and a multi-byte
+        // character across the window's edge: each ends the search quietly.
+        for tail in [
+            "<meta",
+            "<meta charset",
+            "<meta charset=",
+            "<meta charset='",
+            "<meta charset = ",
+        ] {
+            assert_eq!(meta_charset(tail.as_bytes()), None, "{tail}");
+        }
+        assert_eq!(meta_charset(b"<meta charset=\"gbk").map(|e| e.name()), Some("GBK"));
+        let mut page = vec![b' '; 4090];
+        page.extend_from_slice("<meta charset=gbk>中".as_bytes());
+        assert_eq!(meta_charset(&page), None, "the label lies past 4 KiB");
+        let mut page = vec![b' '; 4095];
+        page.extend_from_slice("中<meta charset=gbk>".as_bytes());
+        let d = decode(&page, Some("text/html; charset"));
+        assert_eq!(d.source, CharsetSource::Detected);
+    }
+
+    #[test]
     fn undeclared_gbk_is_detected() {
         let text = "供应优质化工原料，纯度百分之九十九，现货充足，欢迎咨询购买，安全清关，快速发货。";
         let (bytes, _, _) = encoding_rs::GBK.encode(text);
         let d = decode(&bytes, None);
         assert_eq!(d.source, CharsetSource::Detected);
         assert_eq!(d.text, text);
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_bytes_and_content_type_decode(
+            body in prop::collection::vec(any::<u8>(), 0..600),
+            ct in prop::option::of("[ -~]{0,40}|text/html; charset=(gbk|utf-8|utf-16le|shift_jis|iso-2022-kr|x)"),
+        ) {
+            let d = decode(&body, ct.as_deref());
+            let enc = Encoding::for_label(d.encoding.as_bytes()).expect("a WHATWG name is a label");
+            let skip = if d.source == CharsetSource::Bom { Encoding::for_bom(&body).map_or(0, |b| b.1) } else { 0 };
+            // Cross-check had_errors with the decoder's strict mode.
+            let strict = enc.decode_without_bom_handling_and_without_replacement(&body[skip..]);
+            prop_assert_eq!(d.had_errors, strict.is_none());
+            if enc == UTF_8 {
+                prop_assert_eq!(d.had_errors, std::str::from_utf8(&body[skip..]).is_err());
+            }
+            if let Some(s) = strict {
+                prop_assert_eq!(&*d.text, &*s);
+            }
+        }
     }
 }
