@@ -47,7 +47,9 @@ fn admission(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::from_parameter(n), &ls, |b, ls| {
             b.iter(|| {
                 let mut adm = Admission::new(&job.crawl);
-                ls.iter().filter(|u| adm.admit(0, site, black_box(u), 1).is_ok()).count()
+                ls.iter()
+                    .filter(|u| adm.admit(0, site, black_box(u), 1).is_ok())
+                    .count()
             })
         });
     }
@@ -72,7 +74,10 @@ fn commit(c: &mut Criterion) {
                         depth: 0,
                     };
                     store.enqueue(run, &[seed]).expect("seed");
-                    let item = store.queued_for_host(run, "shop.example", 0, 1).expect("item").remove(0);
+                    let item = store
+                        .queued_for_host(run, "shop.example", 0, 1)
+                        .expect("item")
+                        .remove(0);
                     let links: Vec<NewLink> = (0..n)
                         .map(|i| NewLink {
                             url: format!("http://shop.example/p/{i}"),

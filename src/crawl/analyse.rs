@@ -48,10 +48,14 @@ pub(crate) fn analyse(
         let decoded = decode(&f.body, content_type.as_deref());
         page.charset = Some(decoded.encoding.to_string());
         page.charset_source = Some(decoded.source.as_str().to_string());
-        let mut ex = crate::extract::extract(&decoded.text, &f.final_url, &ctx.fields[site_idx]);
-        let max_links = ctx.job.crawl.max_links_per_page;
-        if ex.links.len() > max_links {
-            ex.links.truncate(max_links);
+        let ex = crate::extract::extract_with(&decoded.text, &f.final_url, &ctx.fields[site_idx], &ctx.extract_limits);
+        if ex.cut.flattened_depth {
+            cuts.push(Budget::MaxNestingDepth);
+        }
+        if ex.cut.markup_trimmed {
+            cuts.push(Budget::Markup);
+        }
+        if ex.cut.links_dropped > 0 {
             cuts.push(Budget::MaxLinksPerPage);
         }
         links = admit_links(ctx, site_idx, &ex.links, depth.saturating_add(1));
@@ -148,10 +152,9 @@ fn listing_record(
     let text = ex.listing_text();
     let verdict = ctx.rules.scan(&text);
     let title = crate::extract::listing_title(&ex.title_tag, &ex.fields, &ex.text);
-    let mut sellers = crate::extract::seller_identifiers(&text);
-    let max_ids = ctx.job.crawl.max_identifiers_per_listing;
-    if sellers.len() > max_ids {
-        sellers.truncate(max_ids);
+    let (sellers, dropped) =
+        crate::extract::seller_identifiers_limited(&text, ctx.job.crawl.max_identifiers_per_listing);
+    if dropped > 0 {
         cuts.push(Budget::MaxIdentifiersPerListing);
     }
     let hits = verdict.hits.len();

@@ -82,6 +82,8 @@ pub(crate) struct Ctx {
     admission: Mutex<Admission>,
     seen: Mutex<SeenCache>,
     refused: Mutex<BTreeMap<&'static str, u64>>,
+    /// The job's extraction budgets.
+    extract_limits: crate::extract::Limits,
     /// Pages analysed at once (one per core): the blocking pool never queues more.
     analysis: Semaphore,
     limits: Limits,
@@ -131,6 +133,11 @@ pub async fn run(
         seen: Mutex::new(SeenCache::new(1 << 20)),
         refused: Mutex::new(BTreeMap::new()),
         analysis: Semaphore::new(cores),
+        extract_limits: crate::extract::Limits {
+            max_depth: job.crawl.max_nesting_depth,
+            max_links: job.crawl.max_links_per_page,
+            max_identifiers: job.crawl.max_identifiers_per_listing,
+        },
         job: job.clone(),
         rules,
         fetchers,

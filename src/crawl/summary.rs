@@ -93,6 +93,9 @@ pub enum Budget {
     MaxIdentifiersPerListing,
     /// Links beyond `max_links_per_page` were not followed.
     MaxLinksPerPage,
+    /// Markup beyond the parser's fixed caps was removed (attributes past 64
+    /// in a tag, formatting elements past 12 open at once): not a job key.
+    Markup,
     /// A Retry-After or Crawl-delay beyond `max_wait_ms` paused a host.
     MaxWaitMs,
 }
@@ -107,6 +110,7 @@ impl Budget {
             Budget::MaxNestingDepth => "max_nesting_depth",
             Budget::MaxIdentifiersPerListing => "max_identifiers_per_listing",
             Budget::MaxLinksPerPage => "max_links_per_page",
+            Budget::Markup => "markup (fixed caps)",
             Budget::MaxWaitMs => "max_wait_ms",
         }
     }
