@@ -1,0 +1,152 @@
+//! The export query: listings with their current version, hits, sellers
+//! and evidence, as `precwatch export` and the demo show them.
+
+use super::{Store, StoreError};
+use crate::matcher::{Hit, Risk};
+use rusqlite::params;
+
+/// One listing as exported.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ExportListing {
+    /// The canonical URL: the listing's identity.
+    pub url: String,
+    /// Name of the `[[site]]` it was found on.
+    pub site: String,
+    /// The current version's title.
+    pub title: String,
+    /// The current version's risk.
+    pub risk: Risk,
+    /// The current version's score.
+    pub score: f64,
+    /// The current version's hits, in text order.
+    pub hits: Vec<Hit>,
+    /// When the listing was first fetched (RFC 3339 UTC).
+    pub first_seen: String,
+    /// When it was last fetched (RFC 3339 UTC).
+    pub last_seen: String,
+    /// [`ListingState`] name, relative to the job's previous run.
+    pub state: String,
+    /// `listings.review_state` (`unreviewed` until an investigator reviews it).
+    pub review_state: String,
+    /// How many distinct versions are stored.
+    pub versions: i64,
+    /// Seller identifiers found on the current version.
+    pub sellers: Vec<Seller>,
+    /// The configured fields of the current version (a JSON object; null if unreadable).
+    pub fields: serde_json::Value,
+    /// What the current version was extracted from.
+    pub evidence: Evidence,
+}
+
+/// A seller identifier found on a listing.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Seller {
+    /// What kind of identifier (`email`, `phone`, `telegram`, `supplier_name`, ...).
+    pub kind: String,
+    /// The identifier as found.
+    pub value: String,
+}
+
+/// Proof of what was fetched: the body's hash, when, from where, and how it was decoded.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Evidence {
+    /// SHA-256 of the raw body, the key of its row in `blobs`.
+    pub sha256: Option<String>,
+    /// SHA-256 of the extracted text that was matched.
+    pub text_sha256: String,
+    /// When the page was fetched (RFC 3339 UTC).
+    pub fetched_at: String,
+    /// The URL that answered, after redirects.
+    pub fetched_url: String,
+    /// The HTTP status of that answer.
+    pub status: i64,
+    /// The encoding the body was decoded with; None when it was not decoded.
+    pub charset: Option<String>,
+    /// The run that fetched it (`runs.id`, with the job text and rule fingerprint).
+    pub run_id: i64,
+    /// Fingerprint of the rule packs that produced the hits.
+    pub rules_sha256: String,
+}
+
+impl Store {
+    /// Listings at or above `min_risk`, with their current version's hits and evidence, riskiest first.
+    pub fn export_listings(&self, min_risk: Risk) -> Result<Vec<ExportListing>, StoreError> {
+        let mut st = self.conn.prepare(
+            "SELECT l.id, l.canonical_url, l.site, v.title, v.risk, v.score, l.first_seen, l.last_seen, l.state,
+                    l.review_state, v.id, v.body_sha256, v.text_sha256, v.fetched_at, p.final_url, p.status_code,
+                    p.charset, v.run_id, v.rules_sha256, v.fields_json,
+                    (SELECT COUNT(*) FROM listing_versions x WHERE x.listing_id = l.id)
+             FROM listings l JOIN listing_versions v ON v.id = l.current_version_id JOIN pages p ON p.id = v.page_id
+             ORDER BY CASE v.risk WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END, v.score DESC, l.id",
+        )?;
+        let mut hits_st = self.conn.prepare(
+            "SELECT rule_id, category, kind, cas, matched, start, end, context FROM hits WHERE version_id = ?1 ORDER BY start, id",
+        )?;
+        let mut sellers_st = self.conn.prepare(
+            "SELECT DISTINCT s.kind, s.value FROM listing_sellers ls JOIN sellers s ON s.id = ls.seller_id
+             WHERE ls.listing_id = ?1 AND ls.version_id = ?2 ORDER BY s.kind, s.value",
+        )?;
+        let mut rows = st.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let risk: String = r.get(4)?;
+            let risk: Risk = risk.parse().unwrap_or(Risk::None);
+            if risk < min_risk {
+                continue;
+            }
+            let listing_id: i64 = r.get(0)?;
+            let version_id: i64 = r.get(10)?;
+            let hits = hits_st
+                .query_map([version_id], |h| {
+                    let kind: String = h.get(2)?;
+                    Ok(Hit {
+                        rule: h.get(0)?,
+                        category: h.get(1)?,
+                        kind: serde_json::from_value(serde_json::Value::String(kind))
+                            .unwrap_or(crate::matcher::HitKind::Name),
+                        cas: h.get(3)?,
+                        matched: h.get(4)?,
+                        start: h.get::<_, i64>(5)? as usize,
+                        end: h.get::<_, i64>(6)? as usize,
+                        context: h.get(7)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let sellers = sellers_st
+                .query_map(params![listing_id, version_id], |s| {
+                    Ok(Seller {
+                        kind: s.get(0)?,
+                        value: s.get(1)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let fields_json: String = r.get(19)?;
+            out.push(ExportListing {
+                url: r.get(1)?,
+                site: r.get(2)?,
+                title: r.get(3)?,
+                risk,
+                score: r.get(5)?,
+                hits,
+                first_seen: r.get(6)?,
+                last_seen: r.get(7)?,
+                state: r.get(8)?,
+                review_state: r.get(9)?,
+                versions: r.get(20)?,
+                sellers,
+                fields: serde_json::from_str(&fields_json).unwrap_or(serde_json::Value::Null),
+                evidence: Evidence {
+                    sha256: r.get(11)?,
+                    text_sha256: r.get(12)?,
+                    fetched_at: r.get(13)?,
+                    fetched_url: r.get(14)?,
+                    status: r.get(15)?,
+                    charset: r.get(16)?,
+                    run_id: r.get(17)?,
+                    rules_sha256: r.get(18)?,
+                },
+            });
+        }
+        Ok(out)
+    }
+}
