@@ -62,7 +62,7 @@ pub(crate) fn analyse(
         let site = &ctx.job.sites[site_idx];
         let final_pq = path_and_query(&f.final_url);
         if site.listing.is_match(final_pq) || site.listing.is_match(path_and_query(&f.url)) {
-            let (record, n) = listing_record(ctx, site_idx, &f.final_url, &ex, &mut cuts);
+            let (record, n) = listing_record(ctx, site_idx, &f.final_url, &f.headers, &ex, &mut cuts);
             hits = n;
             listing = Some(Box::new(record));
         }
@@ -80,7 +80,12 @@ pub(crate) fn analyse(
     }
 }
 
-fn page_record(entry_url: &str, redirects: &[(u16, String)], f: &Fetched, content_type: Option<String>) -> PageRecord {
+pub(crate) fn page_record(
+    entry_url: &str,
+    redirects: &[(u16, String)],
+    f: &Fetched,
+    content_type: Option<String>,
+) -> PageRecord {
     let redirects_json = serde_json::to_string(
         &redirects
             .iter()
@@ -138,6 +143,7 @@ fn listing_record(
     ctx: &Ctx,
     site_idx: usize,
     final_url: &Url,
+    f_headers: &[(String, String)],
     ex: &crate::extract::Extracted,
     cuts: &mut Vec<Budget>,
 ) -> (ListingRecord, usize) {
@@ -169,8 +175,21 @@ fn listing_record(
         hits: verdict.hits,
         sellers,
         rules_sha256: ctx.rules.fingerprint().to_string(),
+        analysis_key: ctx.analysis_keys[site_idx].clone(),
+        etag: validator(f_headers, "etag"),
+        last_modified: validator(f_headers, "last-modified"),
     };
     (record, hits)
+}
+
+/// A response header usable as a validator: present, short, printable ASCII.
+fn validator(headers: &[(String, String)], name: &str) -> Option<String> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.trim())
+        .filter(|v| !v.is_empty() && v.len() <= 256 && v.bytes().all(|b| (0x20..0x7f).contains(&b)))
+        .map(str::to_string)
 }
 
 /// Whether a response is worth parsing as a page (HTML, XML or plain text).

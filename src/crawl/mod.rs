@@ -82,6 +82,9 @@ pub(crate) struct Ctx {
     admission: Mutex<Admission>,
     seen: Mutex<SeenCache>,
     refused: Mutex<BTreeMap<&'static str, u64>>,
+    /// Per site: what a listing's analysis depends on (rules, extraction
+    /// settings, analysis version); conditional requests need it unchanged.
+    analysis_keys: Vec<String>,
     /// The job's extraction budgets.
     extract_limits: crate::extract::Limits,
     /// Pages analysed at once (one per core): the blocking pool never queues more.
@@ -133,6 +136,7 @@ pub async fn run(
         seen: Mutex::new(SeenCache::new(1 << 20)),
         refused: Mutex::new(BTreeMap::new()),
         analysis: Semaphore::new(cores),
+        analysis_keys: job.sites.iter().map(|s| analysis_key(&rules, s)).collect(),
         extract_limits: crate::extract::Limits {
             max_depth: job.crawl.max_nesting_depth,
             max_links: job.crawl.max_links_per_page,
@@ -164,6 +168,24 @@ pub async fn run(
     drop(writer);
     let _ = tokio::task::spawn_blocking(move || writer_thread.join()).await;
     Ok(summary)
+}
+
+/// Bumped whenever extraction or analysis changes what a page yields, so
+/// conditional requests do not keep listings analysed the old way.
+const ANALYSIS_VERSION: u32 = 1;
+
+/// What a site's listings' analysis depends on: the rules, the site's
+/// listing pattern and field selectors, and [`ANALYSIS_VERSION`].
+fn analysis_key(rules: &RuleSet, site: &crate::config::Site) -> String {
+    let mut s = format!(
+        "v{ANALYSIS_VERSION}\0{}\0{}",
+        rules.fingerprint(),
+        site.listing.as_str()
+    );
+    for (k, v) in &site.fields {
+        s.push_str(&format!("\0{k}={v}"));
+    }
+    crate::store::sha256_hex(s.as_bytes())
 }
 
 /// The seeds of every site, normalised, as depth-0 frontier entries.
@@ -364,8 +386,11 @@ impl Engine {
             self.summary.cut(*b);
         }
         match &report.result {
-            PageResult::Stored => {
+            PageResult::Stored | PageResult::NotModified => {
                 self.summary.pages_fetched += 1;
+                if matches!(report.result, PageResult::NotModified) {
+                    self.summary.not_modified += 1;
+                }
                 if let Some(c) = &report.committed {
                     if let (Some(id), Some(state), Some(risk)) = (c.listing_id, c.listing_state, c.risk) {
                         self.summary.hits += report.hits as u64;

@@ -157,6 +157,8 @@ pub(crate) enum Action {
 pub(crate) enum PageResult {
     /// A response was stored (any status).
     Stored,
+    /// A conditional request answered 304: stored as a sighting.
+    NotModified,
     /// A redirect to follow: the next hop, already checked against loops and the cap.
     Redirect(Request),
     /// A transient failure that will be retried.
@@ -442,7 +444,7 @@ impl Scheduler {
         };
         st.inflight -= 1;
         let why = match result {
-            PageResult::Stored => {
+            PageResult::Stored | PageResult::NotModified => {
                 st.failures = 0;
                 self.fetched += 1;
                 None

@@ -141,6 +141,8 @@ pub struct Summary {
     pub errors: BTreeMap<FailureKind, u64>,
     /// Retries of transient failures.
     pub retries: u64,
+    /// Conditional requests answered 304 Not Modified (listings seen unchanged, not fetched again).
+    pub not_modified: u64,
     /// Entries robots.txt disallowed.
     pub skipped_robots: u64,
     /// Links not admitted to the frontier, by why.
@@ -191,6 +193,12 @@ impl Summary {
         if !self.errors.is_empty() {
             let e: Vec<String> = self.errors.iter().map(|(k, v)| format!("{} {v}", k.as_str())).collect();
             s.push_str(&format!("  errors: {} ({} retries)\n", e.join(", "), self.retries));
+        }
+        if self.not_modified > 0 {
+            s.push_str(&format!(
+                "  not modified since the last run (304): {}\n",
+                self.not_modified
+            ));
         }
         if self.skipped_robots > 0 {
             s.push_str(&format!("  skipped by robots.txt: {}\n", self.skipped_robots));

@@ -101,7 +101,8 @@ pub(crate) async fn process(ctx: Arc<Ctx>, host: String, request: Request) -> Ta
             return fail(ctx, host, request, FailureKind::BadUrl, why, None).await;
         }
     };
-    let answer = ctx.fetchers[site_idx].request(&url).await;
+    let conditional = conditional_headers(&ctx, site_idx, &request);
+    let answer = ctx.fetchers[site_idx].request_with(&url, &conditional).await;
     match answer {
         Err(e) if e.is_transient() => transient(ctx, host, request, attempt, e.to_string(), None).await,
         Err(e) => {
@@ -124,8 +125,46 @@ pub(crate) async fn process(ctx: Arc<Ctx>, host: String, request: Request) -> Ta
             let wait = f.header("retry-after").and_then(|v| retry_after(v, SystemTime::now()));
             transient(ctx, host, request, attempt, format!("HTTP {}", f.status), wait).await
         }
+        Ok(Answer::Page(f)) if f.status == 304 && !conditional.is_empty() => {
+            not_modified(ctx, host, request, site_idx, f).await
+        }
         Ok(Answer::Page(f)) => stored(ctx, host, request, site_idx, f).await,
     }
+}
+
+/// `If-None-Match` / `If-Modified-Since` from what an earlier run stored for
+/// this URL, when the page would be analysed the same way now (same rules and
+/// extraction settings). Only the entry's own URL is asked conditionally.
+fn conditional_headers<'a>(ctx: &Ctx, site_idx: usize, request: &'a Request) -> Vec<(&'static str, &'a str)> {
+    let Some(v) = request.item.validators.as_ref() else {
+        return Vec::new();
+    };
+    if !request.redirects.is_empty() || v.analysis_key != ctx.analysis_keys[site_idx] {
+        return Vec::new();
+    }
+    let mut h = Vec::new();
+    if let Some(e) = &v.etag {
+        h.push(("if-none-match", e.as_str()));
+    }
+    if let Some(m) = &v.last_modified {
+        h.push(("if-modified-since", m.as_str()));
+    }
+    h
+}
+
+/// 304 Not Modified: a sighting of the listing's current version, no new
+/// version, no analysis.
+async fn not_modified(ctx: Arc<Ctx>, host: String, request: Request, site_idx: usize, f: Fetched) -> TaskDone {
+    let Some(validators) = request.item.validators.clone() else {
+        return stored(ctx, host, request, site_idx, f).await;
+    };
+    let page = super::analyse::page_record(&request.item.url, &request.redirects, &f, None);
+    let o = Outcome::NotModified {
+        frontier_id: request.item.id,
+        page: Box::new(page),
+        validators,
+    };
+    commit(ctx, host, request, o, Report::new(PageResult::NotModified)).await
 }
 
 /// A transient failure: retried, given up, or the host paused, as the

@@ -161,8 +161,21 @@ impl Fetcher {
     /// request, under its host's robots.txt and interval). Any other status is
     /// an [`Answer::Page`]; the caller decides what 404 or 503 mean.
     pub async fn request(&self, url: &Url) -> Result<Answer, FetchError> {
+        self.request_with(url, &[]).await
+    }
+
+    /// [`Fetcher::request`] with extra request headers (conditional requests:
+    /// `If-None-Match`, `If-Modified-Since`). A header that is not a valid
+    /// HTTP header is left out.
+    pub async fn request_with(&self, url: &Url, headers: &[(&str, &str)]) -> Result<Answer, FetchError> {
         self.check_address(url)?;
-        let resp = self.client.get(url.clone()).send().await.map_err(map_reqwest)?;
+        let mut req = self.client.get(url.clone());
+        for (k, v) in headers {
+            if let Ok(v) = reqwest::header::HeaderValue::from_str(v) {
+                req = req.header(*k, v);
+            }
+        }
+        let resp = req.send().await.map_err(map_reqwest)?;
         let status = resp.status().as_u16();
         if resp.status().is_redirection() && status != 304 {
             if let Some(loc) = resp.headers().get(reqwest::header::LOCATION) {

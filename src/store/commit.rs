@@ -1,7 +1,7 @@
 //! One transaction per group of outcomes: a page's fetch record, body blob,
 //! listing version, hits, sellers, new links and its frontier mark together.
 
-use super::{sha256_hex, Committed, ListingRecord, ListingState, NewLink, Outcome};
+use super::{sha256_hex, Committed, ListingRecord, ListingState, NewLink, Outcome, PageRecord, Validators};
 use crate::matcher::Risk;
 use rusqlite::{params, OptionalExtension, Transaction};
 
@@ -58,150 +58,136 @@ pub(super) fn commit_one(tx: &Transaction, run_id: i64, outcome: &Outcome) -> ru
             listing,
             links,
         } => {
-            let body_sha = sha256_hex(&page.body);
-            tx.prepare_cached("INSERT OR IGNORE INTO blobs (sha256, size, data) VALUES (?1, ?2, ?3)")?
-                .execute(params![body_sha, page.body.len() as i64, page.body])?;
-            tx.prepare_cached(
-                "INSERT INTO pages (run_id, frontier_id, url, final_url, redirects_json, status_code, fetched_at, headers_json,
-                                    content_type, charset, charset_source, body_sha256, body_size, truncated)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-            )?
-            .execute(params![
-                run_id,
-                frontier_id,
-                page.url,
-                page.final_url,
-                page.redirects_json,
-                page.status,
-                page.fetched_at,
-                page.headers_json,
-                page.content_type,
-                page.charset,
-                page.charset_source,
-                body_sha,
-                page.body.len() as i64,
-                page.truncated as i64
-            ])?;
-            let page_id = tx.last_insert_rowid();
+            let (page_id, body_sha) = insert_page(tx, run_id, *frontier_id, page)?;
             if let Some(l) = listing {
-                let (id, state, risk) = store_listing(tx, run_id, page_id, &body_sha, &page.fetched_at, l)?;
-                result.listing_id = Some(id);
-                result.listing_state = Some(state);
-                result.risk = Some(risk);
+                let seen = store_listing(tx, run_id, page_id, body_sha.as_deref(), &page.fetched_at, l)?;
+                if (200..300).contains(&page.status) {
+                    save_validators(tx, &page.url, seen.listing_id, seen.version_id, l)?;
+                }
+                result.listing_id = Some(seen.listing_id);
+                result.listing_state = Some(seen.state);
+                result.risk = Some(seen.risk);
             }
             let (hosts, n) = insert_links(tx, run_id, Some(*frontier_id), links)?;
             result.hosts_with_new_links = hosts;
             result.new_links = n;
-            tx.prepare_cached("UPDATE frontier SET status = 'done', attempts = attempts + 1 WHERE id = ?1")?
-                .execute([frontier_id])?;
+            mark_done(tx, *frontier_id)?;
+        }
+        Outcome::NotModified {
+            frontier_id,
+            page,
+            validators,
+        } => {
+            let (page_id, _) = insert_page(tx, run_id, *frontier_id, page)?;
+            if let Some(seen) = seen_again(tx, run_id, page_id, &page.fetched_at, validators)? {
+                result.listing_id = Some(seen.listing_id);
+                result.listing_state = Some(seen.state);
+                result.risk = Some(seen.risk);
+            }
+            mark_done(tx, *frontier_id)?;
         }
     }
     Ok(result)
 }
 
-fn store_listing(
+fn mark_done(tx: &Transaction, frontier_id: i64) -> rusqlite::Result<()> {
+    tx.prepare_cached("UPDATE frontier SET status = 'done', attempts = attempts + 1 WHERE id = ?1")?
+        .execute([frontier_id])?;
+    Ok(())
+}
+
+/// The fetch record and its body (stored once per SHA-256). A 304 has no
+/// body: no blob, `body_sha256` NULL. Returns the page id and the body hash.
+fn insert_page(
     tx: &Transaction,
     run_id: i64,
-    page_id: i64,
-    body_sha: &str,
-    fetched_at: &str,
-    l: &ListingRecord,
-) -> rusqlite::Result<(i64, ListingState, Risk)> {
-    let text_sha = sha256_hex(l.text.as_bytes());
-    let existing: Option<(i64, i64, Option<i64>, String, i64)> = tx
-        .prepare_cached(
-            "SELECT id, first_run_id, current_version_id, state, last_run_id FROM listings WHERE canonical_url = ?1",
-        )?
-        .query_row([&l.canonical_url], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    frontier_id: i64,
+    page: &PageRecord,
+) -> rusqlite::Result<(i64, Option<String>)> {
+    let body_sha = (page.status != 304).then(|| sha256_hex(&page.body));
+    if let Some(sha) = &body_sha {
+        tx.prepare_cached("INSERT OR IGNORE INTO blobs (sha256, size, data) VALUES (?1, ?2, ?3)")?
+            .execute(params![sha, page.body.len() as i64, page.body])?;
+    }
+    tx.prepare_cached(
+        "INSERT INTO pages (run_id, frontier_id, url, final_url, redirects_json, status_code, fetched_at, headers_json,
+                            content_type, charset, charset_source, body_sha256, body_size, truncated)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?
+    .execute(params![
+        run_id,
+        frontier_id,
+        page.url,
+        page.final_url,
+        page.redirects_json,
+        page.status,
+        page.fetched_at,
+        page.headers_json,
+        page.content_type,
+        page.charset,
+        page.charset_source,
+        body_sha,
+        page.body.len() as i64,
+        page.truncated as i64
+    ])?;
+    Ok((tx.last_insert_rowid(), body_sha))
+}
+
+/// What storing or re-seeing a listing did.
+struct Seen {
+    listing_id: i64,
+    version_id: i64,
+    state: ListingState,
+    risk: Risk,
+}
+
+/// A listing row as it stands before this page.
+struct Existing {
+    id: i64,
+    first_run_id: i64,
+    current_version: Option<i64>,
+    state: ListingState,
+    last_run_id: i64,
+}
+
+fn existing_listing(tx: &Transaction, by: &str, key: &dyn rusqlite::ToSql) -> rusqlite::Result<Option<Existing>> {
+    let sql = format!("SELECT id, first_run_id, current_version_id, state, last_run_id FROM listings WHERE {by} = ?1");
+    tx.prepare_cached(&sql)?
+        .query_row([key], |r| {
+            let state: String = r.get(3)?;
+            Ok(Existing {
+                id: r.get(0)?,
+                first_run_id: r.get(1)?,
+                current_version: r.get(2)?,
+                state: ListingState::parse(&state).unwrap_or(ListingState::Unchanged),
+                last_run_id: r.get(4)?,
+            })
         })
-        .optional()?;
-    let (listing_id, is_new_listing, current_version, prev_state, last_run) = match existing {
-        Some((id, first_run, cur, state, last_run)) => (
-            id,
-            first_run == run_id,
-            cur,
-            ListingState::parse(&state).unwrap_or(ListingState::Unchanged),
-            last_run,
-        ),
-        None => {
-            tx.prepare_cached(
-                "INSERT INTO listings (site, canonical_url, first_seen, last_seen, first_run_id, last_run_id, state)
-                 VALUES (?1, ?2, ?3, ?3, ?4, ?4, 'new')",
-            )?
-            .execute(params![l.site, l.canonical_url, fetched_at, run_id])?;
-            (tx.last_insert_rowid(), true, None, ListingState::New, run_id)
-        }
-    };
-    // Same text as the current version (and the same rules): no new version.
-    let same: Option<i64> = match current_version {
-        Some(v) => tx
-            .prepare_cached("SELECT id FROM listing_versions WHERE id = ?1 AND text_sha256 = ?2 AND rules_sha256 = ?3")?
-            .query_row(params![v, text_sha, l.rules_sha256], |r| r.get(0))
-            .optional()?,
-        None => None,
-    };
-    let (version_id, changed) = match same {
-        Some(v) => (v, false),
-        None => {
-            tx.prepare_cached(
-                "INSERT INTO listing_versions (listing_id, run_id, page_id, fetched_at, text_sha256, body_sha256, title, text,
-                                               fields_json, score, risk, rules_sha256)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?
-            .execute(params![
-                listing_id,
-                run_id,
-                page_id,
-                fetched_at,
-                text_sha,
-                body_sha,
-                l.title,
-                l.text,
-                l.fields_json,
-                l.score,
-                l.risk.as_str(),
-                l.rules_sha256
-            ])?;
-            let vid = tx.last_insert_rowid();
-            let mut hst = tx.prepare_cached(
-                "INSERT INTO hits (version_id, rule_id, category, kind, cas, matched, start, end, context)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?;
-            for h in &l.hits {
-                hst.execute(params![
-                    vid,
-                    h.rule,
-                    h.category,
-                    h.kind.as_str(),
-                    h.cas,
-                    h.matched,
-                    h.start as i64,
-                    h.end as i64,
-                    h.context
-                ])?;
-            }
-            for (kind, value) in &l.sellers {
-                tx.prepare_cached("INSERT OR IGNORE INTO sellers (kind, value) VALUES (?1, ?2)")?
-                    .execute(params![kind, value])?;
-                let sid: i64 = tx
-                    .prepare_cached("SELECT id FROM sellers WHERE kind = ?1 AND value = ?2")?
-                    .query_row(params![kind, value], |r| r.get(0))?;
-                tx.prepare_cached(
-                    "INSERT OR IGNORE INTO listing_sellers (listing_id, seller_id, version_id) VALUES (?1, ?2, ?3)",
-                )?
-                .execute(params![listing_id, sid, vid])?;
-            }
-            (vid, current_version.is_some())
-        }
-    };
-    let state = if is_new_listing {
+        .optional()
+}
+
+/// The state after a sighting in `run_id`: new in its first run; changed when
+/// this run made a version (or already had); unchanged otherwise.
+fn state_after(e: &Existing, run_id: i64, made_version: bool) -> ListingState {
+    if e.first_run_id == run_id {
         ListingState::New
-    } else if changed || (last_run == run_id && prev_state == ListingState::Changed) {
+    } else if made_version || (e.last_run_id == run_id && e.state == ListingState::Changed) {
         ListingState::Changed
     } else {
         ListingState::Unchanged
-    };
+    }
+}
+
+/// Records that `listing` was seen on `page_id` with `version_id` current.
+fn sighting(
+    tx: &Transaction,
+    run_id: i64,
+    page_id: i64,
+    fetched_at: &str,
+    listing_id: i64,
+    version_id: i64,
+    state: ListingState,
+) -> rusqlite::Result<Risk> {
     tx.prepare_cached(
         "UPDATE listings SET last_seen = ?2, last_run_id = ?3, current_version_id = ?4, state = ?5 WHERE id = ?1",
     )?
@@ -211,5 +197,171 @@ fn store_listing(
     let risk: String = tx
         .prepare_cached("SELECT risk FROM listing_versions WHERE id = ?1")?
         .query_row([version_id], |r| r.get(0))?;
-    Ok((listing_id, state, risk.parse().unwrap_or(Risk::None)))
+    Ok(risk.parse().unwrap_or(Risk::None))
+}
+
+fn store_listing(
+    tx: &Transaction,
+    run_id: i64,
+    page_id: i64,
+    body_sha: Option<&str>,
+    fetched_at: &str,
+    l: &ListingRecord,
+) -> rusqlite::Result<Seen> {
+    let text_sha = sha256_hex(l.text.as_bytes());
+    let existing = match existing_listing(tx, "canonical_url", &l.canonical_url)? {
+        Some(e) => e,
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO listings (site, canonical_url, first_seen, last_seen, first_run_id, last_run_id, state)
+                 VALUES (?1, ?2, ?3, ?3, ?4, ?4, 'new')",
+            )?
+            .execute(params![l.site, l.canonical_url, fetched_at, run_id])?;
+            Existing {
+                id: tx.last_insert_rowid(),
+                first_run_id: run_id,
+                current_version: None,
+                state: ListingState::New,
+                last_run_id: run_id,
+            }
+        }
+    };
+    // Same text as the current version (and the same rules): no new version.
+    let same: Option<i64> = match existing.current_version {
+        Some(v) => tx
+            .prepare_cached("SELECT id FROM listing_versions WHERE id = ?1 AND text_sha256 = ?2 AND rules_sha256 = ?3")?
+            .query_row(params![v, text_sha, l.rules_sha256], |r| r.get(0))
+            .optional()?,
+        None => None,
+    };
+    let (version_id, made) = match same {
+        Some(v) => (v, false),
+        None => (
+            insert_version(tx, run_id, page_id, existing.id, body_sha, &text_sha, fetched_at, l)?,
+            existing.current_version.is_some(),
+        ),
+    };
+    let state = state_after(&existing, run_id, made);
+    let risk = sighting(tx, run_id, page_id, fetched_at, existing.id, version_id, state)?;
+    Ok(Seen {
+        listing_id: existing.id,
+        version_id,
+        state,
+        risk,
+    })
+}
+
+/// A new version with its hits and sellers; returns its id.
+#[allow(clippy::too_many_arguments)]
+fn insert_version(
+    tx: &Transaction,
+    run_id: i64,
+    page_id: i64,
+    listing_id: i64,
+    body_sha: Option<&str>,
+    text_sha: &str,
+    fetched_at: &str,
+    l: &ListingRecord,
+) -> rusqlite::Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO listing_versions (listing_id, run_id, page_id, fetched_at, text_sha256, body_sha256, title, text,
+                                       fields_json, score, risk, rules_sha256)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        listing_id,
+        run_id,
+        page_id,
+        fetched_at,
+        text_sha,
+        body_sha,
+        l.title,
+        l.text,
+        l.fields_json,
+        l.score,
+        l.risk.as_str(),
+        l.rules_sha256
+    ])?;
+    let vid = tx.last_insert_rowid();
+    let mut hst = tx.prepare_cached(
+        "INSERT INTO hits (version_id, rule_id, category, kind, cas, matched, start, end, context)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for h in &l.hits {
+        hst.execute(params![
+            vid,
+            h.rule,
+            h.category,
+            h.kind.as_str(),
+            h.cas,
+            h.matched,
+            h.start as i64,
+            h.end as i64,
+            h.context
+        ])?;
+    }
+    for (kind, value) in &l.sellers {
+        tx.prepare_cached("INSERT OR IGNORE INTO sellers (kind, value) VALUES (?1, ?2)")?
+            .execute(params![kind, value])?;
+        let sid: i64 = tx
+            .prepare_cached("SELECT id FROM sellers WHERE kind = ?1 AND value = ?2")?
+            .query_row(params![kind, value], |r| r.get(0))?;
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO listing_sellers (listing_id, seller_id, version_id) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![listing_id, sid, vid])?;
+    }
+    Ok(vid)
+}
+
+/// Keeps (or forgets) the validators of the response that showed a listing.
+fn save_validators(
+    tx: &Transaction,
+    url: &str,
+    listing_id: i64,
+    version_id: i64,
+    l: &ListingRecord,
+) -> rusqlite::Result<()> {
+    if l.etag.is_none() && l.last_modified.is_none() {
+        tx.prepare_cached("DELETE FROM validators WHERE url = ?1")?
+            .execute([url])?;
+        return Ok(());
+    }
+    tx.prepare_cached(
+        "INSERT INTO validators (url, listing_id, version_id, etag, last_modified, analysis_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (url) DO UPDATE SET listing_id = excluded.listing_id, version_id = excluded.version_id,
+             etag = excluded.etag, last_modified = excluded.last_modified, analysis_key = excluded.analysis_key",
+    )?
+    .execute(params![
+        url,
+        listing_id,
+        version_id,
+        l.etag,
+        l.last_modified,
+        l.analysis_key
+    ])?;
+    Ok(())
+}
+
+/// A 304: the listing the URL showed is seen again with its current version.
+fn seen_again(
+    tx: &Transaction,
+    run_id: i64,
+    page_id: i64,
+    fetched_at: &str,
+    v: &Validators,
+) -> rusqlite::Result<Option<Seen>> {
+    let Some(e) = existing_listing(tx, "id", &v.listing_id)? else {
+        return Ok(None);
+    };
+    let version_id = e.current_version.unwrap_or(v.version_id);
+    let state = state_after(&e, run_id, false);
+    let risk = sighting(tx, run_id, page_id, fetched_at, e.id, version_id, state)?;
+    Ok(Some(Seen {
+        listing_id: e.id,
+        version_id,
+        state,
+        risk,
+    }))
 }

@@ -23,7 +23,13 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 /// The migrations, in order. A test checks this list against `db/migrations/`.
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_init.sql", include_str!("../../db/migrations/0001_init.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init.sql", include_str!("../../db/migrations/0001_init.sql")),
+    (
+        "0002_validators.sql",
+        include_str!("../../db/migrations/0002_validators.sql"),
+    ),
+];
 
 /// Why the database could not be opened, migrated or written. The messages
 /// are shown to the user as they are, so they name the file.
@@ -166,6 +172,25 @@ pub struct QueueItem {
     pub depth: u32,
     /// Attempts already made (0 for a URL never tried).
     pub attempts: u32,
+    /// What an earlier run stored from this URL, for a conditional request.
+    pub validators: Option<Validators>,
+}
+
+/// The validators of the response that made a listing's version, kept per
+/// URL so a later run can ask "has it changed?" (RFC 9110 §13).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Validators {
+    /// The listing the URL showed.
+    pub listing_id: i64,
+    /// Its version made from that response.
+    pub version_id: i64,
+    /// `ETag`, sent back as `If-None-Match`.
+    pub etag: Option<String>,
+    /// `Last-Modified`, sent back as `If-Modified-Since`.
+    pub last_modified: Option<String>,
+    /// Rules and extraction settings the version was made with; a request is
+    /// conditional only while they are unchanged.
+    pub analysis_key: String,
 }
 
 /// A link to add to the frontier.
@@ -234,6 +259,12 @@ pub struct ListingRecord {
     /// `listing_versions.rules_sha256`: the fingerprint of the rule packs that
     /// matched; new rules make a new version even for the same text.
     pub rules_sha256: String,
+    /// Rules and extraction settings together (see [`Validators::analysis_key`]).
+    pub analysis_key: String,
+    /// The response's `ETag`, when it is usable as a validator.
+    pub etag: Option<String>,
+    /// The response's `Last-Modified`, when it is usable as a validator.
+    pub last_modified: Option<String>,
 }
 
 /// What happened to one frontier entry.
@@ -269,6 +300,16 @@ pub enum Outcome {
         attempts: u32,
         /// Why it was given up (`frontier.last_error`).
         error: String,
+    },
+    /// A conditional request answered 304 Not Modified: the listing the URL
+    /// showed is seen again, unchanged; the entry is marked `done`.
+    NotModified {
+        /// The frontier entry settled (`frontier.id`).
+        frontier_id: i64,
+        /// The 304 exchange (no body), stored in `pages`.
+        page: Box<PageRecord>,
+        /// What the request was conditional on.
+        validators: Validators,
     },
     /// Not fetched on purpose (robots.txt, paused host).
     Skipped {
@@ -454,16 +495,29 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<QueueItem>, StoreError> {
         let mut st = self.conn.prepare_cached(
-            "SELECT id, url, site, depth, attempts FROM frontier
-             WHERE run_id = ?1 AND host = ?2 AND status = 'queued' AND id > ?3 ORDER BY id LIMIT ?4",
+            "SELECT f.id, f.url, f.site, f.depth, f.attempts,
+                    v.listing_id, v.version_id, v.etag, v.last_modified, v.analysis_key
+             FROM frontier f LEFT JOIN validators v ON v.url = f.url
+             WHERE f.run_id = ?1 AND f.host = ?2 AND f.status = 'queued' AND f.id > ?3 ORDER BY f.id LIMIT ?4",
         )?;
         let rows = st.query_map(params![run_id, host, after, limit as i64], |r| {
+            let validators = match r.get::<_, Option<i64>>(5)? {
+                Some(listing_id) => Some(Validators {
+                    listing_id,
+                    version_id: r.get(6)?,
+                    etag: r.get(7)?,
+                    last_modified: r.get(8)?,
+                    analysis_key: r.get(9)?,
+                }),
+                None => None,
+            };
             Ok(QueueItem {
                 id: r.get(0)?,
                 url: r.get(1)?,
                 site: r.get(2)?,
                 depth: r.get(3)?,
                 attempts: r.get(4)?,
+                validators,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -7,5 +7,6 @@ mod demo;
 mod hostile;
 mod politeness;
 mod proxy;
+mod recrawl;
 mod resume;
 mod util;

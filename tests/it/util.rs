@@ -54,7 +54,22 @@ impl Resp {
     }
 }
 
-type Handler = dyn Fn(&str, usize) -> Option<Resp> + Send + Sync;
+type Handler = dyn Fn(&Incoming) -> Option<Resp> + Send + Sync;
+
+/// A request as a scripted handler sees it.
+pub struct Incoming {
+    /// Path and query.
+    pub path: String,
+    /// How many requests for this path so far, this one included.
+    pub n: usize,
+    pub headers: axum::http::HeaderMap,
+}
+
+impl Incoming {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
 
 /// One request as the server saw it.
 #[derive(Clone, Debug)]
@@ -90,6 +105,11 @@ impl TestServer {
 
 /// Serves `f(path_and_query, nth_request_for_that_path)` on 127.0.0.1:0; None is a 404.
 pub async fn serve(f: impl Fn(&str, usize) -> Option<Resp> + Send + Sync + 'static) -> TestServer {
+    serve_req(move |r: &Incoming| f(&r.path, r.n)).await
+}
+
+/// Like [`serve`], with the whole request (headers included) for the handler.
+pub async fn serve_req(f: impl Fn(&Incoming) -> Option<Resp> + Send + Sync + 'static) -> TestServer {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let log: Arc<Mutex<Vec<Seen>>> = Arc::default();
@@ -120,7 +140,12 @@ pub async fn serve(f: impl Fn(&str, usize) -> Option<Resp> + Send + Sync + 'stat
                 *e += 1;
                 *e
             };
-            let resp = handler(&pq, n).unwrap_or_else(|| Resp::status(404));
+            let incoming = Incoming {
+                path: pq.clone(),
+                n,
+                headers: req.headers().clone(),
+            };
+            let resp = handler(&incoming).unwrap_or_else(|| Resp::status(404));
             if !resp.delay.is_zero() {
                 tokio::time::sleep(resp.delay).await;
             }
