@@ -160,7 +160,7 @@ pub(crate) enum PageResult {
     /// A conditional request answered 304: stored as a sighting.
     NotModified,
     /// A redirect to follow: the next hop, already checked against loops and the cap.
-    Redirect(Request),
+    Redirect(Box<Request>),
     /// A transient failure that will be retried.
     Retry {
         wait: Duration,
@@ -452,7 +452,7 @@ impl Scheduler {
             PageResult::Skipped => None,
             PageResult::Redirect(next) => {
                 st.failures = 0;
-                return self.follow(next);
+                return self.follow(*next);
             }
             PageResult::Retry { wait, host_wait } => {
                 st.failures += 1;

@@ -115,7 +115,7 @@ pub(crate) async fn process(ctx: Arc<Ctx>, host: String, request: Request) -> Ta
                     let mut next = request.clone();
                     next.redirects.push((status, request.url.clone()));
                     next.url = location.to_string();
-                    let report = Report::new(PageResult::Redirect(next));
+                    let report = Report::new(PageResult::Redirect(Box::new(next)));
                     TaskDone::Page { host, request, report }
                 }
                 Err(e) => fail(ctx, host, request, FailureKind::from(&e), e.to_string(), None).await,

@@ -23,6 +23,7 @@ fn item(id: i64, url: &str) -> QueueItem {
         site: "s".into(),
         depth: 0,
         attempts: 0,
+        validators: None,
     }
 }
 
@@ -283,7 +284,7 @@ fn redirect_hops_wait_for_their_hosts_robots_and_interval() {
     let mut hop = r.clone();
     hop.redirects.push((301, hop.url.clone()));
     hop.url = "http://a/new".into();
-    s.page_done("a", r, PageResult::Redirect(hop.clone()), t0 + ms(1010));
+    s.page_done("a", r, PageResult::Redirect(Box::new(hop.clone())), t0 + ms(1010));
     assert_eq!(s.next(t0 + ms(1999)), None);
     let same = match s.next(t0 + ms(2000)) {
         Some(Action::Fetch { request, .. }) => request,
@@ -294,7 +295,7 @@ fn redirect_hops_wait_for_their_hosts_robots_and_interval() {
     let mut hop2 = same.clone();
     hop2.redirects.push((302, hop2.url.clone()));
     hop2.url = "http://b/x".into();
-    s.page_done("a", same, PageResult::Redirect(hop2.clone()), t0 + ms(2010));
+    s.page_done("a", same, PageResult::Redirect(Box::new(hop2.clone())), t0 + ms(2010));
     match s.next(t0 + ms(2010)) {
         Some(Action::Robots { host, .. }) => {
             assert_eq!(host, "b");
@@ -330,7 +331,7 @@ fn a_hop_to_a_paused_host_fails_its_entry() {
     let mut hop = r.clone();
     hop.redirects.push((301, r.url.clone()));
     hop.url = "http://b/2".into();
-    let e = s.page_done("a", r, PageResult::Redirect(hop.clone()), t0);
+    let e = s.page_done("a", r, PageResult::Redirect(Box::new(hop.clone())), t0);
     assert_eq!(e.failed.len(), 1);
     assert_eq!(e.failed[0].0, hop);
     assert!(e.failed[0].1.contains("503"), "{:?}", e.failed);
