@@ -1047,6 +1047,8 @@ impl Loader {
 }
 
 #[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
 mod scan_tests;
 #[cfg(test)]
 mod tests;
