@@ -85,18 +85,32 @@ fn format_cas(digits: &str, first_len: usize) -> String {
 pub struct Found {
     /// span in `spaced` (the number only, not the keyword)
     pub start: usize,
+    /// end of the span (exclusive)
     pub end: usize,
+    /// how it was written, with its digits
     pub form: Form,
 }
 
+/// How a CAS-like number was written; [`CasIndex::resolve`] decides what it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Form {
     /// three groups; `digits` has no dashes, O already turned into 0
-    Full { digits: String, first_len: usize },
+    Full {
+        /// all digits, without separators
+        digits: String,
+        /// length of the first group
+        first_len: usize,
+    },
     /// 5..=10 digits in one run after a CAS keyword
-    RunTogether { digits: String },
+    RunTogether {
+        /// the digits
+        digits: String,
+    },
     /// a lone 4..=7 digit block after a keyword or before a product-form word
-    Truncated { block: String },
+    Truncated {
+        /// the block's digits
+        block: String,
+    },
 }
 
 #[inline]
@@ -317,6 +331,7 @@ pub struct CasIndex {
 }
 
 impl CasIndex {
+    /// Watch `cas` (canonical form): found, near-missed or truncated, it hits.
     pub fn add_watched(&mut self, cas: &str) {
         if !self.watched.insert(cas.to_string()) {
             return;
@@ -329,9 +344,11 @@ impl CasIndex {
             .push((digits, cas.to_string()));
         self.by_first_block.entry(first).or_default().push(cas.to_string());
     }
+    /// Exclude `cas` (canonical form): found, it suppresses what it overlaps.
     pub fn add_excluded(&mut self, cas: &str) {
         self.excluded.insert(cas.to_string());
     }
+    /// True when no number is watched or excluded (the scan can skip CAS).
     pub fn is_empty(&self) -> bool {
         self.watched.is_empty() && self.excluded.is_empty()
     }

@@ -6,7 +6,9 @@ use super::{Hit, HitKind, Risk};
 /// or a hit kind (`kind:cas_obfuscated`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selector {
+    /// hits whose category matches the glob
     Category(String),
+    /// hits found this way
     Kind(HitKind),
 }
 
@@ -36,16 +38,25 @@ pub fn glob_match(glob: &str, s: &str) -> bool {
 /// One `[[policy.level]]`; class lists are indices into [`Policy::classes`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Level {
+    /// the risk this level gives
     pub risk: Risk,
+    /// classes that must all be present
     pub all: Vec<usize>,
+    /// classes of which one must be present (none listed: no condition)
     pub any: Vec<usize>,
+    /// classes that must all be absent
     pub none: Vec<usize>,
+    /// the score must be at least this much
     pub min_score: Option<f64>,
 }
 
+/// How hits become a risk: named classes of hits, and ordered levels over
+/// them (the first level that holds gives the risk). Carried by the packs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
+    /// (class name, selectors): a hit is in the class when a selector matches it
     pub classes: Vec<(String, Vec<Selector>)>,
+    /// the levels, in evaluation order
     pub levels: Vec<Level>,
 }
 
