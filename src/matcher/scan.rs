@@ -596,48 +596,78 @@ fn leet_positions(spaced: &[u8]) -> Vec<usize> {
 }
 
 /// Where the windows around in-word digits start and end: `max_pat` ASCII
-/// letters or digits each side of a fold, found by binary search over their
-/// positions (walking byte by byte would re-read long punctuation runs once
-/// per fold).
-struct Reach {
-    /// positions of ASCII letters and digits in `spaced`
-    alnum: Vec<usize>,
-    len: usize,
+/// letters or digits each side of a fold. A short walk finds them in
+/// ordinary text; where punctuation runs make the walk long, a binary search
+/// over the positions of letters and digits (built once, on first need)
+/// keeps each fold at O(log n) whatever the packs' longest name.
+pub(super) struct Reach<'s> {
+    s: &'s [u8],
     max_pat: usize,
+    /// positions of ASCII letters and digits in `s`
+    alnum: std::cell::OnceCell<Vec<usize>>,
 }
 
-impl Reach {
-    fn new(s: &[u8], max_pat: usize) -> Reach {
-        let alnum = s
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| b.is_ascii_alphanumeric())
-            .map(|(i, _)| i)
-            .collect();
+impl<'s> Reach<'s> {
+    pub fn new(s: &'s [u8], max_pat: usize) -> Reach<'s> {
         Reach {
-            alnum,
-            len: s.len(),
+            s,
             max_pat,
+            alnum: std::cell::OnceCell::new(),
         }
     }
+
+    fn alnum(&self) -> &[usize] {
+        self.alnum.get_or_init(|| {
+            let positions = self.s.iter().enumerate().filter(|(_, b)| b.is_ascii_alphanumeric());
+            positions.map(|(i, _)| i).collect()
+        })
+    }
+
+    /// The walk's step budget before the binary search takes over.
+    fn budget(&self) -> usize {
+        self.max_pat.saturating_mul(4).saturating_add(64)
+    }
+
     /// The position of the `max_pat`-th letter or digit after `f` (or the end).
-    fn forward(&self, f: usize) -> usize {
-        if self.max_pat == 0 {
-            return f;
+    pub fn forward(&self, f: usize) -> usize {
+        let (mut p, mut count) = (f, 0);
+        for _ in 0..self.budget() {
+            if count >= self.max_pat {
+                return p;
+            }
+            if p >= self.s.len() {
+                return self.s.len();
+            }
+            p += 1;
+            count += usize::from(self.s.get(p).is_some_and(u8::is_ascii_alphanumeric));
         }
-        let j = self.alnum.partition_point(|&x| x <= f);
-        self.alnum
+        if count >= self.max_pat {
+            return p;
+        }
+        let alnum = self.alnum();
+        let j = alnum.partition_point(|&x| x <= f);
+        alnum
             .get(j.saturating_add(self.max_pat - 1))
             .copied()
-            .unwrap_or(self.len)
+            .unwrap_or(self.s.len())
     }
+
     /// The position of the `max_pat`-th letter or digit before `f` (or 0).
-    fn backward(&self, f: usize) -> usize {
-        if self.max_pat == 0 {
-            return f;
+    pub fn backward(&self, f: usize) -> usize {
+        let (mut p, mut count) = (f, 0);
+        for _ in 0..self.budget() {
+            if count >= self.max_pat || p == 0 {
+                return p;
+            }
+            p -= 1;
+            count += usize::from(self.s[p].is_ascii_alphanumeric());
         }
-        let j = self.alnum.partition_point(|&x| x < f);
-        j.checked_sub(self.max_pat).map_or(0, |k| self.alnum[k])
+        if count >= self.max_pat {
+            return p;
+        }
+        let alnum = self.alnum();
+        let j = alnum.partition_point(|&x| x < f);
+        j.checked_sub(self.max_pat).map_or(0, |k| alnum[k])
     }
 }
 

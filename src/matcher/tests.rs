@@ -1,7 +1,7 @@
 //! The matcher's own tests: engines built from [`RuleSpec`]s directly, no
 //! packs (the scans through a test pack are in `src/rules/scan_tests.rs`).
 
-use super::scan::Occ;
+use super::scan::{Occ, Reach};
 use super::spans::{CharRank, DisjointSpans, OccIndex, SpanUnion};
 use super::*;
 
@@ -312,8 +312,46 @@ mod spans_against_the_quadratic_originals {
         })
     }
 
+    /// The leet windows' reach as it was: walk byte by byte.
+    fn reach_walk(s: &[u8], mut p: usize, forward: bool, max_pat: usize) -> usize {
+        let mut count = 0;
+        while count < max_pat {
+            if forward {
+                if p >= s.len() {
+                    break;
+                }
+                p += 1;
+            } else {
+                if p == 0 {
+                    break;
+                }
+                p -= 1;
+            }
+            if s.get(p).is_some_and(|b| b.is_ascii_alphanumeric()) {
+                count += 1;
+            }
+        }
+        p.min(s.len())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn reach_finds_what_the_walk_found(
+            pieces in prop::collection::vec(prop::sample::select(vec!["a", "1", " ", "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!", "é"]), 0..80),
+            max_pat in 1usize..12,
+            probes in prop::collection::vec(0usize..2000, 1..20),
+        ) {
+            let s = pieces.concat();
+            let s = s.as_bytes();
+            let reach = Reach::new(s, max_pat);
+            for f in probes {
+                let f = f % (s.len() + 1);
+                prop_assert_eq!(reach.forward(f), reach_walk(s, f, true, max_pat));
+                prop_assert_eq!(reach.backward(f), reach_walk(s, f, false, max_pat));
+            }
+        }
 
         #[test]
         fn disjoint_spans_keep_what_the_scan_kept(spans in spans_strategy()) {
