@@ -15,6 +15,8 @@
 //! - [`demo`]: the embedded demo marketplace.
 //! - [`cli`] and [`app`]: the command line.
 
+#![warn(missing_docs)]
+
 pub mod app;
 pub mod cli;
 pub mod config;

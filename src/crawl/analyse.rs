@@ -156,7 +156,14 @@ fn listing_record(
         .filter(|c| site.hosts.contains(&url_host_key(c.as_str())))
         .unwrap_or(final_url);
     let text = ex.listing_text();
-    let verdict = ctx.rules.scan(&text);
+    let verdict = ctx.rules.scan_limited(&text, &ctx.match_limits);
+    for b in &verdict.cut_by {
+        cuts.push(match b {
+            crate::matcher::Budget::HitsPerRule => Budget::MaxHitsPerRule,
+            crate::matcher::Budget::HitsPerText => Budget::MaxHitsPerListing,
+            crate::matcher::Budget::TextBytes => Budget::TextBytes,
+        });
+    }
     let title = crate::extract::listing_title(&ex.title_tag, &ex.fields, &ex.text);
     let (sellers, dropped) =
         crate::extract::seller_identifiers_limited(&text, ctx.job.crawl.max_identifiers_per_listing);

@@ -85,6 +85,8 @@ pub(crate) struct Ctx {
     /// Per site: what a listing's analysis depends on (rules, extraction
     /// settings, analysis version); conditional requests need it unchanged.
     analysis_keys: Vec<String>,
+    /// The job's hit budgets.
+    match_limits: crate::matcher::Limits,
     /// The job's extraction budgets.
     extract_limits: crate::extract::Limits,
     /// Pages analysed at once (one per core): the blocking pool never queues more.
@@ -137,6 +139,10 @@ pub async fn run(
         refused: Mutex::new(BTreeMap::new()),
         analysis: Semaphore::new(cores),
         analysis_keys: job.sites.iter().map(|s| analysis_key(&rules, s)).collect(),
+        match_limits: crate::matcher::Limits {
+            max_hits_per_rule: job.crawl.max_hits_per_rule,
+            max_hits: job.crawl.max_hits_per_listing,
+        },
         extract_limits: crate::extract::Limits {
             max_depth: job.crawl.max_nesting_depth,
             max_links: job.crawl.max_links_per_page,

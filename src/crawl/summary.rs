@@ -93,6 +93,8 @@ pub enum Budget {
     MaxIdentifiersPerListing,
     /// Links beyond `max_links_per_page` were not followed.
     MaxLinksPerPage,
+    /// A listing's text beyond the matcher's fixed 128 MiB was not matched: not a job key.
+    TextBytes,
     /// Markup beyond the parser's fixed caps was removed (attributes past 64
     /// in a tag, formatting elements past 12 open at once): not a job key.
     Markup,
@@ -111,6 +113,7 @@ impl Budget {
             Budget::MaxIdentifiersPerListing => "max_identifiers_per_listing",
             Budget::MaxLinksPerPage => "max_links_per_page",
             Budget::Markup => "markup (fixed caps)",
+            Budget::TextBytes => "text over 128 MiB (fixed)",
             Budget::MaxWaitMs => "max_wait_ms",
         }
     }

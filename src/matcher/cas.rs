@@ -21,14 +21,13 @@ pub fn is_syntactic(cas: &str) -> bool {
 
 /// The check digit the digits `body` (all digits but the last) call for:
 /// weights 1, 2, 3, ... from the right, sum mod 10.
+/// Non-digits count as digits modulo 10 (no panic, no overflow on any input).
 pub fn check_digit_of(body: &[u8]) -> u8 {
-    let sum: u32 = body
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, d)| (i as u32 + 1) * u32::from(d - b'0'))
-        .sum();
-    (sum % 10) as u8
+    let sum = body.iter().rev().enumerate().fold(0u32, |acc, (i, d)| {
+        let weight = (i % 10) as u32 + 1;
+        (acc + weight * u32::from(d.wrapping_sub(b'0') % 10)) % 10
+    });
+    sum as u8
 }
 
 /// True when the ASCII digit string `digits` (no dashes) ends with its check digit.
@@ -60,18 +59,25 @@ pub fn canonical(text: &str) -> Option<String> {
     scan(&n.spaced, &mut found);
     found.into_iter().find_map(|f| match f.form {
         Form::Full { digits, first_len } if digits_ok(digits.as_bytes()) => Some(format_cas(&digits, first_len)),
-        Form::RunTogether { digits } if digits_ok(digits.as_bytes()) => Some(format_cas(&digits, digits.len() - 3)),
+        Form::RunTogether { digits } if digits_ok(digits.as_bytes()) => {
+            Some(format_cas(&digits, digits.len().saturating_sub(3)))
+        }
         _ => None,
     })
 }
 
+/// `digits` written with dashes after the first block (of `first_len`
+/// digits) and after the next two; `digits` unchanged if it is too short.
 fn format_cas(digits: &str, first_len: usize) -> String {
-    format!(
-        "{}-{}-{}",
-        &digits[..first_len],
-        &digits[first_len..first_len + 2],
-        &digits[first_len + 2..]
-    )
+    let second = first_len.saturating_add(2);
+    match (
+        digits.get(..first_len),
+        digits.get(first_len..second),
+        digits.get(second..),
+    ) {
+        (Some(a), Some(b), Some(c)) => format!("{a}-{b}-{c}"),
+        _ => digits.to_string(),
+    }
 }
 
 /// One CAS-like number found in `spaced`.
@@ -79,18 +85,32 @@ fn format_cas(digits: &str, first_len: usize) -> String {
 pub struct Found {
     /// span in `spaced` (the number only, not the keyword)
     pub start: usize,
+    /// end of the span (exclusive)
     pub end: usize,
+    /// how it was written, with its digits
     pub form: Form,
 }
 
+/// How a CAS-like number was written; [`CasIndex::resolve`] decides what it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Form {
     /// three groups; `digits` has no dashes, O already turned into 0
-    Full { digits: String, first_len: usize },
+    Full {
+        /// all digits, without separators
+        digits: String,
+        /// length of the first group
+        first_len: usize,
+    },
     /// 5..=10 digits in one run after a CAS keyword
-    RunTogether { digits: String },
+    RunTogether {
+        /// the digits
+        digits: String,
+    },
     /// a lone 4..=7 digit block after a keyword or before a product-form word
-    Truncated { block: String },
+    Truncated {
+        /// the block's digits
+        block: String,
+    },
 }
 
 #[inline]
@@ -126,23 +146,47 @@ fn keyword_before(s: &[u8], at: usize) -> bool {
     })
 }
 
-/// A product-form word within the next two words after `at`.
-fn product_word_after(s: &[u8], at: usize) -> bool {
+/// The longest product word: a longer run of letters is none of them.
+const MAX_PRODUCT_WORD: usize = 8;
+
+/// The first space at or after a position (or the end), remembering the last
+/// answer. Each caller asks at increasing positions, so the memo answers
+/// every position up to the space it found and each byte is read once: a
+/// text of digit blocks without spaces ("1234,1234,...") would otherwise be
+/// read to its end once per block.
+#[derive(Debug, Default)]
+struct NextSpace {
+    from: usize,
+    at: usize,
+}
+
+impl NextSpace {
+    fn find(&mut self, s: &[u8], p: usize) -> usize {
+        if self.from <= p && p <= self.at && self.at > 0 {
+            return self.at;
+        }
+        let at = memchr::memchr(b' ', &s[p..]).map_or(s.len(), |i| p + i);
+        *self = NextSpace { from: p, at };
+        at
+    }
+}
+
+/// A product-form word within the next two words after `at`; `memo` holds
+/// one [`NextSpace`] per word.
+fn product_word_after(s: &[u8], at: usize, memo: &mut [NextSpace; 2]) -> bool {
     let mut p = at;
-    for _ in 0..2 {
+    for m in memo.iter_mut() {
         while p < s.len() && matches!(s[p], b' ' | b',' | b'-' | b'(' | b':') {
             p += 1;
         }
         let w0 = p;
-        while p < s.len() && s[p].is_ascii_lowercase() {
+        while p < s.len() && p - w0 <= MAX_PRODUCT_WORD && s[p].is_ascii_lowercase() {
             p += 1;
         }
         if p > w0 && PRODUCT_WORDS.iter().any(|w| w.as_bytes() == &s[w0..p]) {
             return true;
         }
-        while p < s.len() && s[p] != b' ' {
-            p += 1;
-        }
+        p = m.find(s, p);
     }
     false
 }
@@ -182,6 +226,7 @@ fn digits_of(s: &[u8]) -> String {
 pub fn scan(spaced: &str, out: &mut Vec<Found>) {
     let s = spaced.as_bytes();
     let n = s.len();
+    let mut memo = [NextSpace::default(), NextSpace::default()];
     let mut i = 0;
     while i < n {
         if !s[i].is_ascii_digit() {
@@ -221,7 +266,7 @@ pub fn scan(spaced: &str, out: &mut Vec<Found>) {
                     digits: digits_of(&s[a..e]),
                 },
             });
-        } else if (4..=7).contains(&len) && (keyword || product_word_after(s, e)) {
+        } else if (4..=7).contains(&len) && (keyword || product_word_after(s, e, &mut memo)) {
             out.push(Found {
                 start: a,
                 end: e,
@@ -280,24 +325,30 @@ pub enum Resolved {
 pub struct CasIndex {
     watched: HashSet<String>,
     excluded: HashSet<String>,
-    /// (digits without dashes, first block length, canonical)
-    digits: Vec<(String, usize, String)>,
+    /// (digit count, first block length) -> (digits without dashes, canonical)
+    digits: HashMap<(usize, usize), Vec<(String, String)>>,
     by_first_block: HashMap<String, Vec<String>>,
 }
 
 impl CasIndex {
+    /// Watch `cas` (canonical form): found, near-missed or truncated, it hits.
     pub fn add_watched(&mut self, cas: &str) {
         if !self.watched.insert(cas.to_string()) {
             return;
         }
         let first = cas.split('-').next().unwrap_or_default().to_string();
         let digits: String = cas.chars().filter(char::is_ascii_digit).collect();
-        self.digits.push((digits, first.len(), cas.to_string()));
+        self.digits
+            .entry((digits.len(), first.len()))
+            .or_default()
+            .push((digits, cas.to_string()));
         self.by_first_block.entry(first).or_default().push(cas.to_string());
     }
+    /// Exclude `cas` (canonical form): found, it suppresses what it overlaps.
     pub fn add_excluded(&mut self, cas: &str) {
         self.excluded.insert(cas.to_string());
     }
+    /// True when no number is watched or excluded (the scan can skip CAS).
     pub fn is_empty(&self) -> bool {
         self.watched.is_empty() && self.excluded.is_empty()
     }
@@ -311,8 +362,9 @@ impl CasIndex {
             return self.watched.contains(&canon).then_some(Resolved::Cas(canon));
         }
         let mut near: Option<&str> = None;
-        for (d, fl, c) in &self.digits {
-            if *fl == first_len && one_edit(d.as_bytes(), digits.as_bytes()) {
+        let same_shape = self.digits.get(&(digits.len(), first_len)).into_iter().flatten();
+        for (d, c) in same_shape {
+            if one_edit(d.as_bytes(), digits.as_bytes()) {
                 if near.is_some_and(|n| n != c) {
                     return None;
                 }
@@ -334,7 +386,7 @@ impl CasIndex {
         match &f.form {
             Form::Full { digits, first_len } => self.full(digits, *first_len),
             Form::RunTogether { digits } => {
-                let split = digits.len() - 3;
+                let split = digits.len().checked_sub(3)?;
                 if digits_ok(digits.as_bytes()) {
                     return self.full(digits, split);
                 }
@@ -359,10 +411,10 @@ fn one_edit(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let diffs: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
-    match diffs.as_slice() {
-        [_] => true,
-        [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
+    let mut diffs = (0..a.len()).filter(|&i| a[i] != b[i]);
+    match (diffs.next(), diffs.next(), diffs.next()) {
+        (Some(_), None, _) => true,
+        (Some(i), Some(j), None) => j == i + 1 && a[i] == b[j] && a[j] == b[i],
         _ => false,
     }
 }

@@ -1,43 +1,66 @@
 //! The matcher: finds rule hits in one text, with exact original byte offsets.
 //!
+//! It depends on nothing else in the crate: its input is a list of
+//! [`RuleSpec`]s, [`ContextSpec`]s and a [`scoring::Policy`] (the `rules`
+//! module builds them from validated packs), its output a [`Verdict`].
+//! `DESIGN.md` beside this file explains how it works and why each step is
+//! linear in the text.
+//!
 //! One pass builds the normalised streams ([`normalise`]); then
-//! * one Aho-Corasick DFA over `compact` finds names, ambiguous names and
-//!   context terms (overlapping), checked for word boundaries on the ORIGINAL
-//!   text, then resolved longest-wins; `exclude` spans suppress what they overlap;
+//! * one Aho-Corasick DFA over `compact` finds names and ambiguous names,
+//!   checked for word boundaries on the ORIGINAL text, then resolved
+//!   longest-wins; `exclude` spans suppress what they overlap;
 //! * a leet-folded view is built only around in-word digits (`f3ntanyl`) and
 //!   searched for letter-only names;
-//! * one `RegexSet` over `spaced`, then only the regexes that matched;
+//! * one multi-pattern regex DFA over `spaced`, then only the regexes that matched;
 //! * the hand-written CAS scanner over `spaced` ([`cas`]);
 //! * `requires`/`cancel` windows against context term occurrences;
-//! * score and risk by the policy ([`scoring`]).
+//! * score and risk by the policy ([`scoring`]), then the hit budgets ([`Limits`]).
 
 pub mod cas;
+mod compile;
 pub mod normalise;
+mod scan;
 pub mod scoring;
+mod spans;
 
-use std::cell::RefCell;
 use std::fmt;
 use std::str::FromStr;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::rules::{ContextSet, Rule};
-use normalise::{utf8_len, Normalised};
+use compile::{Automata, RuleInfo};
+pub use compile::{BuildError, Part};
 use scoring::Policy;
 
+/// Default `window` of a rule, in characters of normalised text each side.
+pub const DEFAULT_WINDOW: usize = 100;
+
+/// The longest text scanned, in bytes; the rest of a longer text is not
+/// scanned and [`Budget::TextBytes`] says so. The normalised streams keep
+/// 32-bit offsets, and one byte of text can expand to many (U+FDFA is three
+/// bytes that become thirty-three): 128 MiB keeps every offset in range.
+pub const MAX_TEXT_BYTES: usize = 128 << 20;
+
+/// How bad a listing looks, from the policy's levels (ordered).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Risk {
+    /// No level of the policy applies.
     None,
+    /// Weak signals only (tactics alone, or a substance with benign context).
     Low,
+    /// A watched substance is offered.
     Medium,
+    /// A watched substance together with a strong tactic.
     High,
 }
 
 impl Risk {
+    /// Every risk, lowest first (for parsing and listing valid values).
     pub const ALL: [Risk; 4] = [Risk::None, Risk::Low, Risk::Medium, Risk::High];
+    /// The lowercase name used in packs, JSON and the database.
     pub fn as_str(self) -> &'static str {
         match self {
             Risk::None => "none",
@@ -64,18 +87,26 @@ impl FromStr for Risk {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// How a hit was found: policies can select on it (`kind:cas_obfuscated`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HitKind {
+    /// A literal name of the rule (`names`).
     Name,
+    /// An ambiguous name with a `requires` context term near it.
     Ambiguous,
+    /// A pack regex (`patterns`).
     Pattern,
+    /// A watched CAS number with a valid check digit.
     Cas,
+    /// A number one substitution or adjacent swap from a watched CAS.
     CasObfuscated,
+    /// The first block of exactly one watched CAS.
     CasTruncated,
 }
 
 impl HitKind {
+    /// Every kind, in a fixed order (for parsing and masks).
     pub const ALL: [HitKind; 6] = [
         HitKind::Name,
         HitKind::Ambiguous,
@@ -84,6 +115,7 @@ impl HitKind {
         HitKind::CasObfuscated,
         HitKind::CasTruncated,
     ];
+    /// The snake_case name used in packs (`kind:<name>`), JSON and the database.
     pub fn as_str(self) -> &'static str {
         match self {
             HitKind::Name => "name",
@@ -94,6 +126,7 @@ impl HitKind {
             HitKind::CasTruncated => "cas_truncated",
         }
     }
+    /// The kind named `s`, if any.
     pub fn from_name(s: &str) -> Option<HitKind> {
         HitKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
@@ -105,10 +138,14 @@ impl fmt::Display for HitKind {
     }
 }
 
+/// One reported match of one rule, with where it is in the scanned text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hit {
+    /// id of the rule that hit
     pub rule: String,
+    /// the rule's category (`precursor.fentanyl`, `tactic.payment`...)
     pub category: String,
+    /// how the hit was found
     pub kind: HitKind,
     /// canonical CAS of the substance this hit identifies
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -117,23 +154,148 @@ pub struct Hit {
     pub matched: String,
     /// byte offsets into the ORIGINAL text passed to `scan()`
     pub start: usize,
+    /// end byte offset (exclusive), on a character boundary
     pub end: usize,
     /// ~60 chars each side of the match, original text, whitespace collapsed
     pub context: String,
 }
 
+/// A budget that can cut what a scan reports (see [`Limits`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Budget {
+    /// [`Limits::max_hits_per_rule`] dropped hits of some rule.
+    #[serde(rename = "max_hits_per_rule")]
+    HitsPerRule,
+    /// [`Limits::max_hits`] dropped hits of the text.
+    #[serde(rename = "max_hits")]
+    HitsPerText,
+    /// The text was longer than [`MAX_TEXT_BYTES`]; its tail was not scanned.
+    #[serde(rename = "max_text_bytes")]
+    TextBytes,
+}
+
+impl Budget {
+    /// The name of the budget as a summary shows it (the `Limits` field name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Budget::HitsPerRule => "max_hits_per_rule",
+            Budget::HitsPerText => "max_hits",
+            Budget::TextBytes => "max_text_bytes",
+        }
+    }
+}
+
+impl fmt::Display for Budget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Per-text budgets on what a scan reports. A hostile page can hold a
+/// million matches; the score and risk are still computed on all of them,
+/// only the list of hits is cut (deterministically: the first
+/// `max_hits_per_rule` of each rule by position, then the first `max_hits`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Limits {
+    /// Hits reported per rule per text (default 100).
+    pub max_hits_per_rule: usize,
+    /// Hits reported per text (default 1000).
+    pub max_hits: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_hits_per_rule: 100,
+            max_hits: 1000,
+        }
+    }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// The result of scanning one text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
-    /// sorted by start
+    /// sorted by start (then end, then rule); at most the budgets
     pub hits: Vec<Hit>,
+    /// sum of the weights of the distinct rules hit (all of them, budgets or
+    /// not), floored at 0
     pub score: f64,
+    /// the first policy level that holds, over all hits found
     pub risk: Risk,
+    /// hits found but not reported because a budget cut them
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub dropped_hits: u64,
+    /// the budgets that cut something, in [`Budget`] order; empty when none did
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cut_by: Vec<Budget>,
+}
+
+/// What the engine needs to know about one rule: its identity, how it scores,
+/// and what it matches. The `rules` module builds one per validated pack
+/// rule; the engine does no validation of its own beyond what it must to
+/// build its automata (see [`BuildError`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleSpec {
+    /// stable rule id, reported on hits
+    pub id: String,
+    /// category reported on hits and selected by the policy
+    pub category: String,
+    /// score contribution when the rule hits
+    pub weight: f64,
+    /// watched CAS numbers; the first is the canonical CAS reported on hits
+    pub cas: Vec<String>,
+    /// literal names: always count
+    pub names: Vec<String>,
+    /// literal names that count only with a `requires` context term near
+    pub ambiguous: Vec<String>,
+    /// regexes over the `spaced` text
+    pub patterns: Vec<String>,
+    /// context set names needed near `ambiguous` names
+    pub requires: Vec<String>,
+    /// context set names that cancel any hit of this rule when near
+    pub cancel: Vec<String>,
+    /// characters of normalised text each side for `requires`/`cancel`
+    pub window: usize,
+    /// an exclude rule: never reported, suppresses the substance hits it overlaps
+    pub exclude: bool,
+}
+
+impl Default for RuleSpec {
+    fn default() -> RuleSpec {
+        RuleSpec {
+            id: String::new(),
+            category: String::new(),
+            weight: 0.0,
+            cas: Vec::new(),
+            names: Vec::new(),
+            ambiguous: Vec::new(),
+            patterns: Vec::new(),
+            requires: Vec::new(),
+            cancel: Vec::new(),
+            window: DEFAULT_WINDOW,
+            exclude: false,
+        }
+    }
+}
+
+/// A named set of context terms that rules `require` or `cancel` on.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ContextSpec {
+    /// the name rules refer to
+    pub name: String,
+    /// the terms, normalised like names
+    pub terms: Vec<String>,
 }
 
 /// Compile one pack regex the way the engine does (see [`ascii_word_boundaries`]).
 pub fn compile_pattern(p: &str) -> Result<Regex, regex::Error> {
     regex::RegexBuilder::new(&ascii_word_boundaries(p))
-        .size_limit(1 << 22)
+        .size_limit(compile::REGEX_SIZE_LIMIT)
         .build()
 }
 
@@ -199,242 +361,30 @@ pub fn ascii_word_boundaries(p: &str) -> String {
     out
 }
 
-/// What an automaton pattern stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum What {
-    Name(u32),
-    Ambiguous(u32),
-    Context(u32),
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Target {
-    what: What,
-    /// found through the leet view only (the pattern is an l->i variant)
-    leet: bool,
-}
-
-#[derive(Debug, Clone)]
-struct PatInfo {
-    targets: Vec<Target>,
-    /// the pattern starts/ends with a non-CJK character: needs a word boundary
-    latin_start: bool,
-    latin_end: bool,
-}
-
-/// The compiled matcher of a rule set (built once by `RuleSet`).
+/// The compiled matcher of a rule set: automata, regexes, CAS index and
+/// policy. Immutable and `Send + Sync`: build once, share by `Arc`.
 #[derive(Debug)]
 pub struct Engine {
-    /// names and ambiguous names (and their leet variants) over `compact`
-    ac: Option<AhoCorasick>,
-    /// the same names, leftmost-longest: the fast first pass of `scan_normalised`
-    ac_ll: Option<AhoCorasick>,
-    /// longest name in `compact` bytes
-    max_name: usize,
-    pats: Vec<PatInfo>,
-    /// context terms over `compact`, searched only in the windows of the
-    /// candidates that need them (`requires`/`cancel`): common words such as
-    /// "price" or "payment" would otherwise be most of the automaton's matches
-    ctx_ac: Option<AhoCorasick>,
-    ctx_pats: Vec<PatInfo>,
-    /// letter-only names with 'l' folded to 'i', searched only in the small
-    /// windows around in-word digits (keeps the main automaton small)
-    leet_ac: Option<AhoCorasick>,
-    leet_pats: Vec<PatInfo>,
-    max_ctx: usize,
-    /// longest leet pattern in bytes (bounds the leet windows)
-    max_pat: usize,
-    /// all pack regexes as one multi-pattern lazy DFA (no prefilter: the
-    /// regexes' many literal prefixes make one that fires constantly)
-    set: Option<regex_automata::meta::Regex>,
-    /// (regex, rule index) in `set` order
-    regexes: Vec<(Regex, u32)>,
-    cas: cas::CasIndex,
-    /// canonical CAS -> rules listing it (exclude rules included)
-    cas_rules: std::collections::HashMap<String, Vec<u32>>,
-    /// per context set: its name (index = What::Context value)
+    rules: Vec<RuleInfo>,
+    automata: Automata,
+    policy: Policy,
+    /// per context set: its name (index = context set index)
     context_names: Vec<String>,
-    /// per rule: requires / cancel as context set indices
-    requires: Vec<Vec<u32>>,
-    cancel: Vec<Vec<u32>>,
-}
-
-/// Deduplicated automaton patterns and what each stands for.
-#[derive(Default)]
-struct PatternTable {
-    strings: Vec<String>,
-    pats: Vec<PatInfo>,
-    index: std::collections::HashMap<String, usize>,
-}
-
-impl PatternTable {
-    fn add(&mut self, s: String, t: Target) {
-        let i = match self.index.get(&s) {
-            Some(&i) => i,
-            None => {
-                self.pats.push(pat_info(&s));
-                self.strings.push(s.clone());
-                self.index.insert(s, self.pats.len() - 1);
-                self.pats.len() - 1
-            }
-        };
-        self.pats[i].targets.push(t);
-    }
-}
-
-/// True for CJK scripts (no word boundaries needed).
-#[inline]
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF66..=0xFF9F | 0x20000..=0x3FFFF)
-}
-
-/// A character that continues a Latin (non-CJK) word.
-#[inline]
-fn is_word_char(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphanumeric()
-    } else {
-        c.is_alphanumeric() && !is_cjk(c)
-    }
-}
-
-/// Leet digit/symbol -> letter.
-#[inline]
-fn leet_letter(b: u8) -> Option<u8> {
-    Some(match b {
-        b'0' => b'o',
-        b'1' => b'i',
-        b'3' => b'e',
-        b'4' => b'a',
-        b'5' => b's',
-        b'7' => b't',
-        b'@' => b'a',
-        b'$' => b's',
-        _ => return None,
-    })
 }
 
 impl Engine {
-    pub(crate) fn build(rules: &[Rule], contexts: &[ContextSet]) -> Result<Engine, String> {
-        let mut main = PatternTable::default();
-        let mut leet = PatternTable::default();
-        let mut ctx = PatternTable::default();
-        for (ri, r) in rules.iter().enumerate() {
-            let ri = ri as u32;
-            for (list, what) in [(&r.names, What::Name(ri)), (&r.ambiguous, What::Ambiguous(ri))] {
-                for n in list {
-                    let c = normalise::normalise_compact(n);
-                    if c.is_empty() {
-                        continue;
-                    }
-                    if c.bytes().all(|b| b.is_ascii_lowercase()) {
-                        // the leet view folds every 'l' to 'i' (1 reads as i or l)
-                        leet.add(c.replace('l', "i"), Target { what, leet: true });
-                    }
-                    main.add(c, Target { what, leet: false });
-                }
-            }
-        }
-        for (ci, cs) in contexts.iter().enumerate() {
-            for t in &cs.terms {
-                let c = normalise::normalise_compact(t);
-                if !c.is_empty() {
-                    let what = What::Context(ci as u32);
-                    ctx.add(c, Target { what, leet: false });
-                }
-            }
-        }
-        let (strings, pats) = (main.strings, main.pats);
-        let (leet_strings, leet_pats) = (leet.strings, leet.pats);
-        let (ctx_strings, ctx_pats) = (ctx.strings, ctx.pats);
-        let max_pat = leet_strings.iter().map(String::len).max().unwrap_or(0);
-        let max_ctx = ctx_strings.iter().map(String::len).max().unwrap_or(0);
-        let build_ac = |strings: &[String], kind: AhoCorasickKind, mk: MatchKind, what: &str| {
-            if strings.is_empty() {
-                return Ok(None);
-            }
-            AhoCorasick::builder()
-                .kind(Some(kind))
-                .match_kind(mk)
-                .build(strings)
-                .map(Some)
-                .map_err(|e| format!("cannot build the {what} automaton: {e}"))
-        };
-        use AhoCorasickKind::{ContiguousNFA, DFA};
-        let ac_ll = build_ac(&strings, DFA, MatchKind::LeftmostLongest, "name")?;
-        // Only the rare fallback searches it: a contiguous NFA builds faster than a DFA.
-        let ac = build_ac(&strings, ContiguousNFA, MatchKind::Standard, "name")?;
-        let max_name = strings.iter().map(String::len).max().unwrap_or(0);
-        let ctx_ac = build_ac(&ctx_strings, DFA, MatchKind::Standard, "context term")?;
-        let leet_ac = build_ac(&leet_strings, DFA, MatchKind::Standard, "leetspeak")?;
-
-        let mut pattern_strs = Vec::new();
-        let mut regexes = Vec::new();
-        for (ri, r) in rules.iter().enumerate() {
-            for p in &r.patterns {
-                let re = compile_pattern(p).map_err(|e| format!("rule {}: regex {p:?}: {e}", r.id))?;
-                pattern_strs.push(ascii_word_boundaries(p));
-                regexes.push((re, ri as u32));
-            }
-        }
-        let set = if pattern_strs.is_empty() {
-            None
-        } else {
-            use regex_automata::{meta, util::syntax, MatchKind as RaMatchKind};
-            let config = meta::Config::new()
-                .match_kind(RaMatchKind::All)
-                .auto_prefilter(false)
-                .nfa_size_limit(Some(1 << 24));
-            Some(
-                meta::Builder::new()
-                    .configure(config)
-                    .syntax(syntax::Config::new().utf8(true))
-                    .build_many(&pattern_strs)
-                    .map_err(|e| format!("cannot build the regex set: {e}"))?,
-            )
-        };
-
-        let mut cas = cas::CasIndex::default();
-        let mut cas_rules: std::collections::HashMap<String, Vec<u32>> = Default::default();
-        for (ri, r) in rules.iter().enumerate() {
-            for c in &r.cas {
-                if r.is_exclude() {
-                    cas.add_excluded(c);
-                } else {
-                    cas.add_watched(c);
-                }
-                cas_rules.entry(c.clone()).or_default().push(ri as u32);
-            }
-        }
-
+    /// Compile `rules` and `contexts` (context sets are referred to by name
+    /// from `requires`/`cancel`). Indices in a [`BuildError`] are indices into
+    /// these slices, so the caller can say which file and line is to blame.
+    pub fn build(rules: &[RuleSpec], contexts: &[ContextSpec], policy: Policy) -> Result<Engine, BuildError> {
         let context_names: Vec<String> = contexts.iter().map(|c| c.name.clone()).collect();
-        let resolve = |names: &Vec<String>| -> Vec<u32> {
-            names
-                .iter()
-                .filter_map(|n| context_names.iter().position(|c| c == n).map(|i| i as u32))
-                .collect()
-        };
-        let requires = rules.iter().map(|r| resolve(&r.requires)).collect();
-        let cancel = rules.iter().map(|r| resolve(&r.cancel)).collect();
+        let infos = compile::rule_infos(rules, &context_names)?;
+        let automata = compile::automata(rules, contexts)?;
         Ok(Engine {
-            ac,
-            ac_ll,
-            max_name,
-            pats,
-            leet_ac,
-            leet_pats,
-            ctx_ac,
-            ctx_pats,
-            max_ctx,
-            max_pat,
-            set,
-            regexes,
-            cas,
-            cas_rules,
+            rules: infos,
+            automata,
+            policy,
             context_names,
-            requires,
-            cancel,
         })
     }
 
@@ -442,161 +392,28 @@ impl Engine {
     pub fn context_names(&self) -> &[String] {
         &self.context_names
     }
-}
 
-/// A candidate hit before resolution.
-#[derive(Debug, Clone, Copy)]
-struct Cand {
-    rule: u32,
-    kind: HitKind,
-    /// original byte span
-    os: usize,
-    oe: usize,
-    /// `spaced` byte span (for windows)
-    ss: usize,
-    se: usize,
-    /// for CAS hits: index into the CAS strings found
-    cas: Option<u32>,
-}
+    /// The policy that turns hits into a risk.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
 
-/// An occurrence of a context term.
-#[derive(Debug, Clone, Copy)]
-struct Occ {
-    set: u32,
-    ss: usize,
-    se: usize,
-}
+    /// Scan one text within `limits`. Offsets in the hits are byte offsets
+    /// into `text`, and `text[hit.start..hit.end] == hit.matched`.
+    pub fn scan(&self, text: &str, limits: &Limits) -> Verdict {
+        self.scan_with_excludes(text, limits).0
+    }
 
-fn pat_info(s: &str) -> PatInfo {
-    let first = s.chars().next().unwrap_or('a');
-    let last = s.chars().next_back().unwrap_or('a');
-    PatInfo {
-        targets: Vec::new(),
-        latin_start: !is_cjk(first),
-        latin_end: !is_cjk(last),
+    /// Like [`Engine::scan`], also giving the indices (into the rules the
+    /// engine was built from) of the `exclude` rules that matched: they are
+    /// never hits, but a pack's examples check them.
+    pub fn scan_with_excludes(&self, text: &str, limits: &Limits) -> (Verdict, Vec<usize>) {
+        scan::scan(self, text, limits)
     }
 }
 
-/// Occurrences of context terms in the windows (± `window` characters) of the
-/// candidates that have `requires` (ambiguous) or `cancel` sets.
-fn context_occurrences<'a>(
-    engine: &Engine,
-    rules: &[Rule],
-    text: &str,
-    n: &Normalised,
-    cands: impl Iterator<Item = &'a Cand>,
-    occ: &mut Vec<Occ>,
-) {
-    let Some(ac) = &engine.ctx_ac else { return };
-    let c2s = &n.compact_to_spaced;
-    let mut ranges: Vec<(usize, usize)> = Vec::new();
-    for c in cands {
-        let r = c.rule as usize;
-        let needs = (c.kind == HitKind::Ambiguous && !engine.requires[r].is_empty()) || !engine.cancel[r].is_empty();
-        if !needs {
-            continue;
-        }
-        // a window of w characters spans at most 4w bytes of `spaced`
-        let w = rules[r].window * 4;
-        let (sa, sb) = (c.ss.saturating_sub(w), c.se + w);
-        let ca = c2s
-            .partition_point(|&x| (x as usize) < sa)
-            .saturating_sub(engine.max_ctx);
-        let cb = (c2s.partition_point(|&x| (x as usize) < sb) + engine.max_ctx).min(c2s.len());
-        ranges.push((ca, cb));
-    }
-    if ranges.is_empty() {
-        return;
-    }
-    ranges.sort_unstable();
-    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
-    for (a, b) in ranges {
-        match merged.last_mut() {
-            Some(m) if a <= m.1 => m.1 = m.1.max(b),
-            _ => merged.push((a, b)),
-        }
-    }
-    let compact = n.compact.as_str();
-    for (mut a, mut b) in merged {
-        while !compact.is_char_boundary(a) {
-            a -= 1;
-        }
-        while !compact.is_char_boundary(b) {
-            b += 1;
-        }
-        for m in ac.find_overlapping_iter(&compact[a..b]) {
-            let p = &engine.ctx_pats[m.pattern().as_usize()];
-            let (cs, ce) = (a + m.start(), a + m.end());
-            if n.splits_expansion(cs, ce) {
-                continue;
-            }
-            let (os, oe) = n.orig_span_compact(text, cs, ce);
-            if !boundaries_ok(text, os, oe, p) {
-                continue;
-            }
-            let (ss, se) = n.spaced_span_compact(cs, ce);
-            for t in &p.targets {
-                if let What::Context(set) = t.what {
-                    occ.push(Occ { set, ss, se });
-                }
-            }
-        }
-    }
-}
-
-/// Word boundaries on the original text around `[os, oe)`.
-fn boundaries_ok(text: &str, os: usize, oe: usize, p: &PatInfo) -> bool {
-    if p.latin_start {
-        if let Some(c) = text[..os].chars().next_back() {
-            if is_word_char(c) {
-                return false;
-            }
-        }
-    }
-    if p.latin_end {
-        let mut it = text[oe..].chars();
-        if let Some(c) = it.next() {
-            if is_word_char(c) {
-                // a trailing plural "s" is allowed
-                let plural = (c == 's' || c == 'S') && it.next().is_none_or(|d| !is_word_char(d));
-                if !plural {
-                    return false;
-                }
-            }
-        }
-    }
-    true
-}
-
-/// Characters of `spaced` between two spans (0 when they overlap).
-fn distance(spaced: &str, a: (usize, usize), b: (usize, usize), window: usize) -> bool {
-    let (from, to) = if a.1 <= b.0 {
-        (a.1, b.0)
-    } else if b.1 <= a.0 {
-        (b.1, a.0)
-    } else {
-        return true;
-    };
-    let bytes = to - from;
-    if bytes <= window {
-        return true;
-    }
-    if bytes > 4 * window {
-        return false;
-    }
-    spaced.as_bytes()[from..to]
-        .iter()
-        .filter(|&&b| (b & 0xC0) != 0x80)
-        .count()
-        <= window
-}
-
-fn near(spaced: &str, occ: &[Occ], sets: &[u32], span: (usize, usize), window: usize) -> bool {
-    occ.iter()
-        .any(|o| sets.contains(&o.set) && distance(spaced, (o.ss, o.se), span, window))
-}
-
-/// ~60 characters each side of `[s, e)`, whitespace collapsed.
+/// ~60 characters each side of `[s, e)`, whitespace collapsed: the context a
+/// reviewer sees next to a hit. `s` and `e` must be character boundaries.
 pub fn snippet(text: &str, s: usize, e: usize) -> String {
     const SIDE: usize = 60;
     let a = text[..s].char_indices().rev().take(SIDE).last().map_or(s, |(i, _)| i);
@@ -609,457 +426,6 @@ pub fn snippet(text: &str, s: usize, e: usize) -> String {
         out.push_str(w);
     }
     out
-}
-
-thread_local! {
-    static SCRATCH: RefCell<Normalised> = RefCell::new(Normalised::default());
-}
-
-/// Scan `text` with a compiled engine (called by `RuleSet::scan`).
-/// Also returns the `exclude` rules that matched (never reported as hits).
-pub(crate) fn scan(engine: &Engine, rules: &[Rule], policy: &Policy, text: &str) -> (Verdict, Vec<u32>) {
-    SCRATCH.with(|cell| {
-        let mut n = cell.borrow_mut();
-        n.fill(text);
-        let v = scan_normalised(engine, rules, policy, text, &n);
-        if n.spaced.capacity() > (8 << 20) {
-            *n = Normalised::default();
-        }
-        v
-    })
-}
-
-fn scan_normalised(
-    engine: &Engine,
-    rules: &[Rule],
-    policy: &Policy,
-    text: &str,
-    n: &Normalised,
-) -> (Verdict, Vec<u32>) {
-    let mut cands: Vec<Cand> = Vec::new();
-    let mut occ: Vec<Occ> = Vec::new();
-
-    // 1. names and ambiguous names over `compact`. A leftmost-longest search
-    //    (fast, no overlapping bookkeeping) gives the longest name at each
-    //    start; it restarts one byte after each match's start so overlapping
-    //    names are still seen. Where the longest fails its word boundaries,
-    //    the overlapping automaton lists every name starting there instead.
-    if let (Some(ll), Some(ac)) = (&engine.ac_ll, &engine.ac) {
-        let hay = n.compact.as_str();
-        let mut at = 0;
-        let consider = |cs: usize, ce: usize, pid: usize, cands: &mut Vec<Cand>, occ: &mut Vec<Occ>| -> bool {
-            let p = &engine.pats[pid];
-            if n.splits_expansion(cs, ce) {
-                return false;
-            }
-            let (os, oe) = n.orig_span_compact(text, cs, ce);
-            if !boundaries_ok(text, os, oe, p) {
-                return false;
-            }
-            let (ss, se) = n.spaced_span_compact(cs, ce);
-            push_targets(p, false, os, oe, ss, se, cands, occ);
-            true
-        };
-        while at < hay.len() {
-            let Some(m) = ll.find(aho_corasick::Input::new(hay).span(at..hay.len())) else {
-                break;
-            };
-            let (cs, ce) = (m.start(), m.end());
-            if !consider(cs, ce, m.pattern().as_usize(), &mut cands, &mut occ) {
-                let end = (cs + engine.max_name).min(hay.len());
-                for om in ac.find_overlapping_iter(aho_corasick::Input::new(&hay.as_bytes()[..end]).span(cs..end)) {
-                    if om.start() == cs && om.end() != ce {
-                        consider(cs, om.end(), om.pattern().as_usize(), &mut cands, &mut occ);
-                    }
-                }
-            }
-            at = cs + 1;
-            while !hay.is_char_boundary(at) {
-                at += 1;
-            }
-        }
-        // 2. leetspeak inside words
-        if let Some(leet_ac) = &engine.leet_ac {
-            leet_pass(engine, leet_ac, text, n, &mut cands, &mut occ);
-        }
-    }
-
-    // 2b. regex patterns and CAS numbers (kept apart from the name candidates)
-    let mut excludes: Vec<(usize, usize)> = Vec::new();
-    let mut excluded_rules: Vec<u32> = Vec::new();
-    let mut cas_found: Vec<String> = Vec::new();
-    let mut others: Vec<Cand> = Vec::new();
-    patterns_and_cas(
-        engine,
-        rules,
-        text,
-        n,
-        &mut others,
-        &mut excludes,
-        &mut excluded_rules,
-        &mut cas_found,
-    );
-
-    // 2c. context terms, only in the windows of candidates that need them
-    context_occurrences(engine, rules, text, n, cands.iter().chain(&others), &mut occ);
-
-    // 3. ambiguous names need a `requires` context term near them
-    cands.retain(|c| {
-        c.kind != HitKind::Ambiguous
-            || near(
-                &n.spaced,
-                &occ,
-                &engine.requires[c.rule as usize],
-                (c.ss, c.se),
-                rules[c.rule as usize].window,
-            )
-    });
-
-    // 4. longest wins among overlapping name candidates
-    cands.sort_by(|a, b| {
-        (b.oe - b.os)
-            .cmp(&(a.oe - a.os))
-            .then(a.os.cmp(&b.os))
-            .then(a.rule.cmp(&b.rule))
-    });
-    let mut kept: Vec<Cand> = Vec::with_capacity(cands.len());
-    for c in cands {
-        let beaten = kept
-            .iter()
-            .any(|k| k.os < c.oe && c.os < k.oe && (k.os, k.oe) != (c.os, c.oe));
-        if !beaten {
-            kept.push(c);
-        }
-    }
-    kept.retain(|c| {
-        if rules[c.rule as usize].is_exclude() {
-            excludes.push((c.os, c.oe));
-            excluded_rules.push(c.rule);
-            false
-        } else {
-            true
-        }
-    });
-    let mut cands = kept;
-    cands.append(&mut others);
-
-    // 7. exclude spans suppress overlapping substance hits (names and CAS)
-    if !excludes.is_empty() {
-        cands.retain(|c| c.kind == HitKind::Pattern || !excludes.iter().any(|&(s, e)| s < c.oe && c.os < e));
-    }
-
-    // 8. cancel windows
-    cands.retain(|c| {
-        let cancel = &engine.cancel[c.rule as usize];
-        cancel.is_empty() || !near(&n.spaced, &occ, cancel, (c.ss, c.se), rules[c.rule as usize].window)
-    });
-    finish(rules, policy, text, cands, cas_found, excluded_rules)
-}
-
-/// Regex pattern hits over `spaced`, then CAS numbers over `spaced`.
-#[allow(clippy::too_many_arguments)]
-fn patterns_and_cas(
-    engine: &Engine,
-    rules: &[Rule],
-    text: &str,
-    n: &Normalised,
-    cands: &mut Vec<Cand>,
-    excludes: &mut Vec<(usize, usize)>,
-    excluded_rules: &mut Vec<u32>,
-    cas_found: &mut Vec<String>,
-) {
-    // 5. regex patterns over `spaced`
-    if let Some(set) = &engine.set {
-        let mut which = regex_automata::PatternSet::new(set.pattern_len());
-        set.which_overlapping_matches(&regex_automata::Input::new(&n.spaced), &mut which);
-        for i in which.iter().map(|p| p.as_usize()) {
-            let (re, rule) = &engine.regexes[i];
-            for m in re.find_iter(&n.spaced) {
-                if m.start() == m.end() {
-                    continue;
-                }
-                let (os, oe) = n.orig_span_spaced(text, m.start(), m.end());
-                cands.push(Cand {
-                    rule: *rule,
-                    kind: HitKind::Pattern,
-                    os,
-                    oe,
-                    ss: m.start(),
-                    se: m.end(),
-                    cas: None,
-                });
-            }
-        }
-    }
-
-    // 6. CAS numbers over `spaced`
-    if !engine.cas.is_empty() {
-        let mut found = Vec::new();
-        cas::scan(&n.spaced, &mut found);
-        for f in &found {
-            let Some(res) = engine.cas.resolve(f) else {
-                continue;
-            };
-            let (kind, canon) = match res {
-                cas::Resolved::Cas(c) => (HitKind::Cas, c),
-                cas::Resolved::Obfuscated(c) => (HitKind::CasObfuscated, c),
-                cas::Resolved::Truncated(c) => (HitKind::CasTruncated, c),
-                cas::Resolved::Excluded(c) => {
-                    excludes.push(n.orig_span_spaced(text, f.start, f.end));
-                    excluded_rules.extend(engine.cas_rules.get(&c).into_iter().flatten());
-                    continue;
-                }
-            };
-            let (os, oe) = n.orig_span_spaced(text, f.start, f.end);
-            if let Some(rs) = engine.cas_rules.get(&canon) {
-                for &rule in rs.iter().filter(|&&r| !rules[r as usize].is_exclude()) {
-                    cands.push(Cand {
-                        rule,
-                        kind,
-                        os,
-                        oe,
-                        ss: f.start,
-                        se: f.end,
-                        cas: Some(cas_found.len() as u32),
-                    });
-                }
-            }
-            cas_found.push(canon);
-        }
-    }
-}
-
-/// Hits sorted and deduplicated, score and risk.
-fn finish(
-    rules: &[Rule],
-    policy: &Policy,
-    text: &str,
-    mut cands: Vec<Cand>,
-    cas_found: Vec<String>,
-    mut excluded_rules: Vec<u32>,
-) -> (Verdict, Vec<u32>) {
-    // 9. hits, sorted by start, deduplicated by (rule, start, end)
-    cands.sort_by(|a, b| a.os.cmp(&b.os).then(a.oe.cmp(&b.oe)).then(a.rule.cmp(&b.rule)));
-    cands.dedup_by(|a, b| (a.rule, a.os, a.oe) == (b.rule, b.os, b.oe));
-    let hits: Vec<Hit> = cands
-        .iter()
-        .map(|c| {
-            let r = &rules[c.rule as usize];
-            Hit {
-                rule: r.id.clone(),
-                category: r.category.clone(),
-                kind: c.kind,
-                cas: r
-                    .cas
-                    .first()
-                    .cloned()
-                    .or_else(|| c.cas.map(|i| cas_found[i as usize].clone())),
-                matched: text[c.os..c.oe].to_string(),
-                start: c.os,
-                end: c.oe,
-                context: snippet(text, c.os, c.oe),
-            }
-        })
-        .collect();
-
-    // 10. score and risk
-    let score = scoring::score(cands.iter().map(|c| {
-        let r = &rules[c.rule as usize];
-        (r.id.as_str(), r.weight)
-    }));
-    let risk = policy.risk(&hits, score);
-    excluded_rules.sort_unstable();
-    excluded_rules.dedup();
-    (Verdict { hits, score, risk }, excluded_rules)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn push_targets(
-    p: &PatInfo,
-    leet: bool,
-    os: usize,
-    oe: usize,
-    ss: usize,
-    se: usize,
-    cands: &mut Vec<Cand>,
-    occ: &mut Vec<Occ>,
-) {
-    for t in &p.targets {
-        if t.leet != leet {
-            continue;
-        }
-        match t.what {
-            What::Context(set) => occ.push(Occ { set, ss, se }),
-            What::Name(rule) => cands.push(Cand {
-                rule,
-                kind: HitKind::Name,
-                os,
-                oe,
-                ss,
-                se,
-                cas: None,
-            }),
-            What::Ambiguous(rule) => cands.push(Cand {
-                rule,
-                kind: HitKind::Ambiguous,
-                os,
-                oe,
-                ss,
-                se,
-                cas: None,
-            }),
-        }
-    }
-}
-
-/// Positions in `spaced` of leet digits/symbols inside a word: a letter on at
-/// least one side, in an alphanumeric run holding at least three letters.
-fn leet_positions(spaced: &[u8]) -> Vec<usize> {
-    let mut out = Vec::new();
-    let is_run = |b: u8| b.is_ascii_alphanumeric() || b == b'@' || b == b'$';
-    let mut i = 0;
-    while i < spaced.len() {
-        let b = spaced[i];
-        if leet_letter(b).is_none() {
-            i += 1;
-            continue;
-        }
-        let left = i > 0 && spaced[i - 1].is_ascii_lowercase();
-        let right = i + 1 < spaced.len() && spaced[i + 1].is_ascii_lowercase();
-        if !(left || right) {
-            i += 1;
-            continue;
-        }
-        let mut a = i;
-        while a > 0 && is_run(spaced[a - 1]) {
-            a -= 1;
-        }
-        let mut e = i;
-        while e < spaced.len() && is_run(spaced[e]) {
-            e += 1;
-        }
-        if spaced[a..e].iter().filter(|b| b.is_ascii_lowercase()).count() >= 3 {
-            for (j, &c) in spaced.iter().enumerate().take(e).skip(a) {
-                if leet_letter(c).is_some() {
-                    let l = j > a && spaced[j - 1].is_ascii_lowercase();
-                    let r = j + 1 < e && spaced[j + 1].is_ascii_lowercase();
-                    if l || r {
-                        out.push(j);
-                    }
-                }
-            }
-        }
-        i = e.max(i + 1);
-    }
-    out
-}
-
-/// Search letter-only names in a leet-folded view built around in-word digits.
-fn leet_pass(engine: &Engine, ac: &AhoCorasick, text: &str, n: &Normalised, cands: &mut Vec<Cand>, occ: &mut Vec<Occ>) {
-    let s = n.spaced.as_bytes();
-    let folds = leet_positions(s);
-    if folds.is_empty() {
-        return;
-    }
-    // windows around folded positions covering max_pat alphanumeric bytes each side
-    let reach = |mut p: usize, forward: bool| {
-        let mut count = 0;
-        while count < engine.max_pat {
-            if forward {
-                if p >= s.len() {
-                    break;
-                }
-                p += 1;
-            } else {
-                if p == 0 {
-                    break;
-                }
-                p -= 1;
-            }
-            if s.get(p).is_some_and(|b| b.is_ascii_alphanumeric()) {
-                count += 1;
-            }
-        }
-        p.min(s.len())
-    };
-    let mut windows: Vec<(usize, usize)> = Vec::new();
-    for &f in &folds {
-        let (mut a, mut b) = (reach(f, false), reach(f, true));
-        while a > 0 && !n.spaced.is_char_boundary(a) {
-            a -= 1;
-        }
-        while b < s.len() && !n.spaced.is_char_boundary(b) {
-            b += 1;
-        }
-        match windows.last_mut() {
-            Some(w) if a <= w.1 => w.1 = w.1.max(b),
-            _ => windows.push((a, b)),
-        }
-    }
-    let mut buf: Vec<u8> = Vec::new();
-    let mut map: Vec<usize> = Vec::new();
-    let mut fi = 0;
-    for (a, b) in windows {
-        buf.clear();
-        map.clear();
-        let mut q = a;
-        while q < b {
-            let c = s[q];
-            if c < 0x80 {
-                while fi < folds.len() && folds[fi] < q {
-                    fi += 1;
-                }
-                let folded = fi < folds.len() && folds[fi] == q;
-                if folded {
-                    buf.push(leet_letter(c).expect("leet"));
-                    map.push(q);
-                } else if c.is_ascii_alphanumeric() {
-                    buf.push(if c == b'l' { b'i' } else { c });
-                    map.push(q);
-                }
-                q += 1;
-            } else {
-                let ch = n.spaced[q..].chars().next().expect("boundary");
-                let len = ch.len_utf8();
-                if ch.is_alphanumeric() {
-                    buf.extend_from_slice(&s[q..q + len]);
-                    map.extend(std::iter::repeat_n(q, len));
-                }
-                q += len;
-            }
-        }
-        let Ok(view) = std::str::from_utf8(&buf) else {
-            continue;
-        };
-        for m in ac.find_overlapping_iter(view) {
-            let p = &engine.leet_pats[m.pattern().as_usize()];
-            if !p.targets.iter().any(|t| t.leet) {
-                continue;
-            }
-            let ss = map[m.start()];
-            let last = map[m.end() - 1];
-            let se = last + utf8_len(s[last]);
-            if folds
-                .binary_search_by(|&f| {
-                    if f < ss {
-                        std::cmp::Ordering::Less
-                    } else if f >= se {
-                        std::cmp::Ordering::Greater
-                    } else {
-                        std::cmp::Ordering::Equal
-                    }
-                })
-                .is_err()
-            {
-                continue;
-            }
-            let (os, oe) = n.orig_span_spaced(text, ss, se);
-            if !boundaries_ok(text, os, oe, p) {
-                continue;
-            }
-            push_targets(p, true, os, oe, ss, se, cands, occ);
-        }
-    }
 }
 
 #[cfg(test)]

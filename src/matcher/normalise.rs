@@ -60,14 +60,24 @@ static SPACED: [u8; 128] = {
 /// Normalised views of one text. See the module documentation.
 #[derive(Debug, Default, Clone)]
 pub struct Normalised {
+    /// The text the regexes and the CAS scanner read (see the module documentation).
     pub spaced: String,
     /// `spaced` byte -> original byte offset of the character it came from.
     pub spaced_map: Vec<u32>,
+    /// The letters and digits of `spaced`: what the name automata read.
     pub compact: String,
     /// `compact` byte -> `spaced` byte (compose with `spaced_map` for the
     /// original offset: one map per stream, no redundant third map).
     pub compact_to_spaced: Vec<u32>,
+    /// How many bytes of the original text the streams cover (all of it
+    /// unless it was longer than [`super::MAX_TEXT_BYTES`] or expanded past
+    /// [`MAX_SPACED_BYTES`]).
+    source_len: usize,
 }
+
+/// The streams stop growing past this many bytes, so that every offset fits
+/// in a `u32` (one more character can add only a few hundred bytes).
+pub const MAX_SPACED_BYTES: usize = (u32::MAX / 2) as usize;
 
 /// Normalise `text` (see the module documentation).
 pub fn normalise(text: &str) -> Normalised {
@@ -217,9 +227,13 @@ impl Writer {
 
 impl Normalised {
     /// Normalise `text` into `self`, reusing the buffers.
+    /// At most [`super::MAX_TEXT_BYTES`] of `text` are read (see
+    /// [`Normalised::source_len`]); offsets always fit in a `u32`.
     pub fn fill(&mut self, text: &str) {
-        assert!(text.len() < u32::MAX as usize, "text too long");
-        let n = text.len();
+        let mut n = text.len().min(super::MAX_TEXT_BYTES);
+        while !text.is_char_boundary(n) {
+            n -= 1;
+        }
         let mut w = Writer {
             sp: std::mem::take(&mut self.spaced).into_bytes(),
             sm: std::mem::take(&mut self.spaced_map),
@@ -244,7 +258,7 @@ impl Normalised {
         }
         let bytes = text.as_bytes();
         let mut i = 0;
-        while i < n {
+        while i < n && w.si < MAX_SPACED_BYTES {
             // ASCII writes at most one byte per input byte
             w.room(n - i);
             {
@@ -271,7 +285,9 @@ impl Normalised {
                 (w.si, w.ci, w.last_space) = (si, ci, last_space);
             }
             if i < n {
-                let ch = text[i..].chars().next().expect("char boundary");
+                let Some(ch) = text[i..].chars().next() else {
+                    break;
+                };
                 w.non_ascii(ch, i as u32);
                 i += ch.len_utf8();
             }
@@ -285,6 +301,13 @@ impl Normalised {
         self.compact = String::from_utf8(w.cp).expect("valid UTF-8");
         self.spaced_map = w.sm;
         self.compact_to_spaced = w.c2s;
+        self.source_len = i;
+    }
+
+    /// How many bytes at the start of the last text filled in the streams
+    /// cover: the whole text, unless it was too long (see [`Normalised::fill`]).
+    pub fn source_len(&self) -> usize {
+        self.source_len
     }
 
     /// Original byte offset of the character `compact` byte `i` came from.
@@ -328,6 +351,13 @@ impl Normalised {
         let ends_inside = e < c.len() && !is_continuation(c[e]) && self.compact_orig(e) == self.compact_orig(e - 1);
         starts_inside || ends_inside
     }
+}
+
+/// True for CJK scripts (no word boundaries needed around their names).
+#[inline]
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF66..=0xFF9F | 0x20000..=0x3FFFF)
 }
 
 #[inline]

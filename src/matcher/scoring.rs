@@ -6,15 +6,23 @@ use super::{Hit, HitKind, Risk};
 /// or a hit kind (`kind:cas_obfuscated`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selector {
+    /// hits whose category matches the glob
     Category(String),
+    /// hits found this way
     Kind(HitKind),
 }
 
 impl Selector {
+    /// True when `hit` belongs to this selector's class.
     pub fn matches(&self, hit: &Hit) -> bool {
+        self.matches_parts(&hit.category, hit.kind)
+    }
+
+    /// True when a hit of `category` found as `kind` belongs to this selector's class.
+    pub fn matches_parts(&self, category: &str, kind: HitKind) -> bool {
         match self {
-            Selector::Kind(k) => hit.kind == *k,
-            Selector::Category(g) => glob_match(g, &hit.category),
+            Selector::Kind(k) => kind == *k,
+            Selector::Category(g) => glob_match(g, category),
         }
     }
 }
@@ -30,16 +38,25 @@ pub fn glob_match(glob: &str, s: &str) -> bool {
 /// One `[[policy.level]]`; class lists are indices into [`Policy::classes`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Level {
+    /// the risk this level gives
     pub risk: Risk,
+    /// classes that must all be present
     pub all: Vec<usize>,
+    /// classes of which one must be present (none listed: no condition)
     pub any: Vec<usize>,
+    /// classes that must all be absent
     pub none: Vec<usize>,
+    /// the score must be at least this much
     pub min_score: Option<f64>,
 }
 
+/// How hits become a risk: named classes of hits, and ordered levels over
+/// them (the first level that holds gives the risk). Carried by the packs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
+    /// (class name, selectors): a hit is in the class when a selector matches it
     pub classes: Vec<(String, Vec<Selector>)>,
+    /// the levels, in evaluation order
     pub levels: Vec<Level>,
 }
 
@@ -90,19 +107,33 @@ impl Policy {
 
     /// Which classes the hits make present.
     pub fn present(&self, hits: &[Hit]) -> Vec<bool> {
+        let pairs: Vec<(&str, HitKind)> = hits.iter().map(|h| (h.category.as_str(), h.kind)).collect();
+        self.present_of(&pairs)
+    }
+
+    /// Which classes the (category, kind) pairs of the hits make present.
+    /// Presence is a set property: the engine passes each distinct pair once.
+    pub fn present_of(&self, pairs: &[(&str, HitKind)]) -> Vec<bool> {
         self.classes
             .iter()
-            .map(|(_, sels)| hits.iter().any(|h| sels.iter().any(|s| s.matches(h))))
+            .map(|(_, sels)| pairs.iter().any(|&(c, k)| sels.iter().any(|s| s.matches_parts(c, k))))
             .collect()
     }
 
     /// The risk of the first level whose conditions hold; `None` otherwise.
     pub fn risk(&self, hits: &[Hit], score: f64) -> Risk {
-        let present = self.present(hits);
+        let pairs: Vec<(&str, HitKind)> = hits.iter().map(|h| (h.category.as_str(), h.kind)).collect();
+        self.risk_of(&pairs, score)
+    }
+
+    /// [`Policy::risk`] from the (category, kind) pairs of the hits.
+    pub fn risk_of(&self, pairs: &[(&str, HitKind)], score: f64) -> Risk {
+        let present = self.present_of(pairs);
+        let is = |c: usize| present.get(c).copied().unwrap_or(false);
         for l in &self.levels {
-            let all = l.all.iter().all(|&c| present[c]);
-            let any = l.any.is_empty() || l.any.iter().any(|&c| present[c]);
-            let none = l.none.iter().all(|&c| !present[c]);
+            let all = l.all.iter().all(|&c| is(c));
+            let any = l.any.is_empty() || l.any.iter().any(|&c| is(c));
+            let none = l.none.iter().all(|&c| !is(c));
             let min = l.min_score.is_none_or(|m| score >= m);
             if all && any && none && min {
                 return l.risk;
@@ -116,11 +147,10 @@ impl Policy {
 /// `weight_of` maps a hit to its rule's weight; hits must be grouped so that
 /// each rule is counted once (the caller passes distinct rules).
 pub fn score<'a>(weights: impl Iterator<Item = (&'a str, f64)>) -> f64 {
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut sum = 0.0;
     for (rule, w) in weights {
-        if !seen.contains(&rule) {
-            seen.push(rule);
+        if seen.insert(rule) {
             sum += w;
         }
     }

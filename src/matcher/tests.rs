@@ -1,369 +1,119 @@
-//! Matcher tests: one example per disguise, with exact offsets and matched text.
+//! The matcher's own tests: engines built from [`RuleSpec`]s directly, no
+//! packs (the scans through a test pack are in `src/rules/scan_tests.rs`).
 
+use super::scan::{Occ, Reach};
+use super::spans::{CharRank, DisjointSpans, OccIndex, SpanUnion};
 use super::*;
-use crate::rules::RuleSet;
 
-const PACK: &str = r#"
-[pack]
-id = "test"
-name = "Test pack"
-
-[context.chemical_offer]
-terms = ["cas", "purity", "powder", "in stock", "supplier", "kg"]
-
-[context.harm_reduction]
-terms = ["test strips", "harm reduction", "naloxone"]
-
-[[rule]]
-id = "fent.fentanyl"
-name = "fentanyl"
-category = "drug.fentanyl"
-weight = 50
-cas = ["437-38-7"]
-names = ["fentanyl", "芬太尼"]
-cancel = ["harm_reduction"]
-window = 40
-
-[[rule]]
-id = "fent.npp"
-name = "NPP"
-category = "precursor.fentanyl"
-weight = 40
-cas = ["39742-60-4"]
-names = ["N-phenethyl-4-piperidone", "N-苯乙基-4-哌啶酮"]
-ambiguous = ["NPP"]
-requires = ["chemical_offer"]
-
-[[rule]]
-id = "fent.4ap"
-name = "4-AP"
-category = "precursor.fentanyl"
-weight = 40
-cas = ["23056-29-3"]
-names = ["4-AP", "4-anilinopiperidine"]
-
-[[rule]]
-id = "fent.boc4ap"
-name = "1-boc-4-AP"
-category = "precursor.fentanyl"
-weight = 40
-cas = ["125541-22-2"]
-names = ["boc-4-AP"]
-
-[[rule]]
-id = "fent.piperidone"
-name = "4-piperidone"
-category = "precursor.fentanyl"
-weight = 30
-cas = ["41661-47-6"]
-names = ["4-piperidone"]
-
-[[rule]]
-id = "fent.boc_piperidone"
-name = "1-boc-4-piperidone"
-category = "precursor.fentanyl"
-weight = 40
-cas = ["79099-07-3"]
-names = ["1-boc-4-piperidone", "N-叔丁氧羰基-4-哌啶酮"]
-
-[[rule]]
-id = "meth.p2p"
-name = "P2P"
-category = "precursor.meth"
-weight = 40
-cas = ["103-79-7"]
-names = ["phenylacetone"]
-
-[[rule]]
-id = "excl.benzylpiperidone"
-name = "1-benzyl-4-piperidone"
-category = "exclude"
-weight = 0
-cas = ["3612-20-2"]
-names = ["1-benzyl-4-piperidone"]
-
-[[rule]]
-id = "tactic.mexico"
-name = "destination Mexico"
-category = "tactic.destination"
-weight = 20
-patterns = ['ship(ping)? safe(ly)? to (mexico|usa|canada)', 'envio seguro a mexico']
-
-[[rule]]
-id = "tactic.research"
-name = "research framing"
-category = "tactic.research"
-weight = 5
-patterns = ['for research only']
-
-[[rule]]
-id = "ctx.harm"
-name = "harm reduction"
-category = "context.harm_reduction"
-weight = -30
-names = ["test strips"]
-
-[policy.classes]
-substance = ["precursor.*", "drug.*"]
-strong_tactic = ["tactic.destination", "kind:cas_obfuscated"]
-tactic = ["tactic.*"]
-benign = ["context.*"]
-
-[[policy.level]]
-risk = "high"
-all = ["substance", "strong_tactic"]
-none = ["benign"]
-
-[[policy.level]]
-risk = "medium"
-all = ["substance"]
-none = ["benign"]
-
-[[policy.level]]
-risk = "low"
-any = ["substance", "tactic"]
-"#;
-
-fn rs() -> RuleSet {
-    RuleSet::from_sources(&[("test.toml".into(), PACK.into())]).expect("test pack loads")
+fn spec(id: &str, category: &str, weight: f64) -> RuleSpec {
+    RuleSpec {
+        id: id.into(),
+        category: category.into(),
+        weight,
+        ..RuleSpec::default()
+    }
 }
 
-/// (rule, kind, matched, start, end) of every hit.
-fn hits(text: &str) -> Vec<(String, HitKind, String, usize, usize)> {
-    let v = rs().scan(text);
-    for h in &v.hits {
-        assert_eq!(&text[h.start..h.end], h.matched);
-    }
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+/// fentanyl (name, cancelled by harm reduction), NPP (ambiguous, needs an
+/// offer word), a payment tactic (regex), and a context rule.
+fn engine() -> Engine {
+    let rules = vec![
+        RuleSpec {
+            names: strings(&["fentanyl"]),
+            cas: strings(&["437-38-7"]),
+            cancel: strings(&["harm"]),
+            window: 40,
+            ..spec("fent", "drug.fentanyl", 50.0)
+        },
+        RuleSpec {
+            ambiguous: strings(&["NPP"]),
+            requires: strings(&["offer"]),
+            ..spec("npp", "precursor.fentanyl", 40.0)
+        },
+        RuleSpec {
+            patterns: strings(&[r"\bpay (in )?usdt\b"]),
+            ..spec("pay", "tactic.payment", 20.0)
+        },
+        RuleSpec {
+            names: strings(&["naloxone"]),
+            ..spec("ctx", "context.harm_reduction", -30.0)
+        },
+    ];
+    let contexts = vec![
+        ContextSpec {
+            name: "offer".into(),
+            terms: strings(&["powder", "kg"]),
+        },
+        ContextSpec {
+            name: "harm".into(),
+            terms: strings(&["naloxone", "test strips"]),
+        },
+    ];
+    Engine::build(&rules, &contexts, scoring::Policy::default_policy()).expect("engine builds")
+}
+
+/// (rule, matched, start) of every hit, checking the offset invariant.
+fn hits(e: &Engine, text: &str) -> Vec<(String, String, usize)> {
+    let v = e.scan(text, &Limits::default());
     v.hits
-        .into_iter()
-        .map(|h| (h.rule, h.kind, h.matched, h.start, h.end))
+        .iter()
+        .map(|h| {
+            assert_eq!(&text[h.start..h.end], h.matched);
+            (h.rule.clone(), h.matched.clone(), h.start)
+        })
         .collect()
 }
 
-fn one(rule: &str, kind: HitKind, matched: &str, start: usize) -> Vec<(String, HitKind, String, usize, usize)> {
-    vec![(
-        rule.to_string(),
-        kind,
-        matched.to_string(),
-        start,
-        start + matched.len(),
-    )]
+#[test]
+fn engine_from_specs_scans() {
+    let e = engine();
+    assert_eq!(hits(&e, "FENTANYL here"), vec![("fent".into(), "FENTANYL".into(), 0)]);
+    assert_eq!(e.context_names(), ["offer", "harm"]);
+    let v = e.scan("NPP powder, pay usdt", &Limits::default());
+    let ids: Vec<&str> = v.hits.iter().map(|h| h.rule.as_str()).collect();
+    assert_eq!(ids, ["npp", "pay"]);
+    assert_eq!((v.score, v.risk), (60.0, Risk::High));
 }
 
 #[test]
-fn plain_name_and_case() {
+fn context_terms_map_to_their_own_set() {
+    let e = engine();
+    // "naloxone" is in `harm`, not `offer`: it must not satisfy NPP's requires
+    assert!(hits(&e, "NPP naloxone").iter().all(|h| h.0 != "npp"));
+    assert_eq!(hits(&e, "NPP kg"), vec![("npp".into(), "NPP".into(), 0)]);
+    // "powder" (offer) must not cancel fentanyl; "test strips" (harm) does
+    assert_eq!(hits(&e, "fentanyl powder")[0].0, "fent");
+    assert_eq!(hits(&e, "fentanyl test strips"), vec![]);
+}
+
+#[test]
+fn unknown_context_and_bad_regex_name_their_rule() {
+    let policy = scoring::Policy::default_policy;
+    let r = RuleSpec {
+        ambiguous: strings(&["x"]),
+        requires: strings(&["nope"]),
+        ..spec("a", "drug.x", 1.0)
+    };
+    let e = Engine::build(&[spec("z", "drug.z", 1.0), r], &[], policy()).unwrap_err();
     assert_eq!(
-        hits("Buy FENTANYL now"),
-        one("fent.fentanyl", HitKind::Name, "FENTANYL", 4)
+        e,
+        BuildError::UnknownContext {
+            rule: 1,
+            set: "nope".into()
+        }
     );
-    assert_eq!(
-        hits("fentanyls here"),
-        one("fent.fentanyl", HitKind::Name, "fentanyl", 0)
-    );
-    assert_eq!(hits("nofentanyl"), vec![]);
-    assert_eq!(hits("fentanylx"), vec![]);
-}
-
-#[test]
-fn full_width_letters_and_digits() {
-    let t = "供应ＦＥＮＴＡＮＹＬ，ＣＡＳ ４３７－３８－７";
-    let h = hits(t);
-    assert_eq!(h.len(), 2);
-    assert_eq!((h[0].1, h[0].2.as_str()), (HitKind::Name, "ＦＥＮＴＡＮＹＬ"));
-    assert_eq!(h[0].3, "供应".len());
-    assert_eq!((h[1].1, h[1].2.as_str()), (HitKind::Cas, "４３７－３８－７"));
-}
-
-#[test]
-fn zero_width_and_soft_hyphen_inside_name() {
-    let t = "best fen\u{200B}tan\u{00AD}yl";
-    assert_eq!(
-        hits(t),
-        one("fent.fentanyl", HitKind::Name, "fen\u{200B}tan\u{00AD}yl", 5)
-    );
-}
-
-#[test]
-fn cyrillic_lookalikes() {
-    let t = "f\u{0435}ntanyl"; // Cyrillic е
-    assert_eq!(hits(t), one("fent.fentanyl", HitKind::Name, t, 0));
-    let t = "\u{0420}henylacetone"; // Cyrillic Р
-    assert_eq!(hits(t), one("meth.p2p", HitKind::Name, t, 0));
-}
-
-#[test]
-fn leetspeak() {
-    assert_eq!(hits("buy f3ntanyl"), one("fent.fentanyl", HitKind::Name, "f3ntanyl", 4));
-    assert_eq!(hits("fent4ny1 ok"), one("fent.fentanyl", HitKind::Name, "fent4ny1", 0));
-    assert_eq!(
-        hits("ph3nyl@cetone"),
-        one("meth.p2p", HitKind::Name, "ph3nyl@cetone", 0)
-    );
-    // digits outside words are not folded; real names with digits still match
-    assert_eq!(hits("4-AP 99%"), one("fent.4ap", HitKind::Name, "4-AP", 0));
-    assert_eq!(
-        hits("1-boc-4-piperidone"),
-        one("fent.boc_piperidone", HitKind::Name, "1-boc-4-piperidone", 0)
-    );
-    assert_eq!(hits("C22H28N2O 5pcs 10kg"), vec![]);
-    // no double report when a normal and a leet reading coincide
-    assert_eq!(hits("fentanyl f3ntanyl").len(), 2);
-}
-
-#[test]
-fn hyphen_dash_space_variants() {
-    for t in [
-        "N-phenethyl-4-piperidone",
-        "N phenethyl 4 piperidone",
-        "n‐phenethyl–4‐piperidone",
-        "N—Phenethyl—4—Piperidone",
-    ] {
-        assert_eq!(hits(t), one("fent.npp", HitKind::Name, t, 0), "{t}");
+    let r = RuleSpec {
+        patterns: strings(&["ok", "(unclosed"]),
+        ..spec("b", "tactic.x", 1.0)
+    };
+    match Engine::build(&[r], &[], policy()).unwrap_err() {
+        BuildError::Pattern { part, .. } => assert_eq!(part, Part::Pattern { rule: 0, pattern: 1 }),
+        other => panic!("{other:?}"),
     }
-    assert_eq!(hits("4 AP"), one("fent.4ap", HitKind::Name, "4 AP", 0));
-    assert_eq!(hits("4–AP"), one("fent.4ap", HitKind::Name, "4–AP", 0));
-}
-
-#[test]
-fn longest_wins() {
-    assert_eq!(hits("Boc-4-AP"), one("fent.boc4ap", HitKind::Name, "Boc-4-AP", 0));
-    assert_eq!(
-        hits("1-Boc-4-piperidone"),
-        one("fent.boc_piperidone", HitKind::Name, "1-Boc-4-piperidone", 0)
-    );
-}
-
-#[test]
-fn exclude_suppresses() {
-    assert_eq!(hits("1-benzyl-4-piperidone 98%"), vec![]);
-    assert_eq!(hits("1-benzyl-4-piperidone CAS 3612-20-2"), vec![]);
-    assert_eq!(
-        hits("4-piperidone"),
-        one("fent.piperidone", HitKind::Name, "4-piperidone", 0)
-    );
-}
-
-#[test]
-fn cas_forms() {
-    let boc = "fent.boc_piperidone";
-    for (t, m) in [
-        ("79099-07-3", "79099-07-3"),
-        ("CAS No. 79099-07-3", "79099-07-3"),
-        ("CAS#79099-07-3", "79099-07-3"),
-        ("CAS 79099 07 3", "79099 07 3"),
-        ("cas: 79099–07–3", "79099–07–3"),
-        ("79099—07—3", "79099—07—3"),
-        ("79099－07－3", "79099－07－3"),
-        ("CAS 79099073", "79099073"),
-        ("CAS79099-07-3", "79099-07-3"),
-        ("79O99-O7-3", "79O99-O7-3"),
-    ] {
-        let start = t.find(m).unwrap();
-        assert_eq!(hits(t), one(boc, HitKind::Cas, m, start), "{t}");
-    }
-    // spaces alone without a keyword are not a CAS
-    assert_eq!(hits("79099 07 3"), vec![]);
-    // one digit off and adjacent swaps (also across the dash)
-    assert_eq!(hits("79099-07-4"), one(boc, HitKind::CasObfuscated, "79099-07-4", 0));
-    assert_eq!(hits("79909-07-3"), one(boc, HitKind::CasObfuscated, "79909-07-3", 0));
-    assert_eq!(hits("79099-03-7"), one(boc, HitKind::CasObfuscated, "79099-03-7", 0));
-    // truncated
-    assert_eq!(hits("79099 powder"), one(boc, HitKind::CasTruncated, "79099", 0));
-    assert_eq!(
-        hits("CAS79099 white crystal"),
-        one(boc, HitKind::CasTruncated, "79099", 3)
-    );
-    assert_eq!(hits("79099 units"), vec![]);
-    // valid but not watched
-    assert_eq!(hits("CAS 64-17-5"), vec![]);
-    let v = rs().scan("79099-07-4");
-    assert_eq!(v.hits[0].cas.as_deref(), Some("79099-07-3"));
-}
-
-#[test]
-fn ambiguous_needs_context() {
-    assert_eq!(hits("NPP fertilizer for wheat"), vec![]);
-    assert_eq!(hits("nuclear power plant (NPP) construction"), vec![]);
-    let t = "Factory NPP powder 99% purity";
-    assert_eq!(hits(t), one("fent.npp", HitKind::Ambiguous, "NPP", 8));
-}
-
-#[test]
-fn cancel_context() {
-    let v = rs().scan("Fentanyl test strips, 100 pack");
-    assert_eq!(
-        v.hits.iter().map(|h| h.rule.as_str()).collect::<Vec<_>>(),
-        vec!["ctx.harm"]
-    );
-    assert_eq!(v.risk, Risk::None);
-    // outside the window (40 chars) the cancel does not apply
-    let t = format!("fentanyl {} test strips", "x ".repeat(40));
-    assert_eq!(hits(&t)[0].0, "fent.fentanyl");
-}
-
-#[test]
-fn cjk_inside_chinese_text() {
-    let t = "我们供应芬太尼和N-苯乙基-4-哌啶酮，纯度高";
-    let h = hits(t);
-    assert_eq!(
-        h[0],
-        (
-            "fent.fentanyl".into(),
-            HitKind::Name,
-            "芬太尼".into(),
-            t.find("芬太尼").unwrap(),
-            t.find("芬太尼").unwrap() + 9
-        )
-    );
-    let s = t.find("N-").unwrap();
-    assert_eq!(
-        h[1],
-        (
-            "fent.npp".into(),
-            HitKind::Name,
-            "N-苯乙基-4-哌啶酮".into(),
-            s,
-            s + "N-苯乙基-4-哌啶酮".len()
-        )
-    );
-}
-
-#[test]
-fn accents_in_patterns() {
-    let t = "Producto químico, envío seguro a México";
-    let s = t.find("envío").unwrap();
-    assert_eq!(
-        hits(t),
-        one("tactic.mexico", HitKind::Pattern, "envío seguro a México", s)
-    );
-    assert_eq!(hits("We ship  safely to  USA")[0].2, "ship  safely to  USA");
-}
-
-#[test]
-fn policy_levels_and_score() {
-    let r = rs();
-    assert_eq!(r.scan("hello world").risk, Risk::None);
-    assert_eq!(r.scan("for research only").risk, Risk::Low);
-    let v = r.scan("4-AP in stock");
-    assert_eq!((v.risk, v.score), (Risk::Medium, 40.0));
-    let v = r.scan("4-AP 4-AP, ship safely to Mexico");
-    assert_eq!((v.risk, v.score), (Risk::High, 60.0));
-    assert_eq!(r.scan("CAS 79099-07-4").risk, Risk::High);
-    let v = r.scan("fentanyl, test strips are sold here at the harm reduction shop, fentanyl again and again");
-    assert_eq!(v.score, 0.0);
-}
-
-#[test]
-fn hits_sorted_deduplicated_with_context() {
-    let t = format!("{}fentanyl CAS 437-38-7{}", "a ".repeat(50), "\n\n b".repeat(40));
-    let v = rs().scan(&t);
-    assert_eq!(v.hits.len(), 2);
-    assert!(v.hits[0].start < v.hits[1].start);
-    let c = &v.hits[0].context;
-    assert!(c.contains("fentanyl CAS 437-38-7 b b"), "{c}");
-    assert!(!c.contains('\n'));
-    assert!(c.chars().count() <= 60 + 8 + 60);
-    assert_eq!(v.hits[1].cas.as_deref(), Some("437-38-7"));
 }
 
 #[test]
@@ -391,21 +141,6 @@ fn word_boundaries_rewritten_to_ascii() {
 }
 
 #[test]
-fn ruleset_is_send_and_sync() {
-    fn assert_send_sync<T: Send + Sync>() {}
-    assert_send_sync::<RuleSet>();
-    assert_send_sync::<Verdict>();
-}
-
-#[test]
-fn ambiguous_context_outside_window_does_not_count() {
-    let t = format!("NPP {} powder", "word ".repeat(30));
-    assert_eq!(hits(&t), vec![]);
-    // inside the window (default 100 characters) it counts, before or after
-    assert_eq!(hits("powder, NPP")[0].1, HitKind::Ambiguous);
-}
-
-#[test]
 fn risk_and_kind_names() {
     assert_eq!("medium".parse::<Risk>(), Ok(Risk::Medium));
     let e = "severe".parse::<Risk>().unwrap_err();
@@ -417,42 +152,268 @@ fn risk_and_kind_names() {
         "\"cas_truncated\""
     );
     assert_eq!(serde_json::to_string(&Risk::Low).unwrap(), "\"low\"");
+    assert_eq!(Budget::HitsPerRule.to_string(), "max_hits_per_rule");
+    assert_eq!(serde_json::to_string(&Budget::HitsPerText).unwrap(), "\"max_hits\"");
 }
 
 #[test]
-fn context_terms_map_to_their_own_set() {
-    // "naloxone" is in harm_reduction, not chemical_offer: it must not satisfy
-    // NPP's `requires`; "purity" (chemical_offer) must not cancel fentanyl
-    assert_eq!(hits("NPP naloxone"), vec![]);
-    assert_eq!(hits("NPP kg"), one("fent.npp", HitKind::Ambiguous, "NPP", 0));
-    assert_eq!(
-        hits("fentanyl purity"),
-        one("fent.fentanyl", HitKind::Name, "fentanyl", 0)
+fn engine_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Engine>();
+    assert_send_sync::<Verdict>();
+}
+
+/// The hits of `text` under `limits` must be the hits without limits, cut
+/// as documented: the first `max_hits_per_rule` of each rule, then the first
+/// `max_hits`; score and risk unchanged.
+fn check_budget(e: &Engine, text: &str, limits: Limits) -> Verdict {
+    let all = e.scan(
+        text,
+        &Limits {
+            max_hits_per_rule: usize::MAX,
+            max_hits: usize::MAX,
+        },
     );
-    assert_eq!(hits("fentanyl naloxone"), vec![]);
-    let r = rs();
-    let terms = [
-        ("cas", 0),
-        ("purity", 0),
-        ("in stock", 0),
-        ("kg", 0),
-        ("test strips", 1),
-        ("naloxone", 1),
-    ];
-    for (t, set) in terms {
-        let text = format!("zz {t} zz");
-        let n = normalise::normalise(&text);
-        let cand = Cand {
-            rule: 0,
-            kind: HitKind::Name,
-            os: 0,
-            oe: 2,
-            ss: 0,
-            se: 2,
-            cas: None,
+    let v = e.scan(text, &limits);
+    let mut per_rule = std::collections::HashMap::new();
+    let per_rule_kept: Vec<&Hit> = all
+        .hits
+        .iter()
+        .filter(|h| {
+            let n = per_rule.entry(h.rule.as_str()).or_insert(0usize);
+            *n += 1;
+            *n <= limits.max_hits_per_rule
+        })
+        .collect();
+    let want: Vec<Hit> = per_rule_kept
+        .iter()
+        .take(limits.max_hits)
+        .map(|h| (*h).clone())
+        .collect();
+    assert_eq!(v.hits, want);
+    assert_eq!((v.score, v.risk), (all.score, all.risk));
+    assert_eq!(v.dropped_hits as usize, all.hits.len() - v.hits.len());
+    let mut cut = Vec::new();
+    if per_rule_kept.len() < all.hits.len() {
+        cut.push(Budget::HitsPerRule);
+    }
+    if want.len() < per_rule_kept.len() {
+        cut.push(Budget::HitsPerText);
+    }
+    assert_eq!(v.cut_by, cut);
+    v
+}
+
+#[test]
+fn budgets_cut_hits_not_score_or_risk() {
+    let e = engine();
+    let text = "fentanyl NPP powder pay usdt ".repeat(50);
+    let v = check_budget(&e, &text, Limits::default());
+    assert!(v.cut_by.is_empty() && v.dropped_hits == 0);
+    let v = check_budget(
+        &e,
+        &text,
+        Limits {
+            max_hits_per_rule: 3,
+            max_hits: 1000,
+        },
+    );
+    assert_eq!((v.hits.len(), v.dropped_hits), (9, 141));
+    assert_eq!(v.cut_by, [Budget::HitsPerRule]);
+    let v = check_budget(
+        &e,
+        &text,
+        Limits {
+            max_hits_per_rule: 10,
+            max_hits: 4,
+        },
+    );
+    assert_eq!(v.cut_by, [Budget::HitsPerRule, Budget::HitsPerText]);
+    // the kept hits are the first by position: fentanyl, NPP, pay, fentanyl
+    let ids: Vec<&str> = v.hits.iter().map(|h| h.rule.as_str()).collect();
+    assert_eq!(ids, ["fent", "npp", "pay", "fent"]);
+    let v = check_budget(
+        &e,
+        &text,
+        Limits {
+            max_hits_per_rule: 0,
+            max_hits: 0,
+        },
+    );
+    assert!(v.hits.is_empty() && v.score == 110.0 && v.risk == Risk::High);
+}
+
+#[test]
+fn verdict_json_unchanged_without_cuts() {
+    let e = engine();
+    let v = e.scan("hello", &Limits::default());
+    assert_eq!(
+        serde_json::to_string(&v).unwrap(),
+        r#"{"hits":[],"score":0.0,"risk":"none"}"#
+    );
+    let v = e.scan(
+        "fentanyl fentanyl",
+        &Limits {
+            max_hits_per_rule: 1,
+            max_hits: 5,
+        },
+    );
+    let json = serde_json::to_value(&v).unwrap();
+    assert_eq!(json["dropped_hits"], 1);
+    assert_eq!(json["cut_by"], serde_json::json!(["max_hits_per_rule"]));
+    let back: Verdict = serde_json::from_value(json).unwrap();
+    assert_eq!(back, v);
+}
+
+mod spans_against_the_quadratic_originals {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Longest-wins as it was: every candidate against every kept span.
+    fn longest_wins_quadratic(spans: &[(usize, usize)]) -> Vec<(usize, usize)> {
+        let mut kept: Vec<(usize, usize)> = Vec::new();
+        for &(s, e) in spans {
+            if !kept.iter().any(|&(ks, ke)| ks < e && s < ke && (ks, ke) != (s, e)) {
+                kept.push((s, e));
+            }
+        }
+        kept
+    }
+
+    /// The window distance as it was, byte slice and all.
+    fn distance(spaced: &str, a: (usize, usize), b: (usize, usize), window: usize) -> bool {
+        let (from, to) = if a.1 <= b.0 {
+            (a.1, b.0)
+        } else if b.1 <= a.0 {
+            (b.1, a.0)
+        } else {
+            return true;
         };
-        let mut occ = Vec::new();
-        context_occurrences(r.engine_for_tests(), r.rules(), &text, &n, [cand].iter(), &mut occ);
-        assert_eq!(occ.iter().map(|o| o.set).collect::<Vec<_>>(), vec![set], "{t}");
+        let bytes = to - from;
+        if bytes <= window {
+            return true;
+        }
+        if bytes > 4 * window {
+            return false;
+        }
+        let chars = spaced.as_bytes()[from..to]
+            .iter()
+            .filter(|&&b| (b & 0xC0) != 0x80)
+            .count();
+        chars <= window
+    }
+
+    /// Sorted like the scan sorts name candidates: longest first, then by start.
+    fn spans_strategy() -> impl Strategy<Value = Vec<(usize, usize)>> {
+        prop::collection::vec((0usize..200, 1usize..30), 0..120).prop_map(|v| {
+            let mut v: Vec<(usize, usize)> = v.into_iter().map(|(s, l)| (s, s + l)).collect();
+            v.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
+            v
+        })
+    }
+
+    /// The leet windows' reach as it was: walk byte by byte.
+    fn reach_walk(s: &[u8], mut p: usize, forward: bool, max_pat: usize) -> usize {
+        let mut count = 0;
+        while count < max_pat {
+            if forward {
+                if p >= s.len() {
+                    break;
+                }
+                p += 1;
+            } else {
+                if p == 0 {
+                    break;
+                }
+                p -= 1;
+            }
+            if s.get(p).is_some_and(|b| b.is_ascii_alphanumeric()) {
+                count += 1;
+            }
+        }
+        p.min(s.len())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn reach_finds_what_the_walk_found(
+            pieces in prop::collection::vec(prop::sample::select(vec!["a", "1", " ", "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!", "é"]), 0..80),
+            max_pat in 1usize..12,
+            probes in prop::collection::vec(0usize..2000, 1..20),
+        ) {
+            let s = pieces.concat();
+            let s = s.as_bytes();
+            let reach = Reach::new(s, max_pat);
+            for f in probes {
+                let f = f % (s.len() + 1);
+                prop_assert_eq!(reach.forward(f), reach_walk(s, f, true, max_pat));
+                prop_assert_eq!(reach.backward(f), reach_walk(s, f, false, max_pat));
+            }
+        }
+
+        #[test]
+        fn disjoint_spans_keep_what_the_scan_kept(spans in spans_strategy()) {
+            let mut kept = DisjointSpans::default();
+            let fast: Vec<(usize, usize)> = spans
+                .iter()
+                .copied()
+                .filter(|&(s, e)| {
+                    let keep = !kept.beaten(s, e);
+                    if keep {
+                        kept.insert(s, e);
+                    }
+                    keep
+                })
+                .collect();
+            prop_assert_eq!(fast, longest_wins_quadratic(&spans));
+        }
+
+        #[test]
+        fn span_union_overlaps_like_any(
+            ex in prop::collection::vec((0usize..300, 0usize..20), 0..60),
+            probes in prop::collection::vec((0usize..320, 1usize..25), 1..40),
+        ) {
+            let ex: Vec<(usize, usize)> = ex.into_iter().map(|(s, l)| (s, s + l)).collect();
+            let union = SpanUnion::new(ex.clone());
+            for (s, l) in probes {
+                let e = s + l;
+                let slow = ex.iter().any(|&(a, b)| a < e && s < b);
+                prop_assert_eq!(union.overlaps(s, e), slow, "{:?} {}..{}", ex, s, e);
+            }
+        }
+
+        #[test]
+        fn occ_index_near_like_every_occurrence(
+            pieces in prop::collection::vec(prop::sample::select(vec!["a", " ", "é", "芬", "😀", "-"]), 1..200),
+            occs in prop::collection::vec((0u32..3, 0usize..200, 1usize..12, any::<bool>()), 0..40),
+            probes in prop::collection::vec((0usize..200, 1usize..12, any::<bool>(), 1usize..20, prop::collection::vec(0u32..3, 0..3)), 1..20),
+        ) {
+            let spaced: String = pieces.concat();
+            let starts: Vec<usize> = spaced.char_indices().map(|(i, _)| i).chain([spaced.len()]).collect();
+            let chars = starts.len() - 1;
+            // spans start on a character; they may end one byte past a
+            // multi-byte character, as the spans of names ending in one do
+            let span = |s: usize, l: usize, over: bool| {
+                let (a, b) = (s % chars, (s % chars + l).min(chars));
+                let end = starts[b] + usize::from(over && starts[b] - starts[b - 1] > 1);
+                (starts[a], end)
+            };
+            let occ: Vec<Occ> = occs
+                .iter()
+                .map(|&(set, s, l, over)| {
+                    let (ss, se) = span(s, l, over);
+                    Occ { set, ss, se }
+                })
+                .collect();
+            let index = OccIndex::new(&occ, 3);
+            let rank = CharRank::new(spaced.as_bytes());
+            for (s, l, over, window, sets) in probes {
+                let span = span(s, l, over);
+                let slow = occ.iter().any(|o| sets.contains(&o.set) && distance(&spaced, (o.ss, o.se), span, window));
+                prop_assert_eq!(index.near(&rank, &sets, span, window), slow);
+            }
+        }
     }
 }

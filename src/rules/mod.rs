@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::matcher::scoring::{Level, Policy, Selector};
-use crate::matcher::{self, cas, normalise, Engine, HitKind, Risk, Verdict};
+use crate::matcher::{
+    self, cas, normalise, BuildError, ContextSpec, Engine, HitKind, Limits, Part, Risk, RuleSpec, Verdict,
+};
 use raw::{RawPackFile, S};
 
 mod bundled {
@@ -47,30 +49,46 @@ pub const KNOWN_CATEGORIES: &[&str] = &[
 ];
 
 /// Default `window` of a rule, in characters of normalised text each side.
-pub const DEFAULT_WINDOW: usize = 100;
+pub const DEFAULT_WINDOW: usize = matcher::DEFAULT_WINDOW;
 
+/// Why rule packs cannot be loaded: every variant names the file (and the
+/// line and rule where there is one) and says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum RulesError {
+    /// A pack file or directory cannot be read.
     #[error("{path}: cannot read rule pack: {error} (check the path and permissions)")]
     Io {
+        /// the path as given
         path: String,
+        /// the operating system's error
         #[source]
         error: std::io::Error,
     },
+    /// A pack is not valid TOML or has unknown keys.
     #[error("{file}:{line}:{col}: {message}")]
     Parse {
+        /// source name
         file: String,
+        /// 1-based line
         line: usize,
+        /// 1-based column, in characters
         col: usize,
+        /// what is wrong and what to do
         message: String,
     },
+    /// A pack parses but breaks a rule of the format (or cannot be compiled).
     #[error("{file}:{line}: {}{message}", rule.as_ref().map(|r| format!("rule {r}: ")).unwrap_or_default())]
     Invalid {
+        /// source name
         file: String,
+        /// 1-based line
         line: usize,
+        /// the rule's id, when the error is about one rule
         rule: Option<String>,
+        /// what is wrong and what to do
         message: String,
     },
+    /// More than one error: all of them, in load order.
     #[error("{} errors in rule packs:\n{}", .0.len(), .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
     Many(Vec<RulesError>),
 }
@@ -85,86 +103,157 @@ impl RulesError {
     }
 }
 
+/// What `rules check` lists about one loaded pack.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackInfo {
+    /// `[pack] id`
     pub id: String,
+    /// `[pack] name`
     pub name: String,
+    /// source name (file path, or `rules/<file> (bundled)`)
     pub source: String,
+    /// number of rules loaded from it
     pub rules: usize,
 }
 
 /// One example text with the line it is written on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Example {
+    /// the example text
     pub text: String,
+    /// 1-based line in the pack
     pub line: usize,
 }
 
+/// A rule's own examples (`[rule.examples]`), run by `rules test`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RuleExamples {
+    /// texts the rule must hit
     pub matches: Vec<Example>,
+    /// texts the rule must not hit
     pub no_match: Vec<Example>,
 }
 
 /// A listing-level example (`[[example]]`): scanned with all packs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListingExample {
+    /// the listing text
     pub text: String,
+    /// the risk the listing must get
     pub risk: Risk,
+    /// source name of the pack
     pub source: String,
+    /// 1-based line of `text`
     pub line: usize,
 }
 
 /// A named context word set (`[context.<name>]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContextSet {
+    /// the name rules refer to in `requires`/`cancel`
     pub name: String,
+    /// the terms, as written
     pub terms: Vec<String>,
+    /// source name of the pack
     pub source: String,
+    /// 1-based line of the set's header
     pub line: usize,
 }
 
-/// One validated rule.
+impl ContextSet {
+    /// The matcher's view of this set.
+    pub fn spec(&self) -> ContextSpec {
+        ContextSpec {
+            name: self.name.clone(),
+            terms: self.terms.clone(),
+        }
+    }
+}
+
+/// One validated rule: what the matcher needs (see [`Rule::spec`]) plus the
+/// metadata and examples people read, and where it was written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
+    /// stable id, unique across the loaded packs
     pub id: String,
+    /// name shown to people
     pub name: String,
+    /// category from the vocabulary of rules/FORMAT.md
     pub category: String,
+    /// score contribution
     pub weight: f64,
     /// the first is the canonical CAS reported on hits
     pub cas: Vec<String>,
+    /// literal names (always count)
     pub names: Vec<String>,
+    /// names that count only with a `requires` context term near
     pub ambiguous: Vec<String>,
+    /// regexes over the normalised text
     pub patterns: Vec<String>,
+    /// context sets needed near ambiguous names
     pub requires: Vec<String>,
+    /// context sets that cancel this rule's hits near them
     pub cancel: Vec<String>,
+    /// characters each side for `requires`/`cancel`
     pub window: usize,
+    /// control status (metadata)
     pub status: Option<String>,
+    /// references (metadata)
     pub references: Vec<String>,
+    /// an identity or CAS is unconfirmed (metadata)
     pub unconfirmed: bool,
+    /// free note (metadata)
     pub note: Option<String>,
+    /// the rule's examples
     pub examples: RuleExamples,
     /// pack id
     pub pack: String,
     /// source name (file) and line of `id = ...`
     pub source: String,
+    /// 1-based line of `id = ...`
     pub line: usize,
+    /// 1-based line of each of `patterns`, for error messages
+    pub pattern_lines: Vec<usize>,
 }
 
 impl Rule {
+    /// True for `exclude` rules: never reported, they suppress what they overlap.
     pub fn is_exclude(&self) -> bool {
         self.category == "exclude"
+    }
+
+    /// The matcher's view of this rule.
+    pub fn spec(&self) -> RuleSpec {
+        RuleSpec {
+            id: self.id.clone(),
+            category: self.category.clone(),
+            weight: self.weight,
+            cas: self.cas.clone(),
+            names: self.names.clone(),
+            ambiguous: self.ambiguous.clone(),
+            patterns: self.patterns.clone(),
+            requires: self.requires.clone(),
+            cancel: self.cancel.clone(),
+            window: self.window,
+            exclude: self.is_exclude(),
+        }
     }
 }
 
 /// A failed rule or listing example.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExampleFailure {
+    /// source name of the pack
     pub source: String,
+    /// 1-based line of the example
     pub line: usize,
+    /// the rule, for rule examples
     pub rule: Option<String>,
+    /// the example text
     pub text: String,
+    /// what should have happened
     pub expected: String,
+    /// what happened
     pub got: String,
 }
 
@@ -185,7 +274,6 @@ pub struct RuleSet {
     rules: Vec<Rule>,
     contexts: Vec<ContextSet>,
     examples: Vec<ListingExample>,
-    policy: Policy,
     fingerprint: String,
     warnings: Vec<String>,
     by_id: HashMap<String, usize>,
@@ -229,20 +317,25 @@ impl RuleSet {
         Loader::default().load(sources)
     }
 
+    /// The loaded packs, in load order.
     pub fn packs(&self) -> &[PackInfo] {
         &self.packs
     }
+    /// Number of rules over all packs.
     pub fn rule_count(&self) -> usize {
         self.rules.len()
     }
+    /// Every rule, in load order.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
     }
+    /// Every context set, in load order.
     pub fn contexts(&self) -> &[ContextSet] {
         &self.contexts
     }
+    /// The policy in force (the last pack's, or the default one).
     pub fn policy(&self) -> &Policy {
-        &self.policy
+        self.engine.policy()
     }
     /// Hex SHA-256 over all pack sources in load order.
     pub fn fingerprint(&self) -> &str {
@@ -252,25 +345,29 @@ impl RuleSet {
     pub fn warnings(&self) -> &[String] {
         &self.warnings
     }
-    #[cfg(test)]
-    pub(crate) fn engine_for_tests(&self) -> &Engine {
-        &self.engine
-    }
-
+    /// The rule with id `id`.
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.by_id.get(id).map(|&i| &self.rules[i])
     }
 
-    /// Match one text (visible text, not HTML).
+    /// Match one text (visible text, not HTML) within the default [`Limits`].
     pub fn scan(&self, text: &str) -> Verdict {
-        matcher::scan(&self.engine, &self.rules, &self.policy, text).0
+        self.scan_limited(text, &Limits::default())
+    }
+
+    /// Match one text, reporting at most what `limits` allow; the verdict
+    /// says how many hits were dropped and which budget dropped them. Score
+    /// and risk are the same as without limits.
+    pub fn scan_limited(&self, text: &str, limits: &Limits) -> Verdict {
+        self.engine.scan(text, limits)
     }
 
     /// Like [`RuleSet::scan`], also giving the ids of the `exclude` rules that
     /// matched (they are never hits; `test_examples` checks their examples with this).
     pub fn scan_with_excludes(&self, text: &str) -> (Verdict, Vec<&str>) {
-        let (v, ex) = matcher::scan(&self.engine, &self.rules, &self.policy, text);
-        (v, ex.into_iter().map(|i| self.rules[i as usize].id.as_str()).collect())
+        let (v, ex) = self.engine.scan_with_excludes(text, &Limits::default());
+        let ids = ex.into_iter().filter_map(|i| self.rules.get(i)).map(|r| r.id.as_str());
+        (v, ids.collect())
     }
 
     /// Run every rule example and listing example; empty = all pass.
@@ -339,6 +436,70 @@ impl RuleSet {
             }
         }
         out
+    }
+}
+
+/// Where a part of the engine's input was written: (file, line, rule id).
+fn located(rules: &[Rule], contexts: &[ContextSet], part: Part) -> (String, usize, Option<String>) {
+    let rule = |i: usize, line: Option<usize>| {
+        rules
+            .get(i)
+            .map(|r| (r.source.clone(), line.unwrap_or(r.line), Some(r.id.clone())))
+    };
+    let found = match part {
+        Part::Rule(i) => rule(i, None),
+        Part::Pattern { rule: i, pattern } => rule(i, rules.get(i).and_then(|r| r.pattern_lines.get(pattern).copied())),
+        Part::Context(i) => contexts.get(i).map(|c| (c.source.clone(), c.line, None)),
+    };
+    found.unwrap_or_else(|| ("(rule packs)".into(), 1, None))
+}
+
+/// The engine could not be built: say which pack, line and rule is to blame.
+fn build_error(rules: &[Rule], contexts: &[ContextSet], e: BuildError) -> RulesError {
+    let invalid = |(file, line, rule): (String, usize, Option<String>), message: String| RulesError::Invalid {
+        file,
+        line,
+        rule,
+        message,
+    };
+    match e {
+        BuildError::UnknownContext { rule, set } => invalid(
+            located(rules, contexts, Part::Rule(rule)),
+            format!("names unknown context set {set:?}; define [context.{set}] in a pack"),
+        ),
+        BuildError::Pattern { part, message } => {
+            let text = match part {
+                Part::Pattern { rule, pattern } => rules.get(rule).and_then(|r| r.patterns.get(pattern)),
+                _ => None,
+            };
+            let message = format!(
+                "regex {:?} cannot be built into the engine: {}; simplify it (counted repetitions such as {{1000}} multiply its size)",
+                text.map_or("", String::as_str),
+                message.replace('\n', " ")
+            );
+            invalid(located(rules, contexts, part), message)
+        }
+        BuildError::TooLarge {
+            what,
+            culprits,
+            message,
+        } => {
+            let here = culprits.first().map(|&(p, _)| p).unwrap_or(Part::Rule(0));
+            let list: Vec<String> = culprits
+                .iter()
+                .map(|&(p, bytes)| {
+                    let (file, line, rule) = located(rules, contexts, p);
+                    let rule = rule.map(|r| format!(" rule {r}")).unwrap_or_default();
+                    format!("{file}:{line}{rule} ({} KiB)", bytes / 1024)
+                })
+                .collect();
+            let message = format!(
+                "the packs' {what} is too large to build together ({}); largest parts: {}; shorten or split them, or load fewer packs",
+                message.replace('\n', " "),
+                list.join(", ")
+            );
+            invalid(located(rules, contexts, here), message)
+        }
     }
 }
 
@@ -644,24 +805,15 @@ impl Loader {
             });
         }
 
-        let engine = match Engine::build(&rules, &contexts) {
-            Ok(e) => e,
-            Err(m) => {
-                return Err(RulesError::Invalid {
-                    file: "(all packs)".into(),
-                    line: 0,
-                    rule: None,
-                    message: m,
-                })
-            }
-        };
+        let specs: Vec<RuleSpec> = rules.iter().map(Rule::spec).collect();
+        let context_specs: Vec<ContextSpec> = contexts.iter().map(ContextSet::spec).collect();
+        let engine = Engine::build(&specs, &context_specs, policy).map_err(|e| build_error(&rules, &contexts, e))?;
         let by_id = rules.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
         Ok(RuleSet {
             packs,
             rules,
             contexts,
             examples,
-            policy,
             fingerprint,
             warnings: self.warnings,
             by_id,
@@ -743,7 +895,9 @@ impl Loader {
             let m = "ambiguous names need `requires` (the context sets that must be near them)".into();
             self.err(f, raw.ambiguous[0].span(), rid, m);
         }
+        let mut pattern_lines = Vec::with_capacity(raw.patterns.len());
         for p in &raw.patterns {
+            pattern_lines.push(f.line(p.span()));
             if let Err(e) = matcher::compile_pattern(p.get_ref()) {
                 let m = format!("regex {:?} does not compile: {}", p.get_ref(), regex_error(&e));
                 self.err(f, p.span(), rid, m);
@@ -817,6 +971,7 @@ impl Loader {
             pack: pack.to_string(),
             source: f.name.to_string(),
             line: f.line(raw.id.span()),
+            pattern_lines,
         })
     }
 
@@ -891,5 +1046,9 @@ impl Loader {
     }
 }
 
+#[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
+mod scan_tests;
 #[cfg(test)]
 mod tests;

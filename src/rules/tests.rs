@@ -294,3 +294,39 @@ no_match = ["4-piperidone"]
     assert!(f[0].to_string().contains("x.toml:19: rule x.benzyl:"), "{}", f[0]);
     assert_eq!(f[0].got, "the exclude rule matched");
 }
+
+#[test]
+fn regexes_too_large_name_file_line_and_rule() {
+    // one regex too large on its own: the loader's check names it
+    let bad = GOOD.replace(
+        "requires = [\"offer\"]",
+        "requires = [\"offer\"]\npatterns = ['\\w{1000}{1000}']",
+    );
+    let e = err(&[("rules/p1.toml", &bad)]);
+    assert!(
+        e.starts_with(r#"rules/p1.toml:17: rule a.npp: regex "\\w{1000}{1000}" does not compile"#),
+        "{e}"
+    );
+    // regexes that fit one by one but not together (the set's limit is
+    // 16 MiB, 1 MiB in unit tests): the largest are named, where they are
+    let mut pack = String::from("[pack]\nid = \"big\"\nname = \"Big\"\n");
+    for i in 0..4 {
+        pack.push_str(&format!(
+            "[[rule]]\nid = \"big.r{i}\"\nname = \"r\"\ncategory = \"tactic.research\"\nweight = 1\npatterns = ['x\\w{{{}}}']\n",
+            5000 + 100 * i
+        ));
+    }
+    let e = err(&[("rules/big.toml", &pack)]);
+    assert!(
+        e.starts_with("rules/big.toml:27: rule big.r3: the packs' regex set is too large to build together"),
+        "{e}"
+    );
+    assert!(
+        e.contains("largest parts: rules/big.toml:27 rule big.r3 (")
+            && e.contains(", rules/big.toml:21 rule big.r2 (")
+            && e.contains(", rules/big.toml:15 rule big.r1 ("),
+        "{e}"
+    );
+    assert!(e.ends_with("shorten or split them, or load fewer packs"), "{e}");
+    assert!(!e.contains("(all packs)"), "{e}");
+}

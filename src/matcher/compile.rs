@@ -1,0 +1,466 @@
+//! Building the engine: the automata over names and context terms, the
+//! regex set, the CAS index, and errors that say which rule is to blame.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex::Regex;
+use regex_automata::{meta, nfa::thompson, util::syntax, MatchKind as RaMatchKind};
+
+use super::normalise::{self, is_cjk};
+use super::{ascii_word_boundaries, cas, compile_pattern, ContextSpec, RuleSpec};
+
+/// Size limit of one compiled pack regex (the `regex` crate's `size_limit`).
+pub(super) const REGEX_SIZE_LIMIT: usize = 1 << 22;
+/// Size limit of the NFA of all pack regexes together (the bundled packs'
+/// take about 80 KiB).
+#[cfg(not(test))]
+pub(super) const SET_SIZE_LIMIT: usize = 1 << 24;
+/// Unit tests make a set too large to build in milliseconds, not seconds.
+#[cfg(test)]
+pub(super) const SET_SIZE_LIMIT: usize = 1 << 20;
+
+/// A part of the engine's input that an error can blame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// a rule, by index into the rules given to [`super::Engine::build`]
+    Rule(usize),
+    /// the `pattern`-th regex of rule `rule`
+    Pattern {
+        /// rule index
+        rule: usize,
+        /// index into the rule's `patterns`
+        pattern: usize,
+    },
+    /// a context set, by index into the contexts given to the build
+    Context(usize),
+}
+
+/// Why an engine cannot be built. Indices are into the build's inputs, so
+/// the caller can name the file and line responsible.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BuildError {
+    /// `requires`/`cancel` of a rule names a context set that is not given.
+    UnknownContext {
+        /// rule index
+        rule: usize,
+        /// the unknown set name
+        set: String,
+    },
+    /// One regex does not compile on its own with the engine's limits.
+    Pattern {
+        /// the rule and regex
+        part: Part,
+        /// the regex engine's message
+        message: String,
+    },
+    /// Every part builds alone, but together they exceed a size limit.
+    TooLarge {
+        /// which automaton ("regex set", "name automaton"...)
+        what: &'static str,
+        /// the largest contributions, largest first: (part, bytes)
+        culprits: Vec<(Part, usize)>,
+        /// the underlying library's message
+        message: String,
+    },
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::UnknownContext { rule, set } => write!(f, "rule #{rule}: unknown context set {set:?}"),
+            BuildError::Pattern { part, message } => write!(f, "{part:?}: {message}"),
+            BuildError::TooLarge {
+                what,
+                culprits,
+                message,
+            } => write!(f, "the {what} cannot be built: {message}; largest parts: {culprits:?}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// What an automaton pattern stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum What {
+    Name(u32),
+    Ambiguous(u32),
+    Context(u32),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Target {
+    pub what: What,
+    /// found through the leet view only (the pattern is an l->i variant)
+    pub leet: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct PatInfo {
+    pub targets: Vec<Target>,
+    /// the pattern starts/ends with a non-CJK character: needs a word boundary
+    pub latin_start: bool,
+    pub latin_end: bool,
+}
+
+/// What the scan needs of one rule.
+#[derive(Debug)]
+pub(super) struct RuleInfo {
+    pub id: String,
+    pub category: String,
+    pub weight: f64,
+    pub window: usize,
+    pub exclude: bool,
+    /// the canonical CAS reported on hits
+    pub cas: Option<String>,
+    /// requires / cancel as context set indices
+    pub requires: Vec<u32>,
+    pub cancel: Vec<u32>,
+    /// index of the first rule with the same id: the score counts each id once
+    pub score_key: u32,
+}
+
+/// The compiled automata, regexes and CAS index.
+#[derive(Debug)]
+pub(super) struct Automata {
+    /// names and ambiguous names (and their leet variants) over `compact`
+    pub ac: Option<AhoCorasick>,
+    /// the same names, leftmost-longest: the fast first pass of the scan
+    pub ac_ll: Option<AhoCorasick>,
+    /// longest name in `compact` bytes
+    pub max_name: usize,
+    pub pats: Vec<PatInfo>,
+    /// context terms over `compact`, searched only in the windows of the
+    /// candidates that need them (`requires`/`cancel`): common words such as
+    /// "price" or "payment" would otherwise be most of the automaton's matches
+    pub ctx_ac: Option<AhoCorasick>,
+    pub ctx_pats: Vec<PatInfo>,
+    /// letter-only names with 'l' folded to 'i', searched only in the small
+    /// windows around in-word digits (keeps the main automaton small)
+    pub leet_ac: Option<AhoCorasick>,
+    pub leet_pats: Vec<PatInfo>,
+    pub max_ctx: usize,
+    /// longest leet pattern in bytes (bounds the leet windows)
+    pub max_pat: usize,
+    /// all pack regexes as one multi-pattern lazy DFA (no prefilter: the
+    /// regexes' many literal prefixes make one that fires constantly)
+    pub set: Option<meta::Regex>,
+    /// (regex, rule index) in `set` order
+    pub regexes: Vec<(Regex, u32)>,
+    pub cas: cas::CasIndex,
+    /// canonical CAS -> rules listing it (exclude rules included)
+    pub cas_rules: HashMap<String, Vec<u32>>,
+}
+
+/// Deduplicated automaton patterns and what each stands for.
+#[derive(Default)]
+struct PatternTable {
+    strings: Vec<String>,
+    pats: Vec<PatInfo>,
+    index: HashMap<String, usize>,
+}
+
+impl PatternTable {
+    fn add(&mut self, s: String, t: Target) {
+        let i = match self.index.get(&s) {
+            Some(&i) => i,
+            None => {
+                self.pats.push(pat_info(&s));
+                self.strings.push(s.clone());
+                self.index.insert(s, self.pats.len() - 1);
+                self.pats.len() - 1
+            }
+        };
+        self.pats[i].targets.push(t);
+    }
+    fn max_len(&self) -> usize {
+        self.strings.iter().map(String::len).max().unwrap_or(0)
+    }
+}
+
+fn pat_info(s: &str) -> PatInfo {
+    let first = s.chars().next().unwrap_or('a');
+    let last = s.chars().next_back().unwrap_or('a');
+    PatInfo {
+        targets: Vec::new(),
+        latin_start: !is_cjk(first),
+        latin_end: !is_cjk(last),
+    }
+}
+
+/// A rule index as the engine stores it. Rules live in memory, so there are
+/// far fewer than 2^32 of them; the conversion saturates all the same.
+fn idx(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+/// Per-rule facts, with context set names resolved to indices.
+pub(super) fn rule_infos(rules: &[RuleSpec], context_names: &[String]) -> Result<Vec<RuleInfo>, BuildError> {
+    let by_name: HashMap<&str, u32> = context_names
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, n)| (n.as_str(), idx(i)))
+        .collect();
+    let mut first_of_id: HashMap<&str, u32> = HashMap::new();
+    let mut out = Vec::with_capacity(rules.len());
+    for (ri, r) in rules.iter().enumerate() {
+        let resolve = |names: &[String]| -> Result<Vec<u32>, BuildError> {
+            names
+                .iter()
+                .map(|n| {
+                    by_name
+                        .get(n.as_str())
+                        .copied()
+                        .ok_or_else(|| BuildError::UnknownContext {
+                            rule: ri,
+                            set: n.clone(),
+                        })
+                })
+                .collect()
+        };
+        out.push(RuleInfo {
+            id: r.id.clone(),
+            category: r.category.clone(),
+            weight: r.weight,
+            window: r.window,
+            exclude: r.exclude,
+            cas: r.cas.first().cloned(),
+            requires: resolve(&r.requires)?,
+            cancel: resolve(&r.cancel)?,
+            score_key: *first_of_id.entry(r.id.as_str()).or_insert(idx(ri)),
+        });
+    }
+    Ok(out)
+}
+
+/// Every automaton, regex and index the scan uses.
+pub(super) fn automata(rules: &[RuleSpec], contexts: &[ContextSpec]) -> Result<Automata, BuildError> {
+    let (main, leet, ctx) = pattern_tables(rules, contexts);
+    use AhoCorasickKind::{ContiguousNFA, DFA};
+    let name_parts = || largest_names(rules);
+    let ac_ll = build_ac(
+        &main.strings,
+        DFA,
+        MatchKind::LeftmostLongest,
+        "name automaton",
+        name_parts,
+    )?;
+    // Only the rare fallback searches it: a contiguous NFA builds faster than a DFA.
+    let ac = build_ac(
+        &main.strings,
+        ContiguousNFA,
+        MatchKind::Standard,
+        "name automaton",
+        name_parts,
+    )?;
+    let ctx_parts = || largest_contexts(contexts);
+    let ctx_ac = build_ac(
+        &ctx.strings,
+        DFA,
+        MatchKind::Standard,
+        "context term automaton",
+        ctx_parts,
+    )?;
+    let leet_ac = build_ac(
+        &leet.strings,
+        DFA,
+        MatchKind::Standard,
+        "leetspeak automaton",
+        name_parts,
+    )?;
+    let (set, regexes) = regex_set(rules)?;
+    let (cas, cas_rules) = cas_index(rules);
+    Ok(Automata {
+        ac,
+        ac_ll,
+        max_name: main.max_len(),
+        max_ctx: ctx.max_len(),
+        max_pat: leet.max_len(),
+        pats: main.pats,
+        ctx_ac,
+        ctx_pats: ctx.pats,
+        leet_ac,
+        leet_pats: leet.pats,
+        set,
+        regexes,
+        cas,
+        cas_rules,
+    })
+}
+
+/// Names (main and leet tables) and context terms in compact form.
+fn pattern_tables(rules: &[RuleSpec], contexts: &[ContextSpec]) -> (PatternTable, PatternTable, PatternTable) {
+    let mut main = PatternTable::default();
+    let mut leet = PatternTable::default();
+    let mut ctx = PatternTable::default();
+    for (ri, r) in rules.iter().enumerate() {
+        let ri = idx(ri);
+        for (list, what) in [(&r.names, What::Name(ri)), (&r.ambiguous, What::Ambiguous(ri))] {
+            for n in list {
+                let c = normalise::normalise_compact(n);
+                if c.is_empty() {
+                    continue;
+                }
+                if c.bytes().all(|b| b.is_ascii_lowercase()) {
+                    // the leet view folds every 'l' to 'i' (1 reads as i or l)
+                    leet.add(c.replace('l', "i"), Target { what, leet: true });
+                }
+                main.add(c, Target { what, leet: false });
+            }
+        }
+    }
+    for (ci, cs) in contexts.iter().enumerate() {
+        for t in &cs.terms {
+            let c = normalise::normalise_compact(t);
+            if !c.is_empty() {
+                let what = What::Context(idx(ci));
+                ctx.add(c, Target { what, leet: false });
+            }
+        }
+    }
+    (main, leet, ctx)
+}
+
+fn build_ac(
+    strings: &[String],
+    kind: AhoCorasickKind,
+    mk: MatchKind,
+    what: &'static str,
+    culprits: impl Fn() -> Vec<(Part, usize)>,
+) -> Result<Option<AhoCorasick>, BuildError> {
+    if strings.is_empty() {
+        return Ok(None);
+    }
+    AhoCorasick::builder()
+        .kind(Some(kind))
+        .match_kind(mk)
+        .build(strings)
+        .map(Some)
+        .map_err(|e| BuildError::TooLarge {
+            what,
+            culprits: culprits(),
+            message: e.to_string(),
+        })
+}
+
+/// The three largest of `sizes`, largest first (ties by position).
+fn top3(mut sizes: Vec<(Part, usize)>) -> Vec<(Part, usize)> {
+    sizes.sort_by_key(|s| std::cmp::Reverse(s.1));
+    sizes.truncate(3);
+    sizes
+}
+
+/// Rules by the bytes of their names.
+fn largest_names(rules: &[RuleSpec]) -> Vec<(Part, usize)> {
+    let size = |r: &RuleSpec| r.names.iter().chain(&r.ambiguous).map(String::len).sum();
+    top3(
+        rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (Part::Rule(i), size(r)))
+            .collect(),
+    )
+}
+
+/// Context sets by the bytes of their terms.
+fn largest_contexts(contexts: &[ContextSpec]) -> Vec<(Part, usize)> {
+    let size = |c: &ContextSpec| c.terms.iter().map(String::len).sum();
+    top3(
+        contexts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (Part::Context(i), size(c)))
+            .collect(),
+    )
+}
+
+/// The syntax and engine settings of the regex set (also used to try a
+/// regex alone when the set fails).
+fn set_builder() -> meta::Builder {
+    let config = meta::Config::new()
+        .match_kind(RaMatchKind::All)
+        .auto_prefilter(false)
+        .nfa_size_limit(Some(SET_SIZE_LIMIT));
+    let mut b = meta::Builder::new();
+    b.configure(config).syntax(syntax::Config::new().utf8(true));
+    b
+}
+
+type RegexSet = (Option<meta::Regex>, Vec<(Regex, u32)>);
+
+/// Every pack regex compiled alone, and all of them as one set.
+fn regex_set(rules: &[RuleSpec]) -> Result<RegexSet, BuildError> {
+    let mut parts = Vec::new();
+    let mut strs = Vec::new();
+    let mut regexes = Vec::new();
+    for (ri, r) in rules.iter().enumerate() {
+        for (pi, p) in r.patterns.iter().enumerate() {
+            let part = Part::Pattern { rule: ri, pattern: pi };
+            let re = compile_pattern(p).map_err(|e| BuildError::Pattern {
+                part,
+                message: e.to_string(),
+            })?;
+            parts.push(part);
+            strs.push(ascii_word_boundaries(p));
+            regexes.push((re, idx(ri)));
+        }
+    }
+    if strs.is_empty() {
+        return Ok((None, regexes));
+    }
+    match set_builder().build_many(&strs) {
+        Ok(set) => Ok((Some(set), regexes)),
+        Err(e) => Err(blame_set(&parts, &strs, &e)),
+    }
+}
+
+/// The regex set failed: a regex that fails alone is to blame; otherwise the
+/// largest ones together.
+fn blame_set(parts: &[Part], strs: &[String], err: &meta::BuildError) -> BuildError {
+    for (part, s) in parts.iter().zip(strs) {
+        if let Err(e) = set_builder().build(s) {
+            return BuildError::Pattern {
+                part: *part,
+                message: e.to_string(),
+            };
+        }
+    }
+    let size = |s: &str| {
+        thompson::Compiler::new()
+            .configure(thompson::Config::new().nfa_size_limit(Some(SET_SIZE_LIMIT)))
+            .build(s)
+            .map_or(usize::MAX, |nfa| nfa.memory_usage())
+    };
+    let sizes = parts.iter().zip(strs).map(|(p, s)| (*p, size(s))).collect();
+    let message = match err.size_limit() {
+        Some(limit) => format!("together they exceed the limit of {} KiB", limit / 1024),
+        None => err.to_string(),
+    };
+    BuildError::TooLarge {
+        what: "regex set",
+        culprits: top3(sizes),
+        message,
+    }
+}
+
+type CasRules = (cas::CasIndex, HashMap<String, Vec<u32>>);
+
+/// Watched and excluded CAS numbers, and which rules list each.
+fn cas_index(rules: &[RuleSpec]) -> CasRules {
+    let mut index = cas::CasIndex::default();
+    let mut cas_rules: HashMap<String, Vec<u32>> = HashMap::new();
+    for (ri, r) in rules.iter().enumerate() {
+        for c in &r.cas {
+            if r.exclude {
+                index.add_excluded(c);
+            } else {
+                index.add_watched(c);
+            }
+            cas_rules.entry(c.clone()).or_default().push(idx(ri));
+        }
+    }
+    (index, cas_rules)
+}

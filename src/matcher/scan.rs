@@ -1,0 +1,776 @@
+//! One scan: candidates from every automaton, then context, longest-wins,
+//! excludes, cancels, score, risk and budgets. Every step is linear (or
+//! n log n) in the text and in the number of candidates; see DESIGN.md.
+
+use std::cell::RefCell;
+
+use aho_corasick::{AhoCorasick, Input};
+
+use super::compile::{Automata, PatInfo, RuleInfo, What};
+use super::normalise::{is_cjk, utf8_len, Normalised};
+use super::scoring::Policy;
+use super::spans::{CharRank, DisjointSpans, OccIndex, SpanUnion};
+use super::{cas, snippet, Budget, Engine, Hit, HitKind, Limits, Verdict, MAX_TEXT_BYTES};
+
+/// A candidate hit before resolution.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Cand {
+    pub rule: u32,
+    pub kind: HitKind,
+    /// original byte span
+    pub os: usize,
+    pub oe: usize,
+    /// `spaced` byte span (for windows)
+    pub ss: usize,
+    pub se: usize,
+    /// for CAS hits: index into the CAS strings found
+    pub cas: Option<u32>,
+}
+
+/// An occurrence of a context term.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Occ {
+    pub set: u32,
+    pub ss: usize,
+    pub se: usize,
+}
+
+/// A character that continues a Latin (non-CJK) word.
+#[inline]
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric() && !is_cjk(c)
+    }
+}
+
+/// Leet digit/symbol -> letter.
+#[inline]
+fn leet_letter(b: u8) -> Option<u8> {
+    Some(match b {
+        b'0' => b'o',
+        b'1' => b'i',
+        b'3' => b'e',
+        b'4' => b'a',
+        b'5' => b's',
+        b'7' => b't',
+        b'@' => b'a',
+        b'$' => b's',
+        _ => return None,
+    })
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Normalised> = RefCell::new(Normalised::default());
+}
+
+/// The longest prefix of `text` the engine scans (see [`MAX_TEXT_BYTES`]).
+fn scanned_prefix(text: &str) -> &str {
+    let mut cut = text.len().min(MAX_TEXT_BYTES);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &text[..cut]
+}
+
+/// Scan `text`; also returns the `exclude` rules that matched.
+pub(super) fn scan(engine: &Engine, text: &str, limits: &Limits) -> (Verdict, Vec<usize>) {
+    let scanned = scanned_prefix(text);
+    SCRATCH.with(|cell| {
+        let mut n = cell.borrow_mut();
+        n.fill(scanned);
+        let scanned = &scanned[..n.source_len()];
+        let mut pass = Pass::new(engine, scanned, &n);
+        pass.collect();
+        let cands = pass.resolve();
+        let (mut v, excluded) = pass.finish(cands, limits);
+        if scanned.len() < text.len() {
+            v.cut_by.push(Budget::TextBytes);
+        }
+        if n.spaced.capacity() > (8 << 20) {
+            *n = Normalised::default();
+        }
+        (v, excluded)
+    })
+}
+
+/// The state of one scan.
+struct Pass<'a> {
+    rules: &'a [RuleInfo],
+    a: &'a Automata,
+    policy: &'a Policy,
+    /// number of context sets
+    contexts: usize,
+    text: &'a str,
+    n: &'a Normalised,
+    /// name and ambiguous-name candidates
+    names: Vec<Cand>,
+    /// pattern and CAS candidates (kept apart from longest-wins)
+    others: Vec<Cand>,
+    occ: Vec<Occ>,
+    excludes: Vec<(usize, usize)>,
+    excluded_rules: Vec<u32>,
+    cas_found: Vec<String>,
+}
+
+impl<'a> Pass<'a> {
+    fn new(engine: &'a Engine, text: &'a str, n: &'a Normalised) -> Pass<'a> {
+        Pass {
+            rules: &engine.rules,
+            a: &engine.automata,
+            policy: &engine.policy,
+            contexts: engine.context_names.len(),
+            text,
+            n,
+            names: Vec::new(),
+            others: Vec::new(),
+            occ: Vec::new(),
+            excludes: Vec::new(),
+            excluded_rules: Vec::new(),
+            cas_found: Vec::new(),
+        }
+    }
+
+    /// Every candidate and context occurrence.
+    fn collect(&mut self) {
+        if let (Some(ll), Some(ac)) = (&self.a.ac_ll, &self.a.ac) {
+            self.name_pass(ll, ac);
+            if let Some(leet_ac) = &self.a.leet_ac {
+                self.leet_pass(leet_ac);
+            }
+        }
+        self.patterns();
+        self.cas();
+        self.context_occurrences();
+    }
+
+    /// Names and ambiguous names over `compact`. A leftmost-longest search
+    /// (fast, no overlapping bookkeeping) gives the longest name at each
+    /// start; it restarts one byte after each match's start so overlapping
+    /// names are still seen. Where the longest fails its word boundaries,
+    /// the overlapping automaton lists every name starting there instead.
+    /// Each search reads at most the longest name past its match, so the pass
+    /// is linear in the text.
+    fn name_pass(&mut self, ll: &AhoCorasick, ac: &AhoCorasick) {
+        let n = self.n;
+        let hay = n.compact.as_str();
+        let mut at = 0;
+        while at < hay.len() {
+            let Some(m) = ll.find(Input::new(hay).span(at..hay.len())) else {
+                break;
+            };
+            let (cs, ce) = (m.start(), m.end());
+            if !self.consider(cs, ce, m.pattern().as_usize()) {
+                let end = (cs + self.a.max_name).min(hay.len());
+                for om in ac.find_overlapping_iter(Input::new(&hay.as_bytes()[..end]).span(cs..end)) {
+                    if om.start() == cs && om.end() != ce {
+                        self.consider(cs, om.end(), om.pattern().as_usize());
+                    }
+                }
+            }
+            at = cs + 1;
+            while !hay.is_char_boundary(at) {
+                at += 1;
+            }
+        }
+    }
+
+    /// A name match `[cs, ce)` of `compact`: a candidate when it does not
+    /// split an expanded character and has its word boundaries.
+    fn consider(&mut self, cs: usize, ce: usize, pid: usize) -> bool {
+        let n = self.n;
+        let p = &self.a.pats[pid];
+        if n.splits_expansion(cs, ce) {
+            return false;
+        }
+        let (os, oe) = n.orig_span_compact(self.text, cs, ce);
+        if !boundaries_ok(self.text, os, oe, p) {
+            return false;
+        }
+        let (ss, se) = n.spaced_span_compact(cs, ce);
+        push_targets(p, false, (os, oe, ss, se), &mut self.names, &mut self.occ);
+        true
+    }
+
+    /// Regex pattern hits over `spaced`: the set says which regexes match,
+    /// only those run again for positions.
+    fn patterns(&mut self) {
+        let Some(set) = &self.a.set else { return };
+        let n = self.n;
+        let mut which = regex_automata::PatternSet::new(set.pattern_len());
+        set.which_overlapping_matches(&regex_automata::Input::new(&n.spaced), &mut which);
+        for i in which.iter().map(|p| p.as_usize()) {
+            let (re, rule) = &self.a.regexes[i];
+            for m in re.find_iter(&n.spaced) {
+                if m.start() == m.end() {
+                    continue;
+                }
+                let (os, oe) = n.orig_span_spaced(self.text, m.start(), m.end());
+                self.others.push(Cand {
+                    rule: *rule,
+                    kind: HitKind::Pattern,
+                    os,
+                    oe,
+                    ss: m.start(),
+                    se: m.end(),
+                    cas: None,
+                });
+            }
+        }
+    }
+
+    /// CAS numbers over `spaced`.
+    fn cas(&mut self) {
+        if self.a.cas.is_empty() {
+            return;
+        }
+        let n = self.n;
+        let mut found = Vec::new();
+        cas::scan(&n.spaced, &mut found);
+        for f in &found {
+            let Some(res) = self.a.cas.resolve(f) else {
+                continue;
+            };
+            let (kind, canon) = match res {
+                cas::Resolved::Cas(c) => (HitKind::Cas, c),
+                cas::Resolved::Obfuscated(c) => (HitKind::CasObfuscated, c),
+                cas::Resolved::Truncated(c) => (HitKind::CasTruncated, c),
+                cas::Resolved::Excluded(c) => {
+                    self.excludes.push(n.orig_span_spaced(self.text, f.start, f.end));
+                    self.excluded_rules
+                        .extend(self.a.cas_rules.get(&c).into_iter().flatten());
+                    continue;
+                }
+            };
+            let (os, oe) = n.orig_span_spaced(self.text, f.start, f.end);
+            let cas_index = u32::try_from(self.cas_found.len()).ok();
+            if let Some(rs) = self.a.cas_rules.get(&canon) {
+                for &rule in rs.iter().filter(|&&r| !self.rules[r as usize].exclude) {
+                    self.others.push(Cand {
+                        rule,
+                        kind,
+                        os,
+                        oe,
+                        ss: f.start,
+                        se: f.end,
+                        cas: cas_index,
+                    });
+                }
+            }
+            self.cas_found.push(canon);
+        }
+    }
+
+    /// True when candidate `c` needs context occurrences near it.
+    fn needs_context(&self, c: &Cand) -> bool {
+        let r = &self.rules[c.rule as usize];
+        (c.kind == HitKind::Ambiguous && !r.requires.is_empty()) || !r.cancel.is_empty()
+    }
+
+    /// Occurrences of context terms in the windows (± `window` characters) of
+    /// the candidates that have `requires` (ambiguous) or `cancel` sets. The
+    /// windows are merged first, so each byte is searched once.
+    fn context_occurrences(&mut self) {
+        let Some(ac) = &self.a.ctx_ac else { return };
+        let n = self.n;
+        let c2s = &n.compact_to_spaced;
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        for c in self.names.iter().chain(&self.others) {
+            if !self.needs_context(c) {
+                continue;
+            }
+            // a window of w characters spans at most 4w bytes of `spaced`
+            let w = self.rules[c.rule as usize].window.saturating_mul(4);
+            let (sa, sb) = (c.ss.saturating_sub(w), c.se.saturating_add(w));
+            let ca = c2s
+                .partition_point(|&x| (x as usize) < sa)
+                .saturating_sub(self.a.max_ctx);
+            let cb = (c2s.partition_point(|&x| (x as usize) < sb) + self.a.max_ctx).min(c2s.len());
+            ranges.push((ca, cb));
+        }
+        for (a, b) in merge_ranges(ranges) {
+            self.search_context(ac, a, b);
+        }
+    }
+
+    /// Context terms in `compact[a..b]` (widened to character boundaries).
+    fn search_context(&mut self, ac: &AhoCorasick, mut a: usize, mut b: usize) {
+        let n = self.n;
+        let compact = n.compact.as_str();
+        while !compact.is_char_boundary(a) {
+            a -= 1;
+        }
+        while !compact.is_char_boundary(b) {
+            b += 1;
+        }
+        for m in ac.find_overlapping_iter(&compact[a..b]) {
+            let p = &self.a.ctx_pats[m.pattern().as_usize()];
+            let (cs, ce) = (a + m.start(), a + m.end());
+            if n.splits_expansion(cs, ce) {
+                continue;
+            }
+            let (os, oe) = n.orig_span_compact(self.text, cs, ce);
+            if !boundaries_ok(self.text, os, oe, p) {
+                continue;
+            }
+            let (ss, se) = n.spaced_span_compact(cs, ce);
+            for t in &p.targets {
+                if let What::Context(set) = t.what {
+                    self.occ.push(Occ { set, ss, se });
+                }
+            }
+        }
+    }
+
+    /// Ambiguous names without context go; longest wins among names;
+    /// exclude spans suppress substance hits; cancel windows apply. Every
+    /// filter keeps the candidates' order (the dedup in `finish` relies on it).
+    fn resolve(&mut self) -> Vec<Cand> {
+        let rank = CharRank::new(self.n.spaced.as_bytes());
+        let occ = OccIndex::new(&self.occ, self.contexts);
+        let rules = self.rules;
+        let mut names = std::mem::take(&mut self.names);
+        names.retain(|c| {
+            let r = &rules[c.rule as usize];
+            c.kind != HitKind::Ambiguous || occ.near(&rank, &r.requires, (c.ss, c.se), r.window)
+        });
+
+        // longest wins among overlapping name candidates
+        names.sort_by(|a, b| {
+            (b.oe - b.os)
+                .cmp(&(a.oe - a.os))
+                .then(a.os.cmp(&b.os))
+                .then(a.rule.cmp(&b.rule))
+        });
+        let mut kept_spans = DisjointSpans::default();
+        names.retain(|c| {
+            let keep = !kept_spans.beaten(c.os, c.oe);
+            if keep {
+                kept_spans.insert(c.os, c.oe);
+            }
+            keep
+        });
+        names.retain(|c| {
+            if rules[c.rule as usize].exclude {
+                self.excludes.push((c.os, c.oe));
+                self.excluded_rules.push(c.rule);
+                false
+            } else {
+                true
+            }
+        });
+        let mut cands = names;
+        cands.append(&mut self.others);
+
+        // exclude spans suppress overlapping substance hits (names and CAS)
+        if !self.excludes.is_empty() {
+            let ex = SpanUnion::new(std::mem::take(&mut self.excludes));
+            cands.retain(|c| c.kind == HitKind::Pattern || !ex.overlaps(c.os, c.oe));
+        }
+        cands.retain(|c| {
+            let r = &rules[c.rule as usize];
+            r.cancel.is_empty() || !occ.near(&rank, &r.cancel, (c.ss, c.se), r.window)
+        });
+        cands
+    }
+
+    /// Hits sorted and deduplicated; score and risk over all of them; then
+    /// the budgets cut the list.
+    fn finish(&mut self, mut cands: Vec<Cand>, limits: &Limits) -> (Verdict, Vec<usize>) {
+        // sorted by start, deduplicated by (rule, start, end); the sort is
+        // stable, so of equal hits the first found is kept
+        cands.sort_by(|a, b| a.os.cmp(&b.os).then(a.oe.cmp(&b.oe)).then(a.rule.cmp(&b.rule)));
+        cands.dedup_by(|a, b| (a.rule, a.os, a.oe) == (b.rule, b.os, b.oe));
+        let score = self.score(&cands);
+        let risk = self.risk(&cands, score);
+        let (kept, dropped, cut_by) = cap(&cands, self.rules.len(), limits);
+        let hits = kept.iter().map(|c| self.hit(c)).collect();
+        let mut excluded: Vec<usize> = self.excluded_rules.iter().map(|&r| r as usize).collect();
+        excluded.sort_unstable();
+        excluded.dedup();
+        let verdict = Verdict {
+            hits,
+            score,
+            risk,
+            dropped_hits: dropped,
+            cut_by,
+        };
+        (verdict, excluded)
+    }
+
+    /// Sum of the weights of the distinct rules hit, in order of first hit
+    /// (the order fixes the floating-point sum), floored at 0.
+    fn score(&self, cands: &[Cand]) -> f64 {
+        let mut seen = vec![false; self.rules.len()];
+        let mut sum = 0.0;
+        for c in cands {
+            let r = &self.rules[c.rule as usize];
+            let key = r.score_key as usize;
+            if !seen[key] {
+                seen[key] = true;
+                sum += r.weight;
+            }
+        }
+        sum.max(0.0)
+    }
+
+    /// The policy's risk over the distinct (category, kind) pairs hit.
+    fn risk(&self, cands: &[Cand], score: f64) -> super::Risk {
+        let mut kinds = vec![0u8; self.rules.len()];
+        for c in cands {
+            let bit = HitKind::ALL.iter().position(|&k| k == c.kind).unwrap_or(0);
+            kinds[c.rule as usize] |= 1 << bit;
+        }
+        let mut pairs: Vec<(&str, HitKind)> = Vec::new();
+        for (r, mask) in self.rules.iter().zip(&kinds) {
+            for (bit, &k) in HitKind::ALL.iter().enumerate() {
+                if mask & (1 << bit) != 0 {
+                    pairs.push((r.category.as_str(), k));
+                }
+            }
+        }
+        self.policy.risk_of(&pairs, score)
+    }
+
+    /// The reported hit for candidate `c`.
+    fn hit(&self, c: &Cand) -> Hit {
+        let r = &self.rules[c.rule as usize];
+        let found_cas = || c.cas.and_then(|i| self.cas_found.get(i as usize)).cloned();
+        Hit {
+            rule: r.id.clone(),
+            category: r.category.clone(),
+            kind: c.kind,
+            cas: r.cas.clone().or_else(found_cas),
+            matched: self.text[c.os..c.oe].to_string(),
+            start: c.os,
+            end: c.oe,
+            context: snippet(self.text, c.os, c.oe),
+        }
+    }
+}
+
+/// Sorted, merged copies of `ranges` (overlapping or touching ones joined).
+fn merge_ranges(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (a, b) in ranges {
+        match merged.last_mut() {
+            Some(m) if a <= m.1 => m.1 = m.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    merged
+}
+
+/// The budgets: of the sorted hits, the first `max_hits_per_rule` of each
+/// rule, then of those the first `max_hits`. Returns the kept hits, how many
+/// were dropped and which budgets dropped them.
+fn cap<'c>(cands: &'c [Cand], rules: usize, limits: &Limits) -> (Vec<&'c Cand>, u64, Vec<Budget>) {
+    let mut per_rule = vec![0usize; rules];
+    let mut kept = Vec::with_capacity(cands.len().min(limits.max_hits));
+    let (mut by_rule, mut by_text) = (false, false);
+    for c in cands {
+        let count = &mut per_rule[c.rule as usize];
+        if *count >= limits.max_hits_per_rule {
+            by_rule = true;
+            continue;
+        }
+        *count += 1;
+        if kept.len() >= limits.max_hits {
+            by_text = true;
+            continue;
+        }
+        kept.push(c);
+    }
+    let dropped = u64::try_from(cands.len() - kept.len()).unwrap_or(u64::MAX);
+    let mut cut_by = Vec::new();
+    if by_rule {
+        cut_by.push(Budget::HitsPerRule);
+    }
+    if by_text {
+        cut_by.push(Budget::HitsPerText);
+    }
+    (kept, dropped, cut_by)
+}
+
+/// Word boundaries on the original text around `[os, oe)`.
+fn boundaries_ok(text: &str, os: usize, oe: usize, p: &PatInfo) -> bool {
+    if p.latin_start {
+        if let Some(c) = text[..os].chars().next_back() {
+            if is_word_char(c) {
+                return false;
+            }
+        }
+    }
+    if p.latin_end {
+        let mut it = text[oe..].chars();
+        if let Some(c) = it.next() {
+            if is_word_char(c) {
+                // a trailing plural "s" is allowed
+                let plural = (c == 's' || c == 'S') && it.next().is_none_or(|d| !is_word_char(d));
+                if !plural {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// The candidates (and context occurrences) a matched automaton pattern
+/// stands for; `span` is (original start, end, spaced start, end).
+fn push_targets(
+    p: &PatInfo,
+    leet: bool,
+    span: (usize, usize, usize, usize),
+    cands: &mut Vec<Cand>,
+    occ: &mut Vec<Occ>,
+) {
+    let (os, oe, ss, se) = span;
+    for t in &p.targets {
+        if t.leet != leet {
+            continue;
+        }
+        let (rule, kind) = match t.what {
+            What::Context(set) => {
+                occ.push(Occ { set, ss, se });
+                continue;
+            }
+            What::Name(rule) => (rule, HitKind::Name),
+            What::Ambiguous(rule) => (rule, HitKind::Ambiguous),
+        };
+        cands.push(Cand {
+            rule,
+            kind,
+            os,
+            oe,
+            ss,
+            se,
+            cas: None,
+        });
+    }
+}
+
+/// Positions in `spaced` of leet digits/symbols inside a word: a letter on at
+/// least one side, in an alphanumeric run holding at least three letters.
+/// Each run is walked at most twice (left to its start, right to its end).
+fn leet_positions(spaced: &[u8]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let is_run = |b: u8| b.is_ascii_alphanumeric() || b == b'@' || b == b'$';
+    let mut i = 0;
+    while i < spaced.len() {
+        let b = spaced[i];
+        if leet_letter(b).is_none() {
+            i += 1;
+            continue;
+        }
+        let left = i > 0 && spaced[i - 1].is_ascii_lowercase();
+        let right = i + 1 < spaced.len() && spaced[i + 1].is_ascii_lowercase();
+        if !(left || right) {
+            i += 1;
+            continue;
+        }
+        let mut a = i;
+        while a > 0 && is_run(spaced[a - 1]) {
+            a -= 1;
+        }
+        let mut e = i;
+        while e < spaced.len() && is_run(spaced[e]) {
+            e += 1;
+        }
+        if spaced[a..e].iter().filter(|b| b.is_ascii_lowercase()).count() >= 3 {
+            for (j, &c) in spaced.iter().enumerate().take(e).skip(a) {
+                if leet_letter(c).is_some() {
+                    let l = j > a && spaced[j - 1].is_ascii_lowercase();
+                    let r = j + 1 < e && spaced[j + 1].is_ascii_lowercase();
+                    if l || r {
+                        out.push(j);
+                    }
+                }
+            }
+        }
+        i = e.max(i + 1);
+    }
+    out
+}
+
+/// Where the windows around in-word digits start and end: `max_pat` ASCII
+/// letters or digits each side of a fold. A short walk finds them in
+/// ordinary text; where punctuation runs make the walk long, a binary search
+/// over the positions of letters and digits (built once, on first need)
+/// keeps each fold at O(log n) whatever the packs' longest name.
+pub(super) struct Reach<'s> {
+    s: &'s [u8],
+    max_pat: usize,
+    /// positions of ASCII letters and digits in `s`
+    alnum: std::cell::OnceCell<Vec<usize>>,
+}
+
+impl<'s> Reach<'s> {
+    pub fn new(s: &'s [u8], max_pat: usize) -> Reach<'s> {
+        Reach {
+            s,
+            max_pat,
+            alnum: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn alnum(&self) -> &[usize] {
+        self.alnum.get_or_init(|| {
+            let positions = self.s.iter().enumerate().filter(|(_, b)| b.is_ascii_alphanumeric());
+            positions.map(|(i, _)| i).collect()
+        })
+    }
+
+    /// The walk's step budget before the binary search takes over.
+    fn budget(&self) -> usize {
+        self.max_pat.saturating_mul(4).saturating_add(64)
+    }
+
+    /// The position of the `max_pat`-th letter or digit after `f` (or the end).
+    pub fn forward(&self, f: usize) -> usize {
+        let (mut p, mut count) = (f, 0);
+        for _ in 0..self.budget() {
+            if count >= self.max_pat {
+                return p;
+            }
+            if p >= self.s.len() {
+                return self.s.len();
+            }
+            p += 1;
+            count += usize::from(self.s.get(p).is_some_and(u8::is_ascii_alphanumeric));
+        }
+        if count >= self.max_pat {
+            return p;
+        }
+        let alnum = self.alnum();
+        let j = alnum.partition_point(|&x| x <= f);
+        alnum
+            .get(j.saturating_add(self.max_pat - 1))
+            .copied()
+            .unwrap_or(self.s.len())
+    }
+
+    /// The position of the `max_pat`-th letter or digit before `f` (or 0).
+    pub fn backward(&self, f: usize) -> usize {
+        let (mut p, mut count) = (f, 0);
+        for _ in 0..self.budget() {
+            if count >= self.max_pat || p == 0 {
+                return p;
+            }
+            p -= 1;
+            count += usize::from(self.s[p].is_ascii_alphanumeric());
+        }
+        if count >= self.max_pat {
+            return p;
+        }
+        let alnum = self.alnum();
+        let j = alnum.partition_point(|&x| x < f);
+        j.checked_sub(self.max_pat).map_or(0, |k| alnum[k])
+    }
+}
+
+impl Pass<'_> {
+    /// Letter-only names in a leet-folded view built around in-word digits.
+    fn leet_pass(&mut self, ac: &AhoCorasick) {
+        let n = self.n;
+        let s = n.spaced.as_bytes();
+        let folds = leet_positions(s);
+        if folds.is_empty() {
+            return;
+        }
+        let reach = Reach::new(s, self.a.max_pat);
+        let mut windows: Vec<(usize, usize)> = Vec::new();
+        for &f in &folds {
+            let (mut a, mut b) = (reach.backward(f), reach.forward(f));
+            while a > 0 && !n.spaced.is_char_boundary(a) {
+                a -= 1;
+            }
+            while b < s.len() && !n.spaced.is_char_boundary(b) {
+                b += 1;
+            }
+            match windows.last_mut() {
+                Some(w) if a <= w.1 => w.1 = w.1.max(b),
+                _ => windows.push((a, b)),
+            }
+        }
+        let mut view = LeetView::default();
+        let mut fi = 0;
+        for (a, b) in windows {
+            view.build(n, &folds, &mut fi, a, b);
+            self.leet_matches(ac, &view, &folds);
+        }
+    }
+
+    /// The leet names found in one window's view.
+    fn leet_matches(&mut self, ac: &AhoCorasick, view: &LeetView, folds: &[usize]) {
+        let Ok(hay) = std::str::from_utf8(&view.buf) else {
+            return;
+        };
+        let s = self.n.spaced.as_bytes();
+        for m in ac.find_overlapping_iter(hay) {
+            let p = &self.a.leet_pats[m.pattern().as_usize()];
+            if !p.targets.iter().any(|t| t.leet) {
+                continue;
+            }
+            let ss = view.map[m.start()];
+            let last = view.map[m.end() - 1];
+            let se = last + utf8_len(s[last]);
+            // the match must cover at least one folded position
+            let first_fold = folds.partition_point(|&f| f < ss);
+            if folds.get(first_fold).is_none_or(|&f| f >= se) {
+                continue;
+            }
+            let (os, oe) = self.n.orig_span_spaced(self.text, ss, se);
+            if !boundaries_ok(self.text, os, oe, p) {
+                continue;
+            }
+            push_targets(p, true, (os, oe, ss, se), &mut self.names, &mut self.occ);
+        }
+    }
+}
+
+/// One window of `spaced` with leet digits folded to letters and 'l' to 'i',
+/// letters and digits only, each byte mapped back to its `spaced` offset.
+#[derive(Default)]
+struct LeetView {
+    buf: Vec<u8>,
+    map: Vec<usize>,
+}
+
+impl LeetView {
+    /// The view of `spaced[a..b]`; `fi` walks `folds` forward across windows.
+    fn build(&mut self, n: &Normalised, folds: &[usize], fi: &mut usize, a: usize, b: usize) {
+        let s = n.spaced.as_bytes();
+        self.buf.clear();
+        self.map.clear();
+        let mut q = a;
+        while q < b {
+            let c = s[q];
+            if c < 0x80 {
+                while *fi < folds.len() && folds[*fi] < q {
+                    *fi += 1;
+                }
+                if let (true, Some(l)) = (folds.get(*fi) == Some(&q), leet_letter(c)) {
+                    self.buf.push(l);
+                    self.map.push(q);
+                } else if c.is_ascii_alphanumeric() {
+                    self.buf.push(if c == b'l' { b'i' } else { c });
+                    self.map.push(q);
+                }
+                q += 1;
+            } else {
+                let Some(ch) = n.spaced[q..].chars().next() else {
+                    break;
+                };
+                let len = ch.len_utf8();
+                if ch.is_alphanumeric() {
+                    self.buf.extend_from_slice(&s[q..q + len]);
+                    self.map.extend(std::iter::repeat_n(q, len));
+                }
+                q += len;
+            }
+        }
+    }
+}
