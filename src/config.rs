@@ -462,3 +462,21 @@ impl Job {
         })
     }
 }
+
+#[cfg(test)]
+mod readme_tests {
+    use super::*;
+
+    /// The job file the README shows is a valid job, with every key it names.
+    #[test]
+    fn the_readme_job_file_parses() {
+        let readme = include_str!("../README.md");
+        let start = readme.find("```toml\n").expect("a toml block in the README") + 8;
+        let end = start + readme[start..].find("```").expect("block end");
+        let text = &readme[start..end];
+        let job = Job::parse(text, "README.md", Path::new(".")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(job.sites.len(), 1);
+        assert_eq!(job.crawl.max_nesting_depth, 256);
+        assert_eq!(job.sites[0].fields.len(), 2);
+    }
+}

@@ -4,8 +4,8 @@
 //! The parts, in the order data flows through them:
 //!
 //! - [`config`]: the job file (sites, politeness, rules).
-//! - [`frontier`]: URL normalisation and admission (traps, scope).
-//! - [`fetch`]: HTTP client, address guard, redirects, robots.txt, decoding.
+//! - [`frontier`]: link admission (scope, traps); [`urls`]: URL normalisation.
+//! - [`fetch`]: HTTP client, address guard, explicit proxies, robots.txt, decoding.
 //! - [`extract`]: visible text, links, canonical URL, fields, seller ids.
 //! - [`rules`]: rule packs: loading, validation, examples.
 //! - [`matcher`]: normalisation, automata, CAS detection, scoring. No I/O.
@@ -13,7 +13,8 @@
 //! - [`crawl`]: the engine that drives a run and resumes it after a crash.
 //! - [`export`]: JSON Lines and CSV.
 //! - [`demo`]: the embedded demo marketplace.
-//! - [`cli`] and [`app`]: the command line.
+//! - [`cli`] and [`app`]: the command line; [`escape`]: crawled text made
+//!   safe for terminals and spreadsheets.
 
 #![warn(missing_docs)]
 
