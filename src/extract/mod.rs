@@ -7,6 +7,7 @@ use scraper::{ElementRef, Html, Node, Selector};
 use std::collections::BTreeMap;
 use url::Url;
 
+pub mod blocks;
 mod prepass;
 mod sellers;
 pub use sellers::{seller_identifiers, seller_identifiers_limited};
@@ -51,6 +52,11 @@ pub struct Extracted {
     pub fields: BTreeMap<String, String>,
     /// What the [`Limits`] cut from this page (for the run summary).
     pub cut: Cuts,
+    /// The visible text as lines with their place in the DOM: what the
+    /// content extractor and the site template work on.
+    pub page: blocks::Page,
+    /// The configured fields whose selector matched nothing on this page.
+    pub fields_missed: Vec<String>,
 }
 
 /// What the per-page budgets removed. All zero/false on ordinary pages.
@@ -289,16 +295,23 @@ pub fn extract_with(html: &str, page_url: &Url, fields: &[(String, Selector)], l
         .unwrap_or_else(|| page_url.clone());
     let canonical = found.canonical_href.and_then(|h| crate::frontier::resolve(&base, h));
     let (links, links_dropped) = resolve_links(&base, &found.hrefs, limits.max_links);
-    let mut text = String::new();
-    visible_text_into(found.body.unwrap_or_else(|| doc.tree.root()), &mut text);
     let mut out_fields = BTreeMap::new();
+    let mut field_nodes = Vec::with_capacity(fields.len());
+    let mut fields_missed = Vec::new();
     for (name, sel) in fields {
+        let mut nodes = std::collections::HashSet::new();
         if let Some(el) = doc.select(sel).next() {
             let mut t = String::new();
             visible_text_into(*el, &mut t);
             out_fields.insert(name.clone(), collapse(&t));
+            nodes.insert(el.id());
+        } else {
+            fields_missed.push(name.clone());
         }
+        field_nodes.push(nodes);
     }
+    let page = blocks::segment(found.body.unwrap_or_else(|| doc.tree.root()), &base, &field_nodes);
+    let text = page.text();
     Extracted {
         title_tag,
         text,
@@ -310,6 +323,8 @@ pub fn extract_with(html: &str, page_url: &Url, fields: &[(String, Selector)], l
             markup_trimmed: bounded.trimmed,
             links_dropped,
         },
+        page,
+        fields_missed,
     }
 }
 
@@ -528,6 +543,18 @@ mod proptests {
             prop_assert!(!e.text.contains(MARK), "{}", e.text);
             prop_assert!(e.links.len() <= 3);
             prop_assert!(e.links.iter().all(|u| matches!(u.scheme(), "http" | "https")));
+        }
+
+        #[test]
+        fn lines_are_the_visible_text(html in soup()) {
+            let bounded = prepass::bound(&html, 64);
+            let doc = Html::parse_document(&bounded.html);
+            let mut text = String::new();
+            visible_text_into(doc.tree.root(), &mut text);
+            let page = blocks::segment(doc.tree.root(), &Url::parse("http://h.test/").unwrap(), &[]);
+            prop_assert_eq!(page.text(), text);
+            prop_assert!(page.lines.iter().all(|l| !l.text.is_empty() && !l.text.contains('\n')));
+            prop_assert!(page.lines.iter().all(|l| (l.elem as usize) < page.elems.len() && l.anchor_chars <= l.chars));
         }
 
         #[test]
