@@ -69,8 +69,8 @@ pub struct Line {
     pub items: Vec<u64>,
     /// Heading level 1–6 when the line is (inside) a heading, else 0.
     pub heading: u8,
-    /// The configured field whose element holds the line (index into the
-    /// field selectors), if any.
+    /// The configured field whose element holds (part of) the line: index
+    /// into the field selectors.
     pub field: Option<u16>,
     /// The sum of the [`Elem::hint`]s of the line's ancestors, clamped.
     pub hint: i8,
@@ -361,6 +361,9 @@ impl<'a> Walker<'a> {
                 self.cur.line.text.push(' ');
             }
             self.cur.line.text.push_str(word);
+            if let Some(&f) = self.field.last() {
+                self.cur.line.field = Some(f);
+            }
             if self.in_link > 0 {
                 self.cur.line.anchor_chars = self
                     .cur
@@ -387,7 +390,6 @@ impl<'a> Walker<'a> {
         self.cur.line.elem = elem;
         self.cur.line.hint = hint.clamp(-8, 8) as i8;
         self.cur.line.heading = self.heading.last().copied().unwrap_or(0);
-        self.cur.line.field = self.field.last().copied();
     }
 
     fn enter(&mut self, node: ego_tree::NodeRef<'a, Node>, el: &Element, stack: &mut Vec<Step<'a>>) {

@@ -8,8 +8,10 @@ use std::collections::BTreeMap;
 use url::Url;
 
 pub mod blocks;
+pub mod content;
 mod prepass;
 mod sellers;
+pub mod template;
 pub use sellers::{seller_identifiers, seller_identifiers_limited};
 
 /// Per-page budgets. Crawled pages are written by the people being watched,

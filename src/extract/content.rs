@@ -1,0 +1,556 @@
+//! The listing's own content, apart from the site's chrome.
+//!
+//! Marketplaces wrap every listing in navigation, "hot products", "related
+//! products", "recent searches", footers of trending keywords, and those
+//! name controlled chemicals too. Matching the whole page flags every
+//! listing; this module finds what the listing itself says, as named parts:
+//! `title`, `description`, and fields (`cas`, `purity`, `price`, `moq`,
+//! `supplier`, `contact`, … or the job's own field names).
+//!
+//! With `[site.fields]` selectors, the selected elements are those parts.
+//! Otherwise (and for whatever the selectors do not cover) every line of the
+//! page gets a chrome likelihood from what the page shows — the semantic
+//! element it sits in (`nav`, `aside`, a page-level `header`/`footer`,
+//! `form`), class and id words ("sidebar", "related"; "product", "detail"),
+//! how much of it is link text and whether its links lead to other listings,
+//! whether it comes before the listing's title — and from what the site's
+//! [`SiteTemplate`] learned across pages: a DOM place whose lines or listed
+//! pieces repeat from page to page is chrome, however its text rotates, and
+//! a line that appears at its place on most pages is template text. The
+//! main content is then the DOM subtree that holds the most content-like
+//! text and the least chrome-like (a readability-style choice of the best
+//! container, made with the site's template); lines outside it, or chrome
+//! by themselves, are dropped and kept as `chrome` for the investigator,
+//! with why. Contact lines outside it (a supplier card in a side column) are
+//! kept as the `supplier`/`contact` part unless they are site-wide.
+//!
+//! No I/O; linear in the page (each line is weighed once, each element
+//! receives its lines' weight once, the ancestor walks are bounded by the
+//! pre-pass's depth budget).
+
+use super::blocks::{flags, Line, Page};
+use super::template::{PlaceStats, SiteTemplate};
+use super::Extracted;
+use regex::Regex;
+use std::collections::BTreeMap;
+
+/// Most chrome lines kept as evidence per listing.
+const MAX_CHROME_LINES: usize = 400;
+/// Most bytes of chrome kept as evidence per listing.
+const MAX_CHROME_BYTES: usize = 64 * 1024;
+
+/// Why a line was not taken as the listing's content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Why {
+    /// Inside `nav`, `aside`, a page-level `header`/`footer`, or a `form`.
+    Semantic,
+    /// Its element's class or id names chrome ("sidebar", "related", ...).
+    ClassName,
+    /// Mostly link text (menus, product lists, tag clouds).
+    Links,
+    /// Its DOM place repeats from page to page on this site (rotating lists).
+    Template,
+    /// Its text appears at its place on most of this site's pages.
+    Boilerplate,
+    /// Before the listing's title (site header, search, breadcrumbs).
+    BeforeTitle,
+    /// Outside the listing's main content.
+    OutsideContent,
+}
+
+/// A line dropped as chrome, kept so an investigator can see why a hit did
+/// not count.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Dropped {
+    /// The line's text.
+    pub text: String,
+    /// The main reason it was dropped.
+    pub why: Why,
+}
+
+/// A named part of the content: `content[start..end]`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Part {
+    /// `title`, `description`, or a field name.
+    pub name: String,
+    /// Byte offsets into [`ListingContent::text`].
+    pub start: usize,
+    /// End (exclusive).
+    pub end: usize,
+}
+
+/// What a listing says, apart from the chrome around it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListingContent {
+    /// The content matched: the title, then the content lines in page order,
+    /// one per line.
+    pub text: String,
+    /// The parts of `text`, in order, covering every line.
+    pub parts: Vec<Part>,
+    /// The listing's title.
+    pub title: String,
+    /// Lines dropped as chrome (at most 400 lines / 64 KiB).
+    pub chrome: Vec<Dropped>,
+    /// True when the site's field selectors gave the parts (no fallback).
+    pub from_selectors: bool,
+}
+
+impl ListingContent {
+    /// The part holding byte `offset` of [`ListingContent::text`].
+    pub fn part_at(&self, offset: usize) -> Option<&str> {
+        let i = self.parts.partition_point(|p| p.end <= offset);
+        self.parts.get(i).filter(|p| p.start <= offset).map(|p| p.name.as_str())
+    }
+
+    fn push(&mut self, part: &str, text: &str) {
+        let text = text.trim();
+        if text.is_empty() {
+            return;
+        }
+        if !self.text.is_empty() {
+            self.text.push('\n');
+        }
+        let start = self.text.len();
+        self.text.push_str(text);
+        let end = self.text.len();
+        match self.parts.last_mut() {
+            Some(p) if p.name == part && p.end + 1 == start => p.end = end,
+            _ => self.parts.push(Part {
+                name: part.to_string(),
+                start,
+                end,
+            }),
+        }
+    }
+
+    fn drop_line(&mut self, text: &str, why: Why, bytes: &mut usize) {
+        if self.chrome.len() < MAX_CHROME_LINES && *bytes + text.len() <= MAX_CHROME_BYTES {
+            *bytes += text.len();
+            self.chrome.push(Dropped {
+                text: text.to_string(),
+                why,
+            });
+        }
+    }
+}
+
+/// What the content extractor needs to know about the site.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Site<'a> {
+    /// The site's listing pattern: links to listings mark product lists.
+    pub listing: Option<&'a Regex>,
+}
+
+/// Field labels as product pages write them, by field name.
+const LABELS: &[(&str, &[&str])] = &[
+    ("cas", &["cas no", "cas number", "cas#", "cas", "cas号", "cas 号"]),
+    (
+        "name",
+        &[
+            "product name",
+            "chemical name",
+            "name",
+            "产品名称",
+            "品名",
+            "中文名称",
+            "英文名称",
+        ],
+    ),
+    (
+        "synonyms",
+        &["synonyms", "other names", "other name", "alias", "别名", "英文别名"],
+    ),
+    ("formula", &["molecular formula", "mf", "formula", "分子式"]),
+    ("purity", &["purity", "assay", "content", "纯度", "含量"]),
+    ("appearance", &["appearance", "color", "colour", "外观"]),
+    ("price", &["fob price", "price", "unit price", "价格", "单价"]),
+    (
+        "moq",
+        &[
+            "min. order",
+            "minimum order quantity",
+            "minimum order",
+            "moq",
+            "起订量",
+            "最小起订量",
+        ],
+    ),
+    ("packaging", &["packaging", "package", "packing", "包装"]),
+    ("supply", &["supply ability", "supply", "stock", "供应能力", "库存"]),
+    ("delivery", &["delivery time", "delivery", "shipping", "发货期", "运输"]),
+    ("payment", &["payment terms", "payment", "付款方式"]),
+    ("location", &["place of origin", "origin", "location", "产地", "所在地"]),
+    (
+        "supplier",
+        &[
+            "supplier",
+            "company",
+            "manufacturer",
+            "seller",
+            "vendor",
+            "供应商",
+            "公司名称",
+            "厂家",
+        ],
+    ),
+    (
+        "contact",
+        &[
+            "contact person",
+            "contact",
+            "tel",
+            "telephone",
+            "phone",
+            "mobile",
+            "whatsapp",
+            "telegram",
+            "wickr",
+            "wechat",
+            "skype",
+            "signal",
+            "e-mail",
+            "email",
+            "联系人",
+            "电话",
+            "手机",
+            "微信",
+            "邮箱",
+        ],
+    ),
+];
+
+/// The field a line's label names ("CAS No.: 39742-60-4" → `cas`).
+pub fn field_of_line(text: &str) -> Option<&'static str> {
+    let head: String = text.chars().take(40).flat_map(char::to_lowercase).collect();
+    let mut best: Option<(&'static str, usize)> = None;
+    for (field, labels) in LABELS {
+        for l in *labels {
+            if let Some(rest) = head.strip_prefix(l) {
+                let next = rest.chars().next();
+                let bounded = next.is_none_or(|c| matches!(c, ':' | '：' | ' ' | '.' | '#' | '\u{a0}' | '(' | '/'));
+                if bounded
+                    && best.is_none_or(|(_, n)| l.len() > n)
+                    && rest
+                        .trim_start_matches([':', '：', ' ', '.', '#'])
+                        .chars()
+                        .next()
+                        .is_some()
+                {
+                    best = Some((field, l.len()));
+                }
+            }
+        }
+    }
+    best.map(|(f, _)| f)
+}
+
+/// Finds the listing's content on an extracted page.
+///
+/// `field_names[i]` is the name of the i-th field selector the page was
+/// extracted with; `template` is what the crawl learned of the site so far
+/// (empty for a single page).
+pub fn listing_content(ex: &Extracted, field_names: &[String], template: &SiteTemplate, site: Site) -> ListingContent {
+    let selected = Selected::from(ex);
+    let page = &ex.page;
+    let title_line = find_title(page, &ex.title_tag);
+    let mut out = ListingContent::default();
+    let title = selected
+        .title
+        .clone()
+        .or_else(|| title_line.map(|i| page.lines[i].text.clone()))
+        .unwrap_or_else(|| template.title_without_template(&ex.title_tag));
+    out.title = title.clone();
+    out.push("title", &title);
+    let weighed: Vec<Weighed> = page
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| weigh(page, l, i, title_line, template, site))
+        .collect();
+    let main = main_container(page, &weighed);
+    let mut chrome_bytes = 0;
+    let mut pushed_fields = std::collections::HashSet::new();
+    for (i, (line, w)) in page.lines.iter().zip(&weighed).enumerate() {
+        if Some(i) == title_line {
+            continue;
+        }
+        if let Some(f) = line.field {
+            // A configured field: its value (the selected element's text) once.
+            let name = field_names.get(usize::from(f)).map_or("field", String::as_str);
+            if !matches!(name, "title" | "description" | "content") && pushed_fields.insert(name) {
+                if let Some(v) = ex.fields.get(name) {
+                    out.push(name, v);
+                }
+            }
+            continue;
+        }
+        let inside = main.is_none_or(|m| page.ancestors(line.elem).any(|e| e == m));
+        match decide(w, inside, selected.description.is_some()) {
+            Decision::Content => {
+                let part = field_of_line(&line.text).unwrap_or("description");
+                out.push(part, &line.text);
+            }
+            Decision::Contact(part) => out.push(part, &line.text),
+            Decision::Chrome(why) => out.drop_line(&line.text, why, &mut chrome_bytes),
+        }
+    }
+    if let Some(d) = &selected.description {
+        out.push("description", d);
+    }
+    out.from_selectors = selected.title.is_some() && selected.description.is_some();
+    out
+}
+
+/// What the job's field selectors picked on the page.
+struct Selected {
+    title: Option<String>,
+    description: Option<String>,
+}
+
+impl Selected {
+    fn from(ex: &Extracted) -> Selected {
+        let get = |k: &str| ex.fields.get(k).filter(|v| !v.trim().is_empty()).cloned();
+        Selected {
+            title: get("title"),
+            description: get("description").or_else(|| get("content")),
+        }
+    }
+}
+
+/// The listing's title line: an `h1` that is not the site's logo (not in
+/// the page header or navigation, not a lone link), the one closest to
+/// `<title>` when there are several; else the heading closest to `<title>`.
+fn find_title(page: &Page, title_tag: &str) -> Option<usize> {
+    let title_words = words(title_tag);
+    let overlap = |l: &Line| words(&l.text).iter().filter(|w| title_words.contains(w)).count();
+    let chromey = |l: &Line| {
+        let f = page.elems[l.elem as usize].flags;
+        f & (flags::HEADER | flags::NAV | flags::FOOTER | flags::ASIDE) != 0
+            || (l.anchor_chars == l.chars && l.chars > 0)
+    };
+    let best = |level: u8| {
+        page.lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.heading == level && !chromey(l))
+            .max_by_key(|(i, l)| (overlap(l), std::cmp::Reverse(*i)))
+            .map(|(i, l)| (i, overlap(l)))
+    };
+    if let Some((i, _)) = best(1) {
+        return Some(i);
+    }
+    (2..=3)
+        .filter_map(best)
+        .filter(|(_, o)| *o >= 2 || (*o >= 1 && title_words.len() <= 2))
+        .max_by_key(|(i, o)| (*o, std::cmp::Reverse(*i)))
+        .map(|(i, _)| i)
+}
+
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 2)
+        .take(64)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// A line's weight as content and its chrome likelihood.
+#[derive(Debug, Clone, Copy)]
+struct Weighed {
+    /// Content weight (characters, fewer when mostly links).
+    mass: f32,
+    /// Chrome likelihood in [0, 1] from every signal (page and template):
+    /// decides lines outside the main content and the choice of it.
+    chrome: f32,
+    /// The strongest reason behind `chrome`.
+    why: Why,
+    /// Chrome likelihood from the signals strong enough to drop a line even
+    /// inside the main content (a menu, a product list, a rotating list).
+    strong: f32,
+    /// The strongest reason behind `strong`.
+    strong_why: Why,
+    /// Looks like a contact or supplier line.
+    contact: Option<&'static str>,
+    /// Its text is template text (on most pages at its place).
+    boilerplate: bool,
+}
+
+/// Noisy-or of the signals, with the strongest one's reason.
+fn combine(signals: &[(f32, Why, bool)], strong_only: bool) -> (f32, Why) {
+    let mut keep = 1.0f32;
+    let (mut why, mut top) = (Why::OutsideContent, 0.0f32);
+    for &(p, w, strong) in signals.iter().filter(|s| s.2 || !strong_only) {
+        let _ = strong;
+        keep *= 1.0 - p;
+        if p > top {
+            (top, why) = (p, w);
+        }
+    }
+    (1.0 - keep, why)
+}
+
+fn weigh(page: &Page, l: &Line, i: usize, title: Option<usize>, t: &SiteTemplate, site: Site) -> Weighed {
+    let el = &page.elems[l.elem as usize];
+    let chars = l.chars.max(1) as f32;
+    let anchor = l.anchor_chars as f32 / chars;
+    // (likelihood, reason, strong enough inside the main content)
+    let mut signals: Vec<(f32, Why, bool)> = Vec::with_capacity(6);
+    if el.flags & (flags::NAV | flags::ASIDE | flags::HEADER | flags::FOOTER | flags::FORM) != 0 {
+        signals.push((0.9, Why::Semantic, true));
+    }
+    if l.hint < 0 {
+        signals.push((if l.hint <= -2 { 0.85 } else { 0.65 }, Why::ClassName, true));
+    }
+    let to_listings = site
+        .listing
+        .map_or(0, |re| l.links.iter().filter(|p| re.is_match(p)).count());
+    if anchor >= 0.5 && !l.links.is_empty() {
+        let list = to_listings > 0 || l.links.len() >= 2;
+        signals.push((if list { 0.85 } else { 0.6 }, Why::Links, list));
+    }
+    if title.is_some_and(|ti| i < ti) {
+        signals.push((0.6, Why::BeforeTitle, false));
+    }
+    let place = t.place(el.path);
+    let boilerplate = is_boilerplate(t, &place, el.path, &l.text);
+    if boilerplate {
+        signals.push((0.9, Why::Boilerplate, false));
+    }
+    let (tp, strong) = template_chrome(t, &place, el.path, l);
+    if tp > 0.0 {
+        signals.push((tp, Why::Template, strong));
+    }
+    let (chrome, why) = combine(&signals, false);
+    let (strong, strong_why) = combine(&signals, true);
+    let contact = field_of_line(&l.text).filter(|f| matches!(*f, "supplier" | "contact"));
+    Weighed {
+        mass: chars.min(600.0) * (1.0 - anchor).max(0.05),
+        chrome,
+        why,
+        strong,
+        strong_why,
+        contact,
+        boilerplate,
+    }
+}
+
+/// Template text: on at least 60% of the pages where its place appears, and
+/// on at least four pages.
+fn is_boilerplate(t: &SiteTemplate, place: &PlaceStats, path: u64, text: &str) -> bool {
+    if place.pages < 4 {
+        return false;
+    }
+    let n = t.text_pages(path, text);
+    n >= 4 && n as f32 >= 0.6 * place.pages as f32
+}
+
+/// How much the site's template says the line's place is chrome, and
+/// whether that is strong enough inside the main content: a place seen on
+/// several pages whose lines mostly repeat from page to page (and this line
+/// repeats), or whose lines list pieces drawn from a pool (and every piece
+/// of this line was seen there before). A description that shares a few
+/// phrases with other listings is neither.
+fn template_chrome(t: &SiteTemplate, place: &PlaceStats, path: u64, l: &Line) -> (f32, bool) {
+    if place.pages < 3 {
+        return (0.0, false);
+    }
+    let mut p = 0.0f32;
+    let mut strong = false;
+    let repeat = place.line_repeat();
+    if place.lines >= 6 && repeat >= 0.6 && t.text_pages(path, &l.text) > 0 {
+        p = p.max(0.5 + 0.4 * repeat);
+        strong |= repeat >= 0.8;
+    }
+    if l.items.len() >= 3 && place.items >= 9 && place.item_repeat() >= 0.5 {
+        let known = t.known_items(path, &l.items) as f32 / l.items.len() as f32;
+        if known >= 0.99 {
+            p = p.max(0.5 + 0.4 * place.item_repeat());
+            strong = true;
+        }
+    }
+    (p, strong)
+}
+
+/// The element whose subtree holds the most content-like text and the least
+/// chrome-like text: the listing's main content. Class and id words that say
+/// "content" raise an element's claim.
+fn main_container(page: &Page, weighed: &[Weighed]) -> Option<u32> {
+    const CHROME_COST: f32 = 1.5;
+    let mut score = vec![0.0f32; page.elems.len()];
+    for (l, w) in page.lines.iter().zip(weighed) {
+        // Template text ("Price:", "Contact supplier") belongs to the main
+        // content's template as much as to the chrome's: it weighs nothing.
+        let v = if w.boilerplate {
+            0.0
+        } else {
+            w.mass * (1.0 - w.chrome) - CHROME_COST * w.mass * w.chrome
+        };
+        for e in page.ancestors(l.elem) {
+            score[e as usize] += v;
+        }
+    }
+    let mut best: Option<(u32, f32)> = None;
+    for (i, &s) in score.iter().enumerate().skip(1) {
+        let hint = f32::from(page.elems[i].hint.max(0));
+        let s = if s > 0.0 { s * (1.0 + 0.1 * hint) } else { s };
+        // Ties go to the earlier (outer) element only when strictly better:
+        // a wrapper that adds nothing loses to the element it wraps.
+        if s > 0.0
+            && best.is_none_or(|(_, b)| {
+                s > b * 1.0001 + 1e-3
+                    || (s >= b
+                        && i as u32 > best.map_or(0, |x| x.0)
+                        && is_descendant(page, i as u32, best.map_or(0, |x| x.0)))
+            })
+        {
+            best = Some((i as u32, s));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+/// True when `e` is inside `ancestor`.
+fn is_descendant(page: &Page, e: u32, ancestor: u32) -> bool {
+    page.ancestors(e).skip(1).any(|a| a == ancestor)
+}
+
+enum Decision {
+    Content,
+    Contact(&'static str),
+    Chrome(Why),
+}
+
+fn decide(w: &Weighed, inside: bool, have_description: bool) -> Decision {
+    if let Some(part) = w.contact.filter(|_| !w.boilerplate) {
+        if !inside || w.strong >= 0.5 || have_description {
+            return Decision::Contact(part);
+        }
+    }
+    if have_description {
+        return Decision::Chrome(Why::OutsideContent);
+    }
+    if inside {
+        if w.strong >= 0.5 {
+            return Decision::Chrome(w.strong_why);
+        }
+        return Decision::Content;
+    }
+    Decision::Chrome(if w.chrome >= 0.5 { w.why } else { Why::OutsideContent })
+}
+
+/// Field values by name as a map (for storage): the configured fields, then
+/// generic fields found on content lines that the job did not configure.
+pub fn fields_of(content: &ListingContent, configured: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let mut out = configured.clone();
+    for p in &content.parts {
+        if matches!(p.name.as_str(), "title" | "description") || out.contains_key(&p.name) {
+            continue;
+        }
+        out.insert(p.name.clone(), content.text[p.start..p.end].to_string());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

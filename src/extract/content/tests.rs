@@ -1,0 +1,185 @@
+//! The content extractor on hand-made pages of the kinds marketplaces serve.
+
+use super::*;
+use crate::extract::{compile_fields, extract};
+use url::Url;
+
+fn ex(html: &str) -> Extracted {
+    extract(html, &Url::parse("http://shop.test/p/1.html").unwrap(), &[])
+}
+
+fn listing_re() -> Regex {
+    Regex::new("^/p/").unwrap()
+}
+
+fn content(html: &str, t: &SiteTemplate) -> ListingContent {
+    let re = listing_re();
+    listing_content(&ex(html), &[], t, Site { listing: Some(&re) })
+}
+
+const SEMANTIC: &str = r#"<html><head><title>Sodium chloride 99% - ChemHub</title></head><body>
+<header><a href="/">ChemHub</a><form><input name=q>Hot searches: <a href="/s?q=npp">NPP</a> <a href="/s?q=fentanyl">fentanyl</a></form></header>
+<nav><ul><li><a href="/c/1">Piperidines</a></li><li><a href="/c/2">4-ANPP suppliers</a></li></ul></nav>
+<main><h1>Sodium chloride 99%</h1>
+<table><tr><th>CAS No.</th><td>7647-14-5</td></tr><tr><th>Purity</th><td>99%</td></tr></table>
+<p>Food grade salt in 25 kg bags, shipped from Qingdao. Contact us for a quote.</p></main>
+<aside><h3>Hot products</h3><ul><li><a href="/p/9.html">N-Phenethyl-4-piperidone CAS 39742-60-4</a></li><li><a href="/p/8.html">Xylazine HCl</a></li></ul></aside>
+<footer>Trending: 1-boc-4-piperidone, BMK glycidate. Copyright ChemHub</footer></body></html>"#;
+
+#[test]
+fn semantic_chrome_is_dropped_and_the_listing_kept() {
+    let c = content(SEMANTIC, &SiteTemplate::new());
+    assert_eq!(c.title, "Sodium chloride 99%");
+    for gone in ["NPP", "fentanyl", "4-ANPP", "39742-60-4", "Xylazine", "boc", "BMK"] {
+        assert!(!c.text.contains(gone), "{gone} leaked into {:?}", c.text);
+    }
+    assert!(
+        c.text.contains("7647-14-5") && c.text.contains("Food grade salt"),
+        "{}",
+        c.text
+    );
+    let cas = c.text.find("7647-14-5").unwrap();
+    assert_eq!(c.part_at(cas), Some("cas"));
+    assert_eq!(c.part_at(0), Some("title"));
+    assert_eq!(c.part_at(c.text.find("Food grade").unwrap()), Some("description"));
+    assert!(c.chrome.iter().any(|d| d.text.contains("39742-60-4")), "{:?}", c.chrome);
+}
+
+/// Div soup with meaningless classes: only structure, links and the
+/// template tell chrome apart.
+fn soup(i: usize, side: &[&str], recent: &[&str], own: &str) -> String {
+    let links: String = side
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            format!(
+                "<div class=q2><a href='/p/{}{k}.html'>{s}</a> <span>US $5</span></div>",
+                i
+            )
+        })
+        .collect();
+    format!(
+        r#"<html><head><title>{own} | TradeX</title></head><body><div class=a1><div class=b7>TradeX <span>Recent: {}</span></div>
+<div class=k3><div class=m1><h1>{own}</h1><div class=z8><p>Item {i}: {own}, purity 99.5%, white powder.</p><p>MOQ: 1 kg. Price negotiable.</p></div></div>
+<div class=r5>{links}</div></div><div class=f0>TradeX 2026</div></div></body></html>"#,
+        recent.join(", ")
+    )
+}
+
+#[test]
+fn obfuscated_lists_are_dropped_by_links_and_template() {
+    let pool = [
+        "NPP",
+        "4-ANPP",
+        "Xylazine",
+        "Salt",
+        "Citric acid",
+        "PMK oil",
+        "BMK powder",
+        "Urea",
+    ];
+    let mut t = SiteTemplate::new();
+    for i in 0..15 {
+        let side: Vec<&str> = (0..3).map(|k| pool[(i + k) % pool.len()]).collect();
+        let recent: Vec<&str> = (0..3).map(|k| pool[(i * 3 + k) % pool.len()]).collect();
+        let e = ex(&soup(i, &side, &recent, &format!("Glycerol lot {i}")));
+        t.learn(&e.page, &e.title_tag);
+    }
+    let c = content(
+        &soup(
+            99,
+            &["NPP", "Xylazine", "PMK oil"],
+            &["4-ANPP", "BMK powder", "Urea"],
+            "Glycerol lot 99",
+        ),
+        &t,
+    );
+    assert_eq!(c.title, "Glycerol lot 99");
+    for gone in ["NPP", "4-ANPP", "Xylazine", "PMK", "BMK", "Urea", "TradeX"] {
+        assert!(!c.text.contains(gone), "{gone} leaked into {:?}", c.text);
+    }
+    assert!(
+        c.text.contains("purity 99.5%") && c.text.contains("MOQ: 1 kg"),
+        "{}",
+        c.text
+    );
+    assert_eq!(c.part_at(c.text.find("MOQ").unwrap()), Some("moq"));
+}
+
+#[test]
+fn a_fresh_site_still_drops_link_lists_and_keeps_its_own_text() {
+    let c = content(
+        &soup(1, &["NPP", "Xylazine"], &["4-ANPP"], "N-Phenethyl-4-piperidone"),
+        &SiteTemplate::new(),
+    );
+    assert!(c.text.contains("Item 1: N-Phenethyl-4-piperidone"), "{}", c.text);
+    assert!(!c.text.contains("Xylazine"), "{}", c.text);
+}
+
+#[test]
+fn related_products_inside_the_main_column_are_dropped() {
+    let html = r#"<html><body><div class=main><h1>Citric acid anhydrous</h1><p>E330, 25 kg bags, food grade citric acid for beverages.</p>
+<div class=x><h4>You may also like</h4><a href="/p/2.html">4-ANPP 99%</a> <a href="/p/3.html">NPP powder</a> <a href="/p/4.html">Fentanyl citrate</a></div></div></body></html>"#;
+    let c = content(html, &SiteTemplate::new());
+    assert!(c.text.contains("E330"), "{}", c.text);
+    for gone in ["4-ANPP", "NPP", "Fentanyl"] {
+        assert!(!c.text.contains(gone), "{gone}: {}", c.text);
+    }
+}
+
+#[test]
+fn a_supplier_card_in_a_side_column_is_the_contact_part() {
+    let html = r#"<html><body><div class=wrap><div class=left><h1>Tetrahydrofuran</h1><p>THF 99.9%, 180 kg drums, industrial solvent for coatings.</p></div>
+<div class=right><div class=card><p>Supplier: Hebei Example Trading Co.</p><p>WhatsApp: +86 138 1234 5678</p></div>
+<div class=hot><a href="/p/7.html">NPP</a> <a href="/p/8.html">ANPP</a></div></div></div></body></html>"#;
+    let c = content(html, &SiteTemplate::new());
+    let wa = c.text.find("WhatsApp").expect("contact kept");
+    assert_eq!(c.part_at(wa), Some("contact"));
+    assert_eq!(c.part_at(c.text.find("Supplier:").unwrap()), Some("supplier"));
+    assert!(!c.text.contains("ANPP"), "{}", c.text);
+}
+
+#[test]
+fn a_title_only_in_the_title_tag_loses_the_site_name() {
+    let mut t = SiteTemplate::new();
+    for i in 0..6 {
+        let e = ex(&format!(
+            "<title>Item {i} - ChemHub | Buy chemicals</title><p>text {i} here with some words</p>"
+        ));
+        t.learn(&e.page, &e.title_tag);
+    }
+    let c = content(
+        "<title>Boc-4-AP 99% - ChemHub | Buy chemicals</title><p>Tert-butyl 4-anilinopiperidine carboxylate</p>",
+        &t,
+    );
+    assert_eq!(c.title, "Boc-4-AP 99%");
+}
+
+#[test]
+fn selectors_define_the_parts() {
+    let fields = compile_fields(&BTreeMap::from([
+        ("title".to_string(), "h1".to_string()),
+        ("description".to_string(), "main p".to_string()),
+        ("purity".to_string(), "table tr:nth-child(2) td".to_string()),
+    ]));
+    let names: Vec<String> = fields.iter().map(|(k, _)| k.clone()).collect();
+    let e = extract(SEMANTIC, &Url::parse("http://shop.test/p/1.html").unwrap(), &fields);
+    let c = listing_content(&e, &names, &SiteTemplate::new(), Site::default());
+    assert!(c.from_selectors);
+    assert_eq!(c.title, "Sodium chloride 99%");
+    assert_eq!(c.part_at(c.text.find("Food grade").unwrap()), Some("description"));
+    assert_eq!(c.part_at(c.text.find("99%").unwrap()), Some("title"));
+    let p = c.parts.iter().find(|p| p.name == "purity").expect("purity part");
+    assert_eq!(&c.text[p.start..p.end], "99%");
+    assert!(!c.text.contains("39742") && !c.text.contains("NPP"), "{}", c.text);
+}
+
+#[test]
+fn field_labels() {
+    assert_eq!(field_of_line("CAS No.: 39742-60-4"), Some("cas"));
+    assert_eq!(field_of_line("CAS 39742-60-4"), Some("cas"));
+    assert_eq!(field_of_line("Casual wear"), None);
+    assert_eq!(field_of_line("纯度：99%"), Some("purity"));
+    assert_eq!(field_of_line("Min. Order: 1 kg"), Some("moq"));
+    assert_eq!(field_of_line("Price"), None, "a label alone is not a field");
+}

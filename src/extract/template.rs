@@ -1,0 +1,263 @@
+//! A site's template, learned during the crawl.
+//!
+//! A marketplace serves thousands of pages of one template; single-page
+//! boilerplate removers cannot use that, a crawler can. For every place in
+//! the DOM (a line's tag/class path, without positions or digits) the model
+//! counts on how many pages it appeared, how many of its lines repeat a line
+//! seen there on another page, and how many of the pieces its lines list
+//! ("hot products", "recent searches" drawn from a rotating pool) were seen
+//! there before. A place whose lines mostly repeat is chrome whatever its
+//! current text; a line whose text appears at its place on most of the
+//! site's pages is template text ("Contact supplier", the footer).
+//!
+//! Memory is bounded: text and piece fingerprints live in two generations of
+//! at most [`CAP`] entries each (a lookup moves an entry into the current
+//! generation), so a long crawl keeps what recurs and forgets what does not.
+
+use super::blocks::{text_hash, Page};
+use std::collections::HashMap;
+
+/// Fingerprints per generation (text and pieces, each).
+pub const CAP: usize = 1 << 17;
+
+/// Counts of one DOM place.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlaceStats {
+    /// Pages it appeared on.
+    pub pages: u32,
+    /// Lines seen there.
+    pub lines: u32,
+    /// Of those, lines whose text had appeared there on another page.
+    pub repeated_lines: u32,
+    /// Pieces listed there.
+    pub items: u32,
+    /// Of those, pieces seen there on another page.
+    pub repeated_items: u32,
+    last_page: u32,
+}
+
+impl PlaceStats {
+    /// Share of the lines at this place that repeat another page's line.
+    pub fn line_repeat(&self) -> f32 {
+        ratio(self.repeated_lines, self.lines)
+    }
+    /// Share of the listed pieces at this place seen on another page.
+    pub fn item_repeat(&self) -> f32 {
+        ratio(self.repeated_items, self.items)
+    }
+}
+
+fn ratio(a: u32, b: u32) -> f32 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f32 / b as f32
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Seen {
+    pages: u32,
+    last_page: u32,
+}
+
+/// Fingerprints in two generations (see the module docs).
+#[derive(Debug, Default)]
+struct Generations {
+    current: HashMap<(u64, u64), Seen>,
+    previous: HashMap<(u64, u64), Seen>,
+}
+
+impl Generations {
+    fn get(&self, k: &(u64, u64)) -> Seen {
+        self.current
+            .get(k)
+            .or_else(|| self.previous.get(k))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Records `k` on page `page`; returns the pages it was seen on before.
+    fn record(&mut self, k: (u64, u64), page: u32) -> u32 {
+        let mut s = match self.current.get(&k) {
+            Some(s) => *s,
+            None => self.previous.remove(&k).unwrap_or_default(),
+        };
+        let before = if s.last_page == page {
+            s.pages.saturating_sub(1)
+        } else {
+            s.pages
+        };
+        if s.last_page != page {
+            s.pages += 1;
+            s.last_page = page;
+        }
+        self.current.insert(k, s);
+        if self.current.len() >= CAP {
+            self.previous = std::mem::take(&mut self.current);
+        }
+        before
+    }
+}
+
+/// What a crawl has learned of one site's template.
+#[derive(Debug, Default)]
+pub struct SiteTemplate {
+    pages: u32,
+    places: HashMap<u64, PlaceStats>,
+    texts: Generations,
+    items: Generations,
+}
+
+/// The DOM place of `<title>` segments (not a real path).
+const TITLE_PLACE: u64 = 0x7469_746c_6521;
+
+impl SiteTemplate {
+    /// An empty model.
+    pub fn new() -> Self {
+        SiteTemplate::default()
+    }
+
+    /// Pages learned.
+    pub fn pages(&self) -> u32 {
+        self.pages
+    }
+
+    /// Learns one page of the site (its lines and its `<title>`).
+    pub fn learn(&mut self, page: &Page, title_tag: &str) {
+        self.pages = self.pages.saturating_add(1);
+        let n = self.pages;
+        for line in &page.lines {
+            let place = page.elems[line.elem as usize].path;
+            let before = self.texts.record((place, text_hash(&line.text)), n);
+            let items: u32 = line
+                .items
+                .iter()
+                .map(|i| u32::from(self.items.record((place, *i), n) > 0))
+                .sum();
+            let st = self.places.entry(place).or_default();
+            if st.last_page != n {
+                st.pages += 1;
+                st.last_page = n;
+            }
+            st.lines = st.lines.saturating_add(1);
+            st.repeated_lines = st.repeated_lines.saturating_add(u32::from(before > 0));
+            st.items = st
+                .items
+                .saturating_add(u32::try_from(line.items.len()).unwrap_or(u32::MAX));
+            st.repeated_items = st.repeated_items.saturating_add(items);
+        }
+        for seg in title_segments(title_tag) {
+            self.texts.record((TITLE_PLACE, text_hash(seg)), n);
+        }
+    }
+
+    /// The counts of a DOM place (zero when never seen).
+    pub fn place(&self, path: u64) -> PlaceStats {
+        self.places.get(&path).copied().unwrap_or_default()
+    }
+
+    /// On how many learned pages `text` appeared at `path`.
+    pub fn text_pages(&self, path: u64, text: &str) -> u32 {
+        self.texts.get(&(path, text_hash(text))).pages
+    }
+
+    /// How many of `items` (piece hashes) were learned at `path`.
+    pub fn known_items(&self, path: u64, items: &[u64]) -> usize {
+        items.iter().filter(|i| self.items.get(&(path, **i)).pages > 0).count()
+    }
+
+    /// `<title>` without the segments the site puts on most pages (its name,
+    /// slogans): "NPP 99% - ChemHub - Buy chemicals" → "NPP 99%".
+    pub fn title_without_template(&self, title_tag: &str) -> String {
+        let segs = title_segments(title_tag);
+        let min = (self.pages / 2).max(3);
+        let kept: Vec<&str> = segs
+            .iter()
+            .copied()
+            .filter(|s| self.texts.get(&(TITLE_PLACE, text_hash(s))).pages < min)
+            .collect();
+        if kept.is_empty() {
+            title_tag.trim().to_string()
+        } else {
+            kept.join(" - ")
+        }
+    }
+}
+
+/// `<title>` split at the separators sites put between the page's own title
+/// and the site's name.
+fn title_segments(title: &str) -> Vec<&str> {
+    title
+        .split(" - ")
+        .flat_map(|s| s.split(" – "))
+        .flat_map(|s| s.split(" — "))
+        .flat_map(|s| s.split('|'))
+        .flat_map(|s| s.split('_'))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .take(16)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::extract;
+    use url::Url;
+
+    fn page(sidebar: &[&str], body: &str) -> crate::extract::Extracted {
+        let side: String = sidebar
+            .iter()
+            .map(|s| format!("<li><a href='/p/{s}'>{s}</a></li>"))
+            .collect();
+        let html = format!(
+            "<html><head><title>{body} - ChemHub</title></head><body><div class=c1><h1>{body}</h1><p>{body} described at length here.</p></div><div class=x9><ul>{side}</ul><p>Hot: {}</p></div><div class=f>Copyright ChemHub</div></body></html>",
+            sidebar.join(", ")
+        );
+        extract(&html, &Url::parse("http://h.test/p/x").unwrap(), &[])
+    }
+
+    #[test]
+    fn rotating_lists_repeat_at_their_place_and_content_does_not() {
+        let pool = ["NPP", "4-ANPP", "Xylazine", "Salt", "Citric acid", "PMK", "BMK"];
+        let mut t = SiteTemplate::new();
+        for i in 0..12 {
+            let side: Vec<&str> = (0..3).map(|k| pool[(i * 2 + k) % pool.len()]).collect();
+            let e = page(&side, &format!("Product number {i}"));
+            t.learn(&e.page, &e.title_tag);
+        }
+        let e = page(&["NPP", "Salt", "BMK"], "Product number 99");
+        let place_of = |needle: &str| {
+            let l = e.page.lines.iter().find(|l| l.text.contains(needle)).unwrap();
+            (e.page.elems[l.elem as usize].path, l)
+        };
+        let (side, _) = place_of("Salt");
+        assert!(t.place(side).line_repeat() > 0.6, "{:?}", t.place(side));
+        let (desc, _) = place_of("described at length");
+        assert_eq!(t.place(desc).line_repeat(), 0.0);
+        let (hot, line) = place_of("Hot:");
+        assert!(t.place(hot).item_repeat() > 0.5, "{:?}", t.place(hot));
+        assert_eq!(t.known_items(hot, &line.items), 3);
+        let (foot, line) = place_of("Copyright");
+        assert_eq!(t.text_pages(foot, &line.text), 12);
+        assert_eq!(t.title_without_template(&e.title_tag), "Product number 99");
+    }
+
+    #[test]
+    fn memory_stays_bounded() {
+        let mut g = Generations::default();
+        for i in 0..(3 * CAP as u64) {
+            g.record((1, i), 1);
+        }
+        assert!(g.current.len() + g.previous.len() <= 2 * CAP);
+        g.record((1, 7), 2);
+        for i in 0..CAP as u64 {
+            g.record((2, i), 3);
+            if i % 1000 == 0 {
+                g.record((1, 7), 3);
+            }
+        }
+        assert!(g.get(&(1, 7)).pages >= 2, "what recurs is kept");
+    }
+}
