@@ -178,6 +178,10 @@ pub struct Site {
     pub deny: Option<Regex>,
     /// CSS selectors per field name (title, price, seller, ...), validated.
     pub fields: BTreeMap<String, String>,
+    /// A regex on the listing URL (path and query) whose first group (or
+    /// whole match) is the site's listing id: one offer under several URLs is
+    /// one listing. `[site.fields] id = "selector"` does the same from the page.
+    pub id_pattern: Option<Regex>,
     /// The proxy this site's requests go through (the site's `proxy`, else
     /// `[crawl] proxy`), validated.
     pub proxy: Option<Proxy>,
@@ -259,6 +263,7 @@ struct RawSite {
     #[serde(default)]
     fields: BTreeMap<String, toml::Spanned<String>>,
     proxy: Option<toml::Spanned<String>>,
+    id_pattern: Option<toml::Spanned<String>>,
 }
 
 /// Folds a multi-line message (regex errors draw a caret diagram) into one line.
@@ -404,6 +409,7 @@ impl Job {
             let listing = compile("listing", &s.listing)?;
             let follow = s.follow.as_ref().map(|v| compile("follow", v)).transpose()?;
             let deny = s.deny.as_ref().map(|v| compile("deny", v)).transpose()?;
+            let id_pattern = s.id_pattern.as_ref().map(|v| compile("id_pattern", v)).transpose()?;
             let mut fields = BTreeMap::new();
             for (k, v) in s.fields {
                 if let Err(e) = scraper::Selector::parse(v.get_ref()) {
@@ -440,6 +446,7 @@ impl Job {
                 follow,
                 deny,
                 fields,
+                id_pattern,
                 proxy,
             });
         }

@@ -21,6 +21,8 @@ pub(crate) struct Analysed {
     pub hits: usize,
     /// Budgets that cut something on this page.
     pub cuts: Vec<Budget>,
+    /// Field selectors of the site that matched nothing on this listing page.
+    pub fields_missed: Vec<String>,
 }
 
 /// Decodes, extracts and matches `f`, the answer to the frontier entry
@@ -44,6 +46,7 @@ pub(crate) fn analyse(
     let mut listing = None;
     let mut links = Vec::new();
     let mut hits = 0;
+    let mut fields_missed = Vec::new();
     if (200..300).contains(&f.status) && is_html(&f) {
         let decoded = decode(&f.body, content_type.as_deref());
         page.charset = Some(decoded.encoding.to_string());
@@ -60,9 +63,25 @@ pub(crate) fn analyse(
         }
         links = admit_links(ctx, site_idx, &ex.links, depth.saturating_add(1));
         let site = &ctx.job.sites[site_idx];
-        let final_pq = path_and_query(&f.final_url);
-        if site.listing.is_match(final_pq) || site.listing.is_match(path_and_query(&f.url)) {
-            let (record, n) = listing_record(ctx, site_idx, &f.final_url, &f.headers, &ex, &mut cuts);
+        let entry = Url::parse(entry_url).ok();
+        let is_listing = site.listing.is_match(path_and_query(&f.final_url))
+            || entry.as_ref().is_some_and(|u| site.listing.is_match(path_and_query(u)));
+        // The page's content is judged against what the site's other pages
+        // showed, then the page itself is learned.
+        let content = {
+            let mut t = ctx.templates[site_idx].lock().expect("template lock");
+            let c = is_listing.then(|| {
+                let s = crate::extract::content::Site {
+                    listing: Some(&site.listing),
+                };
+                crate::extract::content::listing_content(&ex, &ctx.field_names[site_idx], &t, s)
+            });
+            t.learn(&ex.page, &ex.title_tag);
+            c
+        };
+        if let Some(content) = content {
+            fields_missed = ex.fields_missed.clone();
+            let (record, n) = listing_record(ctx, site_idx, &f, &ex, content, &mut cuts);
             hits = n;
             listing = Some(Box::new(record));
         }
@@ -77,6 +96,7 @@ pub(crate) fn analyse(
         },
         hits,
         cuts,
+        fields_missed,
     }
 }
 
@@ -138,13 +158,14 @@ fn admit_links(ctx: &Ctx, site_idx: usize, found: &[Url], depth: u32) -> Vec<New
     links
 }
 
-/// The listing on a listing page: identity, matched text, hits, sellers.
+/// The listing on a listing page: identity, its content matched, hits with
+/// the part they came from, sellers.
 fn listing_record(
     ctx: &Ctx,
     site_idx: usize,
-    final_url: &Url,
-    f_headers: &[(String, String)],
+    f: &Fetched,
     ex: &crate::extract::Extracted,
+    content: crate::extract::content::ListingContent,
     cuts: &mut Vec<Budget>,
 ) -> (ListingRecord, usize) {
     let site = &ctx.job.sites[site_idx];
@@ -154,9 +175,8 @@ fn listing_record(
         .canonical
         .as_ref()
         .filter(|c| site.hosts.contains(&url_host_key(c.as_str())))
-        .unwrap_or(final_url);
-    let text = ex.listing_text();
-    let verdict = ctx.rules.scan_limited(&text, &ctx.match_limits);
+        .unwrap_or(&f.final_url);
+    let verdict = ctx.rules.scan_limited(&content.text, &ctx.match_limits);
     for b in &verdict.cut_by {
         cuts.push(match b {
             crate::matcher::Budget::HitsPerRule => Budget::MaxHitsPerRule,
@@ -164,29 +184,61 @@ fn listing_record(
             crate::matcher::Budget::TextBytes => Budget::TextBytes,
         });
     }
-    let title = crate::extract::listing_title(&ex.title_tag, &ex.fields, &ex.text);
     let (sellers, dropped) =
-        crate::extract::seller_identifiers_limited(&text, ctx.job.crawl.max_identifiers_per_listing);
+        crate::extract::seller_identifiers_limited(&content.text, ctx.job.crawl.max_identifiers_per_listing);
     if dropped > 0 {
         cuts.push(Budget::MaxIdentifiersPerListing);
     }
-    let hits = verdict.hits.len();
+    let hits: Vec<crate::matcher::Hit> = verdict
+        .hits
+        .into_iter()
+        .map(|mut h| {
+            h.part = content.part_at(h.start).map(str::to_string);
+            h
+        })
+        .collect();
+    let n = hits.len();
+    let title = if content.title.is_empty() {
+        crate::extract::listing_title(&ex.title_tag, &ex.fields, &ex.text)
+    } else {
+        content.title.clone()
+    };
+    let fields = crate::extract::content::fields_of(&content, &ex.fields);
     let record = ListingRecord {
         site: site.name.clone(),
+        key: listing_key(site, ex, canonical),
         canonical_url: canonical.to_string(),
         title,
-        text,
-        fields_json: serde_json::to_string(&ex.fields).unwrap_or_else(|_| "{}".into()),
+        text: ex.text.clone(),
+        parts_json: serde_json::to_string(&content.parts).unwrap_or_else(|_| "[]".into()),
+        chrome_json: serde_json::to_string(&content.chrome).unwrap_or_else(|_| "[]".into()),
+        content: content.text,
+        fields_json: serde_json::to_string(&fields).unwrap_or_else(|_| "{}".into()),
         score: verdict.score,
         risk: verdict.risk,
-        hits: verdict.hits,
+        hits,
         sellers,
         rules_sha256: ctx.rules.fingerprint().to_string(),
         analysis_key: ctx.analysis_keys[site_idx].clone(),
-        etag: validator(f_headers, "etag"),
-        last_modified: validator(f_headers, "last-modified"),
+        etag: validator(&f.headers, "etag"),
+        last_modified: validator(&f.headers, "last-modified"),
     };
-    (record, hits)
+    (record, n)
+}
+
+/// A listing's identity: the site's listing id (the `id` field, else the
+/// `id_pattern` on the URL) when there is one, else the canonical URL.
+fn listing_key(site: &crate::config::Site, ex: &crate::extract::Extracted, canonical: &Url) -> String {
+    let from_field = ex.fields.get("id").map(|v| v.trim()).filter(|v| !v.is_empty());
+    let from_url = || {
+        let re = site.id_pattern.as_ref()?;
+        let c = re.captures(path_and_query(canonical))?;
+        Some(c.get(1).or_else(|| c.get(0))?.as_str())
+    };
+    match from_field.or_else(from_url) {
+        Some(id) => format!("id:{}:{}", site.name, crate::escape::short(id, 200)),
+        None => canonical.to_string(),
+    }
 }
 
 /// A response header usable as a validator: present, short, printable ASCII.

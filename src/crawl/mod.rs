@@ -79,6 +79,10 @@ pub(crate) struct Ctx {
     writer: Writer,
     /// Compiled field selectors per site.
     fields: Vec<Vec<(String, scraper::Selector)>>,
+    /// The field names per site, in selector order.
+    field_names: Vec<Vec<String>>,
+    /// What the run has learned of each site's template.
+    templates: Vec<Mutex<crate::extract::template::SiteTemplate>>,
     admission: Mutex<Admission>,
     seen: Mutex<SeenCache>,
     refused: Mutex<BTreeMap<&'static str, u64>>,
@@ -134,6 +138,17 @@ pub async fn run(
             .iter()
             .map(|s| crate::extract::compile_fields(&s.fields))
             .collect(),
+        field_names: job
+            .sites
+            .iter()
+            .map(|s| {
+                crate::extract::compile_fields(&s.fields)
+                    .into_iter()
+                    .map(|(k, _)| k)
+                    .collect()
+            })
+            .collect(),
+        templates: job.sites.iter().map(|_| Mutex::default()).collect(),
         admission: Mutex::new(Admission::new(&job.crawl)),
         seen: Mutex::new(SeenCache::new(1 << 20)),
         refused: Mutex::new(BTreeMap::new()),
@@ -390,6 +405,16 @@ impl Engine {
         }
         for b in &report.cuts {
             self.summary.cut(*b);
+        }
+        if !report.fields_missed.is_empty() {
+            let site = self
+                .summary
+                .selectors_missed
+                .entry(request.item.site.clone())
+                .or_default();
+            for f in &report.fields_missed {
+                *site.entry(f.clone()).or_default() += 1;
+            }
         }
         match &report.result {
             PageResult::Stored | PageResult::NotModified => {

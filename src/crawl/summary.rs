@@ -152,6 +152,10 @@ pub struct Summary {
     pub refused_links: BTreeMap<String, u64>,
     /// Pages (or hosts, for `max_wait_ms`) on which a budget cut something.
     pub budgets: BTreeMap<Budget, u64>,
+    /// Per site, the field selectors that matched nothing on listing pages
+    /// (pages counted): the site's layout has probably changed, and those
+    /// listings were read by the generic extractor.
+    pub selectors_missed: BTreeMap<String, BTreeMap<String, u64>>,
     /// Hosts paused for the rest of the run, with why.
     pub hosts_paused: Vec<(String, String)>,
     /// Wall time of this process's part of the run.
@@ -216,6 +220,13 @@ impl Summary {
                 "  budgets reached (pages; hosts for max_wait_ms): {}\n",
                 e.join(", ")
             ));
+        }
+        for (site, fields) in &self.selectors_missed {
+            for (field, n) in fields {
+                s.push_str(&format!(
+                    "  site {site}: selector for field `{field}` matched nothing on {n} listing pages (has the layout changed?); the generic extractor read them\n"
+                ));
+            }
         }
         for (h, why) in &self.hosts_paused {
             s.push_str(&format!("  host paused: {h}: {why}\n"));

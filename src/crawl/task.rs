@@ -48,6 +48,8 @@ pub(crate) struct Report {
     pub failure: Option<FailureKind>,
     pub hits: usize,
     pub cuts: Vec<Budget>,
+    /// Field selectors that matched nothing on this listing page.
+    pub fields_missed: Vec<String>,
 }
 
 impl Report {
@@ -58,6 +60,7 @@ impl Report {
             failure: None,
             hits: 0,
             cuts: Vec::new(),
+            fields_missed: Vec::new(),
         }
     }
 }
@@ -250,6 +253,7 @@ async fn stored(ctx: Arc<Ctx>, host: String, request: Request, site_idx: usize, 
             let mut report = Report::new(PageResult::Stored);
             report.hits = a.hits;
             report.cuts = a.cuts;
+            report.fields_missed = a.fields_missed;
             commit(ctx, host, request, a.outcome, report).await
         }
         Err(reason) => {

@@ -268,7 +268,7 @@ pub fn listing_content(ex: &Extracted, field_names: &[String], template: &SiteTe
         .enumerate()
         .map(|(i, l)| weigh(page, l, i, title_line, template, site))
         .collect();
-    let main = main_container(page, &weighed);
+    let main = main_container(page, &weighed, title_line);
     let mut chrome_bytes = 0;
     let mut pushed_fields = std::collections::HashSet::new();
     for (i, (line, w)) in page.lines.iter().zip(&weighed).enumerate() {
@@ -417,9 +417,12 @@ fn weigh(page: &Page, l: &Line, i: usize, title: Option<usize>, t: &SiteTemplate
     if boilerplate {
         signals.push((0.9, Why::Boilerplate, false));
     }
-    let (tp, strong) = template_chrome(t, &place, el.path, l);
+    // The template says where chrome sits (it helps choose the main
+    // content), never that a line inside the main content is chrome: many
+    // listings of one product share their description and spec lines.
+    let tp = template_chrome(t, &place, el.path, l);
     if tp > 0.0 {
-        signals.push((tp, Why::Template, strong));
+        signals.push((tp, Why::Template, false));
     }
     let (chrome, why) = combine(&signals, false);
     let (strong, strong_why) = combine(&signals, true);
@@ -445,37 +448,35 @@ fn is_boilerplate(t: &SiteTemplate, place: &PlaceStats, path: u64, text: &str) -
     n >= 4 && n as f32 >= 0.6 * place.pages as f32
 }
 
-/// How much the site's template says the line's place is chrome, and
-/// whether that is strong enough inside the main content: a place seen on
-/// several pages whose lines mostly repeat from page to page (and this line
-/// repeats), or whose lines list pieces drawn from a pool (and every piece
-/// of this line was seen there before). A description that shares a few
-/// phrases with other listings is neither.
-fn template_chrome(t: &SiteTemplate, place: &PlaceStats, path: u64, l: &Line) -> (f32, bool) {
+/// How much the site's template says the line's place is chrome: a list (a
+/// place with two or more lines a page) seen on several pages whose lines
+/// mostly repeat from page to page (and this line repeats), or a place whose
+/// lines list pieces drawn from a pool (and every piece of this line was
+/// seen there before). A single description line shared by many listings of
+/// one product is neither.
+fn template_chrome(t: &SiteTemplate, place: &PlaceStats, path: u64, l: &Line) -> f32 {
     if place.pages < 3 {
-        return (0.0, false);
+        return 0.0;
     }
     let mut p = 0.0f32;
-    let mut strong = false;
     let repeat = place.line_repeat();
-    if place.lines >= 6 && repeat >= 0.6 && t.text_pages(path, &l.text) > 0 {
+    let list = place.lines >= 2 * place.pages;
+    if list && place.lines >= 6 && repeat >= 0.6 && t.text_pages(path, &l.text) > 0 {
         p = p.max(0.5 + 0.4 * repeat);
-        strong |= repeat >= 0.8;
     }
     if l.items.len() >= 3 && place.items >= 9 && place.item_repeat() >= 0.5 {
         let known = t.known_items(path, &l.items) as f32 / l.items.len() as f32;
         if known >= 0.99 {
             p = p.max(0.5 + 0.4 * place.item_repeat());
-            strong = true;
         }
     }
-    (p, strong)
+    p
 }
 
 /// The element whose subtree holds the most content-like text and the least
 /// chrome-like text: the listing's main content. Class and id words that say
 /// "content" raise an element's claim.
-fn main_container(page: &Page, weighed: &[Weighed]) -> Option<u32> {
+fn main_container(page: &Page, weighed: &[Weighed], title: Option<usize>) -> Option<u32> {
     const CHROME_COST: f32 = 1.5;
     let mut score = vec![0.0f32; page.elems.len()];
     for (l, w) in page.lines.iter().zip(weighed) {
@@ -490,8 +491,13 @@ fn main_container(page: &Page, weighed: &[Weighed]) -> Option<u32> {
             score[e as usize] += v;
         }
     }
+    // With a title line, the main content is one of its ancestors.
+    let allowed: Option<std::collections::HashSet<u32>> = title.map(|t| page.ancestors(page.lines[t].elem).collect());
     let mut best: Option<(u32, f32)> = None;
     for (i, &s) in score.iter().enumerate().skip(1) {
+        if allowed.as_ref().is_some_and(|a| !a.contains(&(i as u32))) {
+            continue;
+        }
         let hint = f32::from(page.elems[i].hint.max(0));
         let s = if s > 0.0 { s * (1.0 + 0.1 * hint) } else { s };
         // Ties go to the earlier (outer) element only when strictly better:

@@ -158,6 +158,10 @@ pub struct Hit {
     pub end: usize,
     /// ~60 chars each side of the match, original text, whitespace collapsed
     pub context: String,
+    /// The named part of a listing the text came from (`title`,
+    /// `description`, a field name); set by the caller, not by `scan`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub part: Option<String>,
 }
 
 /// A budget that can cut what a scan reports (see [`Limits`]).

@@ -446,6 +446,7 @@ impl<'a> Pass<'a> {
             start: c.os,
             end: c.oe,
             context: snippet(self.text, c.os, c.oe),
+            part: None,
         }
     }
 }

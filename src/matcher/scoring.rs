@@ -171,6 +171,7 @@ mod tests {
             start: 0,
             end: 0,
             context: String::new(),
+            part: None,
         }
     }
 

@@ -208,15 +208,15 @@ fn store_listing(
     fetched_at: &str,
     l: &ListingRecord,
 ) -> rusqlite::Result<Seen> {
-    let text_sha = sha256_hex(l.text.as_bytes());
-    let existing = match existing_listing(tx, "canonical_url", &l.canonical_url)? {
+    let content_sha = sha256_hex(l.content.as_bytes());
+    let existing = match existing_listing(tx, "listing_key", &l.key)? {
         Some(e) => e,
         None => {
             tx.prepare_cached(
-                "INSERT INTO listings (site, canonical_url, first_seen, last_seen, first_run_id, last_run_id, state)
-                 VALUES (?1, ?2, ?3, ?3, ?4, ?4, 'new')",
+                "INSERT INTO listings (site, listing_key, canonical_url, first_seen, last_seen, first_run_id, last_run_id, state)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?5, 'new')",
             )?
-            .execute(params![l.site, l.canonical_url, fetched_at, run_id])?;
+            .execute(params![l.site, l.key, l.canonical_url, fetched_at, run_id])?;
             Existing {
                 id: tx.last_insert_rowid(),
                 first_run_id: run_id,
@@ -226,18 +226,21 @@ fn store_listing(
             }
         }
     };
-    // Same text as the current version (and the same rules): no new version.
+    // Same content as the current version (and the same rules): no new
+    // version, however the page's chrome rotated.
     let same: Option<i64> = match existing.current_version {
         Some(v) => tx
-            .prepare_cached("SELECT id FROM listing_versions WHERE id = ?1 AND text_sha256 = ?2 AND rules_sha256 = ?3")?
-            .query_row(params![v, text_sha, l.rules_sha256], |r| r.get(0))
+            .prepare_cached(
+                "SELECT id FROM listing_versions WHERE id = ?1 AND content_sha256 = ?2 AND rules_sha256 = ?3",
+            )?
+            .query_row(params![v, content_sha, l.rules_sha256], |r| r.get(0))
             .optional()?,
         None => None,
     };
     let (version_id, made) = match same {
         Some(v) => (v, false),
         None => (
-            insert_version(tx, run_id, page_id, existing.id, body_sha, &text_sha, fetched_at, l)?,
+            insert_version(tx, run_id, page_id, existing.id, body_sha, &content_sha, fetched_at, l)?,
             existing.current_version.is_some(),
         ),
     };
@@ -259,33 +262,37 @@ fn insert_version(
     page_id: i64,
     listing_id: i64,
     body_sha: Option<&str>,
-    text_sha: &str,
+    content_sha: &str,
     fetched_at: &str,
     l: &ListingRecord,
 ) -> rusqlite::Result<i64> {
     tx.prepare_cached(
         "INSERT INTO listing_versions (listing_id, run_id, page_id, fetched_at, text_sha256, body_sha256, title, text,
-                                       fields_json, score, risk, rules_sha256)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                       fields_json, score, risk, rules_sha256, content, content_sha256, parts_json, chrome_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?
     .execute(params![
         listing_id,
         run_id,
         page_id,
         fetched_at,
-        text_sha,
+        sha256_hex(l.text.as_bytes()),
         body_sha,
         l.title,
         l.text,
         l.fields_json,
         l.score,
         l.risk.as_str(),
-        l.rules_sha256
+        l.rules_sha256,
+        l.content,
+        content_sha,
+        l.parts_json,
+        l.chrome_json
     ])?;
     let vid = tx.last_insert_rowid();
     let mut hst = tx.prepare_cached(
-        "INSERT INTO hits (version_id, rule_id, category, kind, cas, matched, start, end, context)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO hits (version_id, rule_id, category, kind, cas, matched, start, end, context, part)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     for h in &l.hits {
         hst.execute(params![
@@ -297,7 +304,8 @@ fn insert_version(
             h.matched,
             h.start as i64,
             h.end as i64,
-            h.context
+            h.context,
+            h.part.as_deref().unwrap_or("")
         ])?;
     }
     for (kind, value) in &l.sellers {

@@ -32,8 +32,14 @@ pub struct ExportListing {
     pub versions: i64,
     /// Seller identifiers found on the current version.
     pub sellers: Vec<Seller>,
-    /// The configured fields of the current version (a JSON object; null if unreadable).
+    /// The fields of the current version: the configured ones and those the
+    /// content extractor recognised by their labels (a JSON object).
     pub fields: serde_json::Value,
+    /// The named parts of the content that was matched: `[{name, start, end}]`.
+    pub parts: serde_json::Value,
+    /// What was dropped as the site's chrome, so a hit that did not count can
+    /// be seen: `[{text, why}]`.
+    pub chrome: serde_json::Value,
     /// What the current version was extracted from.
     pub evidence: Evidence,
 }
@@ -66,6 +72,14 @@ pub struct Evidence {
     pub run_id: i64,
     /// Fingerprint of the rule packs that produced the hits.
     pub rules_sha256: String,
+    /// SHA-256 of the listing's own content (what was matched; versions
+    /// change with it, not with the chrome).
+    pub content_sha256: Option<String>,
+}
+
+/// Parses stored JSON, falling back to `default` (a column from before it existed).
+fn json_or(s: String, default: serde_json::Value) -> serde_json::Value {
+    serde_json::from_str(&s).unwrap_or(default)
 }
 
 impl Store {
@@ -74,13 +88,13 @@ impl Store {
         let mut st = self.conn.prepare(
             "SELECT l.id, l.canonical_url, l.site, v.title, v.risk, v.score, l.first_seen, l.last_seen, l.state,
                     l.review_state, v.id, v.body_sha256, v.text_sha256, v.fetched_at, p.final_url, p.status_code,
-                    p.charset, v.run_id, v.rules_sha256, v.fields_json,
-                    (SELECT COUNT(*) FROM listing_versions x WHERE x.listing_id = l.id)
+                    p.charset, v.run_id, v.rules_sha256, v.fields_json, v.chrome_json, v.content_sha256,
+                    (SELECT COUNT(*) FROM listing_versions x WHERE x.listing_id = l.id), v.parts_json
              FROM listings l JOIN listing_versions v ON v.id = l.current_version_id JOIN pages p ON p.id = v.page_id
              ORDER BY CASE v.risk WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END, v.score DESC, l.id",
         )?;
         let mut hits_st = self.conn.prepare(
-            "SELECT rule_id, category, kind, cas, matched, start, end, context FROM hits WHERE version_id = ?1 ORDER BY start, id",
+            "SELECT rule_id, category, kind, cas, matched, start, end, context, part FROM hits WHERE version_id = ?1 ORDER BY start, id",
         )?;
         let mut sellers_st = self.conn.prepare(
             "SELECT DISTINCT s.kind, s.value FROM listing_sellers ls JOIN sellers s ON s.id = ls.seller_id
@@ -109,6 +123,7 @@ impl Store {
                         start: h.get::<_, i64>(5)? as usize,
                         end: h.get::<_, i64>(6)? as usize,
                         context: h.get(7)?,
+                        part: h.get::<_, String>(8).ok().filter(|p| !p.is_empty()),
                     })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
@@ -132,7 +147,9 @@ impl Store {
                 last_seen: r.get(7)?,
                 state: r.get(8)?,
                 review_state: r.get(9)?,
-                versions: r.get(20)?,
+                versions: r.get(22)?,
+                chrome: json_or(r.get::<_, String>(20)?, serde_json::json!([])),
+                parts: json_or(r.get::<_, String>(23)?, serde_json::json!([])),
                 sellers,
                 fields: serde_json::from_str(&fields_json).unwrap_or(serde_json::Value::Null),
                 evidence: Evidence {
@@ -144,6 +161,7 @@ impl Store {
                     charset: r.get(16)?,
                     run_id: r.get(17)?,
                     rules_sha256: r.get(18)?,
+                    content_sha256: r.get(21)?,
                 },
             });
         }

@@ -29,6 +29,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_validators.sql",
         include_str!("../../db/migrations/0002_validators.sql"),
     ),
+    (
+        "0003_listing_content.sql",
+        include_str!("../../db/migrations/0003_listing_content.sql"),
+    ),
 ];
 
 /// Why the database could not be opened, migrated or written. The messages
@@ -239,25 +243,35 @@ pub struct PageRecord {
 pub struct ListingRecord {
     /// `listings.site`: name of the `[[site]]` it was found on.
     pub site: String,
-    /// `listings.canonical_url`: the listing's identity across pages and runs.
+    /// `listings.listing_key`: the listing's identity across pages and runs
+    /// (the site's listing id when the job gives one, else the canonical URL).
+    pub key: String,
+    /// `listings.canonical_url`.
     pub canonical_url: String,
     /// `listing_versions.title`.
     pub title: String,
-    /// `listing_versions.text`: the text that was matched; hit offsets point into it,
-    /// and a version is added only when its hash changes.
+    /// `listing_versions.text`: the page's whole visible text, as evidence.
     pub text: String,
-    /// `listing_versions.fields_json`: the configured fields, as a JSON object of name to value.
+    /// `listing_versions.content`: the listing's own content that was
+    /// matched; hit offsets point into it, and a version is added only when
+    /// its hash changes.
+    pub content: String,
+    /// `listing_versions.parts_json`: the named parts of `content`.
+    pub parts_json: String,
+    /// `listing_versions.chrome_json`: what was dropped as chrome, and why.
+    pub chrome_json: String,
+    /// `listing_versions.fields_json`: the fields, as a JSON object of name to value.
     pub fields_json: String,
     /// `listing_versions.score`: the matcher's score.
     pub score: f64,
     /// `listing_versions.risk`: the risk the policy gave.
     pub risk: Risk,
-    /// Rows of `hits` for the new version (byte offsets into `text`).
+    /// Rows of `hits` for the new version (byte offsets into `content`, with their part).
     pub hits: Vec<Hit>,
     /// Seller identifiers as (kind, value), e.g. ("email", "sales@example.com").
     pub sellers: Vec<(String, String)>,
     /// `listing_versions.rules_sha256`: the fingerprint of the rule packs that
-    /// matched; new rules make a new version even for the same text.
+    /// matched; new rules make a new version even for the same content.
     pub rules_sha256: String,
     /// Rules and extraction settings together (see [`Validators::analysis_key`]).
     pub analysis_key: String,
@@ -397,6 +411,9 @@ impl Store {
                 known,
             });
         }
+        // A migration may rebuild a table that others reference (SQLite's
+        // way to change a constraint): foreign keys are checked after, not during.
+        self.conn.pragma_update(None, "foreign_keys", "OFF")?;
         for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)
@@ -407,6 +424,17 @@ impl Store {
                     source,
                 })?;
             tx.commit()?;
+        }
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        let broken: Option<String> = self
+            .conn
+            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+            .optional()?;
+        if let Some(table) = broken {
+            return Err(StoreError::Open {
+                path: p,
+                message: format!("a foreign key in table {table} is broken after migrating; restore a backup"),
+            });
         }
         Ok(())
     }

@@ -183,3 +183,41 @@ fn field_labels() {
     assert_eq!(field_of_line("Min. Order: 1 kg"), Some("moq"));
     assert_eq!(field_of_line("Price"), None, "a label alone is not a field");
 }
+
+#[test]
+fn listings_that_share_their_description_keep_it() {
+    // The whole description one repeated line, as on a shop of few products.
+    let page = |i: usize| {
+        let body = [
+            "N-Phenethyl-4-piperidone, 100% safe delivery to Mexico",
+            "1-Boc-4-piperidone in stock",
+            "Salt",
+        ][i % 3];
+        format!("<h1>Item {i}</h1><p>{body}</p>")
+    };
+    let mut t = SiteTemplate::new();
+    for i in 0..30 {
+        let e = ex(&page(i));
+        t.learn(&e.page, &e.title_tag);
+    }
+    assert!(content(&page(33), &t).text.contains("safe delivery to Mexico"));
+    // One product listed many times (or a crawl of search results for it):
+    // identical descriptions and spec rows repeat at their place on every
+    // page, and are still the listing's content.
+    let page = |i: usize| {
+        format!(
+            "<html><body><h1>Item {i}</h1><table><tr><td>CAS No.</td><td>39742-60-4</td></tr><tr><td>Purity</td><td>99%</td></tr><tr><td>Stock</td><td>{i} kg</td></tr></table><p>N-Phenethyl-4-piperidone, 100% safe delivery to Mexico</p></body></html>"
+        )
+    };
+    let mut t = SiteTemplate::new();
+    for i in 0..30 {
+        let e = ex(&page(i));
+        t.learn(&e.page, &e.title_tag);
+    }
+    let c = content(&page(31), &t);
+    assert!(
+        c.text.contains("39742-60-4") && c.text.contains("safe delivery to Mexico"),
+        "{}",
+        c.text
+    );
+}
