@@ -19,11 +19,15 @@ targets=("$@")
 mkdir -p corpus/rules_loader
 cp ../rules/*.toml corpus/rules_loader/ 2>/dev/null || true
 
+mkdir -p logs
 status=0
 for t in "${targets[@]}"; do
-    printf '\n== %s (%s s)\n' "$t" "$SECONDS_EACH" >&2
-    if ! RUSTC_BOOTSTRAP=1 cargo fuzz run "$t" -- -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 2>&1 | tail -n 5; then
-        echo "fuzz: $t found a failure (see fuzz/artifacts/$t/)" >&2
+    printf '\n== %s (%s s, log in fuzz/logs/%s.log)\n' "$t" "$SECONDS_EACH" "$t" >&2
+    if RUSTC_BOOTSTRAP=1 cargo fuzz run "$t" -- -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 >"logs/$t.log" 2>&1; then
+        grep -E "^Done [0-9]+ runs" "logs/$t.log" >&2 || true
+    else
+        grep -E "panicked|ERROR: libFuzzer|SUMMARY|Test unit written" "logs/$t.log" >&2 || tail -n 20 "logs/$t.log" >&2
+        echo "fuzz: $t failed (see fuzz/logs/$t.log and fuzz/artifacts/$t/)" >&2
         status=1
     fi
 done

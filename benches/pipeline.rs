@@ -98,6 +98,7 @@ fn commit(c: &mut Criterion) {
                         charset_source: None,
                         body: vec![b'x'; 100_000],
                         truncated: false,
+                        listing_pending: false,
                     };
                     let o = Outcome::Fetched {
                         frontier_id: item.id,

@@ -9,7 +9,7 @@ use super::Ctx;
 use crate::fetch::decode::decode;
 use crate::fetch::Fetched;
 use crate::frontier::{host_key, path_and_query, Refusal};
-use crate::store::{self, ListingRecord, NewLink, Outcome, PageRecord};
+use crate::store::{self, ListingRecord, NewLink, Outcome, PageRecord, StoredPage};
 use crate::urls::url_host_key;
 use url::Url;
 
@@ -23,11 +23,27 @@ pub(crate) struct Analysed {
     pub cuts: Vec<Budget>,
     /// Field selectors of the site that matched nothing on this listing page.
     pub fields_missed: Vec<String>,
+    /// A listing page stored with its listing pending (the site's template
+    /// was not learned yet).
+    pub pending: bool,
+}
+
+/// A site's template is trusted once it has learned this many pages…
+const MATURE_PAGES: u32 = 8;
+/// …of which this many listing pages (product-page chrome such as "related
+/// products" only shows there).
+const MATURE_LISTINGS: u32 = 4;
+
+/// True when a site's template has learned enough to judge its listings.
+pub(crate) fn is_mature(t: &crate::extract::template::SiteTemplate) -> bool {
+    t.pages() >= MATURE_PAGES && t.listings() >= MATURE_LISTINGS
 }
 
 /// Decodes, extracts and matches `f`, the answer to the frontier entry
 /// `frontier_id` (queued as `entry_url` at `depth` for site `site_idx`);
-/// `redirects` are the hops that led to it.
+/// `redirects` are the hops that led to it. A listing page that comes before
+/// its site's template is learned is stored with its listing pending
+/// ([`analyse_stored`] reads it later).
 pub(crate) fn analyse(
     ctx: &Ctx,
     site_idx: usize,
@@ -51,32 +67,17 @@ pub(crate) fn analyse(
         let decoded = decode(&f.body, content_type.as_deref());
         page.charset = Some(decoded.encoding.to_string());
         page.charset_source = Some(decoded.source.as_str().to_string());
-        let ex = crate::extract::extract_with(&decoded.text, &f.final_url, &ctx.fields[site_idx], &ctx.extract_limits);
-        if ex.cut.flattened_depth {
-            cuts.push(Budget::MaxNestingDepth);
-        }
-        if ex.cut.markup_trimmed {
-            cuts.push(Budget::Markup);
-        }
-        if ex.cut.links_dropped > 0 {
-            cuts.push(Budget::MaxLinksPerPage);
-        }
+        let ex = extract(ctx, site_idx, &decoded.text, &f.final_url, &mut cuts);
         links = admit_links(ctx, site_idx, &ex.links, depth.saturating_add(1));
-        let site = &ctx.job.sites[site_idx];
-        let entry = Url::parse(entry_url).ok();
-        let is_listing = site.listing.is_match(path_and_query(&f.final_url))
-            || entry.as_ref().is_some_and(|u| site.listing.is_match(path_and_query(u)));
+        let is_listing = is_listing_page(ctx, site_idx, entry_url, &f.final_url);
         // The page's content is judged against what the site's other pages
         // showed, then the page itself is learned.
         let content = {
             let mut t = ctx.templates[site_idx].lock().expect("template lock");
-            let c = is_listing.then(|| {
-                let s = crate::extract::content::Site {
-                    listing: Some(&site.listing),
-                };
-                crate::extract::content::listing_content(&ex, &ctx.field_names[site_idx], &t, s)
-            });
-            t.learn(&ex.page, &ex.title_tag);
+            let mature = is_mature(&t);
+            let c = (is_listing && mature).then(|| content_of(ctx, site_idx, &ex, &t, false));
+            t.learn(&ex.page, &ex.title_tag, is_listing);
+            page.listing_pending = is_listing && !mature;
             c
         };
         if let Some(content) = content {
@@ -86,8 +87,10 @@ pub(crate) fn analyse(
             listing = Some(Box::new(record));
         }
     }
+    let pending = page.listing_pending;
     page.body = f.body;
     Analysed {
+        pending,
         outcome: Outcome::Fetched {
             frontier_id,
             page: Box::new(page),
@@ -98,6 +101,101 @@ pub(crate) fn analyse(
         cuts,
         fields_missed,
     }
+}
+
+/// The listing of a page stored with its listing pending, now that its
+/// site's template is learned (or the run ends): what [`analyse`] would
+/// have found with today's template. The page is already in the template.
+pub(crate) fn analyse_stored(ctx: &Ctx, site_idx: usize, p: StoredPage) -> Analysed {
+    let mut cuts = Vec::new();
+    let page_id = p.page_id;
+    let f = fetched_of(p);
+    let content_type = f.header("content-type").map(str::to_string);
+    let decoded = decode(&f.body, content_type.as_deref());
+    let ex = extract(ctx, site_idx, &decoded.text, &f.final_url, &mut cuts);
+    let content = {
+        let t = ctx.templates[site_idx].lock().expect("template lock");
+        content_of(ctx, site_idx, &ex, &t, true)
+    };
+    let fields_missed = ex.fields_missed.clone();
+    let (record, hits) = listing_record(ctx, site_idx, &f, &ex, content, &mut cuts);
+    Analysed {
+        pending: false,
+        outcome: Outcome::Deferred {
+            page_id,
+            listing: Box::new(record),
+        },
+        hits,
+        cuts,
+        fields_missed,
+    }
+}
+
+/// Learns a stored page into its site's template (a resumed run relearns
+/// the template from the pages the run already has).
+pub(crate) fn learn_stored(ctx: &Ctx, site_idx: usize, p: StoredPage) {
+    let entry = p.url.clone();
+    let f = fetched_of(p);
+    let content_type = f.header("content-type").map(str::to_string);
+    let decoded = decode(&f.body, content_type.as_deref());
+    let mut cuts = Vec::new();
+    let ex = extract(ctx, site_idx, &decoded.text, &f.final_url, &mut cuts);
+    let is_listing = is_listing_page(ctx, site_idx, &entry, &f.final_url);
+    ctx.templates[site_idx]
+        .lock()
+        .expect("template lock")
+        .learn(&ex.page, &ex.title_tag, is_listing);
+}
+
+/// A stored page as the fetch that made it.
+fn fetched_of(p: StoredPage) -> Fetched {
+    let final_url = Url::parse(&p.final_url)
+        .or_else(|_| Url::parse(&p.url))
+        .unwrap_or_else(|_| Url::parse("http://invalid.invalid/").expect("literal URL"));
+    Fetched {
+        url: final_url.clone(),
+        final_url,
+        redirects: Vec::new(),
+        status: p.status,
+        headers: p.headers,
+        body: p.body,
+        truncated: p.truncated,
+        fetched_at: std::time::SystemTime::now(),
+    }
+}
+
+fn extract(ctx: &Ctx, site_idx: usize, html: &str, url: &Url, cuts: &mut Vec<Budget>) -> crate::extract::Extracted {
+    let ex = crate::extract::extract_with(html, url, &ctx.fields[site_idx], &ctx.extract_limits);
+    if ex.cut.flattened_depth {
+        cuts.push(Budget::MaxNestingDepth);
+    }
+    if ex.cut.markup_trimmed {
+        cuts.push(Budget::Markup);
+    }
+    if ex.cut.links_dropped > 0 {
+        cuts.push(Budget::MaxLinksPerPage);
+    }
+    ex
+}
+
+fn is_listing_page(ctx: &Ctx, site_idx: usize, entry_url: &str, final_url: &Url) -> bool {
+    let site = &ctx.job.sites[site_idx];
+    site.listing.is_match(path_and_query(final_url))
+        || Url::parse(entry_url).is_ok_and(|u| site.listing.is_match(path_and_query(&u)))
+}
+
+fn content_of(
+    ctx: &Ctx,
+    site_idx: usize,
+    ex: &crate::extract::Extracted,
+    t: &crate::extract::template::SiteTemplate,
+    learned: bool,
+) -> crate::extract::content::ListingContent {
+    let s = crate::extract::content::Site {
+        listing: Some(&ctx.job.sites[site_idx].listing),
+        learned,
+    };
+    crate::extract::content::listing_content(ex, &ctx.field_names[site_idx], t, s)
 }
 
 pub(crate) fn page_record(
@@ -125,6 +223,7 @@ pub(crate) fn page_record(
         charset_source: None,
         body: Vec::new(),
         truncated: f.truncated,
+        listing_pending: false,
     }
 }
 

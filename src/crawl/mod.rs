@@ -37,7 +37,7 @@ use crate::rules::RuleSet;
 use crate::store::{ListingState, NewLink, Outcome, RunStatus, Store, StoreError};
 use progress::Progress;
 use scheduler::{Action, Effects, Limits, PageResult, Request, Scheduler};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -181,9 +181,13 @@ pub async fn run(
         progress: Progress::new(opts.progress),
         seen_listings: HashMap::new(),
         store_failures: 0,
+        pending: BTreeSet::new(),
+        deferring: BTreeSet::new(),
+        flushing: false,
         ctx,
     };
     engine.load_hosts().await?;
+    engine.load_pending(handle.resumed).await?;
     engine.drive(shutdown).await?;
     let summary = engine.finish(started).await?;
     drop(writer);
@@ -270,6 +274,13 @@ struct Engine {
     /// listing reached by several URLs counts once).
     seen_listings: HashMap<i64, (ListingState, Risk)>,
     store_failures: u32,
+    /// Sites with listing pages stored pending (waiting for the template).
+    pending: BTreeSet<usize>,
+    /// Sites whose pending listings a task is analysing now.
+    deferring: BTreeSet<usize>,
+    /// The frontier is done: every pending listing is analysed now,
+    /// whatever its site's template has learned.
+    flushing: bool,
 }
 
 impl Engine {
@@ -287,8 +298,57 @@ impl Engine {
         Ok(())
     }
 
-    /// Runs until the scheduler has nothing left or a stop was asked and the
-    /// requests in flight are stored.
+    /// Pages the resumed run learns each site's template from again.
+    const RELEARN: usize = 200;
+
+    /// Sites with listings still pending from before a resume; a resumed run
+    /// relearns each site's template from the pages it already stored.
+    async fn load_pending(&mut self, resumed: bool) -> Result<(), CrawlError> {
+        let run_id = self.ctx.run_id;
+        for site in self.ctx.writer.call(move |s| s.pending_sites(run_id)).await? {
+            if let Some(i) = self.ctx.job.sites.iter().position(|s| s.name == site) {
+                self.pending.insert(i);
+            }
+        }
+        if !resumed {
+            return Ok(());
+        }
+        for (i, site) in self.ctx.job.sites.iter().enumerate() {
+            let name = site.name.clone();
+            let pages = self
+                .ctx
+                .writer
+                .call(move |s| s.recent_pages(run_id, &name, Self::RELEARN))
+                .await?;
+            for p in pages.into_iter().rev() {
+                let ctx = self.ctx.clone();
+                let learned =
+                    task::on_blocking_pool(&self.ctx.analysis, move || analyse::learn_stored(&ctx, i, p)).await;
+                if let Err(why) = learned {
+                    tracing::error!("relearning a stored page failed (a bug; please report it): {why}");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Starts a task for each site whose pending listings can be analysed
+    /// now: its template is learned, or the frontier is done.
+    fn start_deferred(&mut self) {
+        let ready: Vec<usize> = self
+            .pending
+            .difference(&self.deferring)
+            .copied()
+            .filter(|&i| self.flushing || analyse::is_mature(&self.ctx.templates[i].lock().expect("template lock")))
+            .collect();
+        for site in ready {
+            self.deferring.insert(site);
+            self.tasks.spawn(task::guarded_deferred(self.ctx.clone(), site));
+        }
+    }
+
+    /// Runs until the scheduler has nothing left (and every pending listing
+    /// is analysed) or a stop was asked and the requests in flight are stored.
     async fn drive(&mut self, mut shutdown: watch::Receiver<bool>) -> Result<(), CrawlError> {
         let mut signals = true;
         loop {
@@ -304,7 +364,14 @@ impl Engine {
             self.sched.release_due(now);
             self.refill().await?;
             self.dispatch(now);
-            if self.sched.finished() {
+            if !self.summary.interrupted {
+                self.flushing |= self.sched.finished();
+                self.start_deferred();
+            }
+            if self.sched.finished()
+                && (self.summary.interrupted || self.pending.is_empty())
+                && self.deferring.is_empty()
+            {
                 return Ok(());
             }
             let sleep_for = self
@@ -375,6 +442,24 @@ impl Engine {
                 self.apply(effects).await
             }
             TaskDone::Page { host, request, report } => self.on_page(&host, request, report, now).await,
+            TaskDone::Deferred {
+                site,
+                reports,
+                more,
+                error,
+            } => {
+                self.deferring.remove(&site);
+                if !more || error.is_some() {
+                    self.pending.remove(&site);
+                }
+                for r in reports {
+                    self.account(&self.ctx.job.sites[site].name.clone(), &r);
+                }
+                match error {
+                    Some(e) => Err(CrawlError::Writer(format!("storing pending listings failed: {e}"))),
+                    None => Ok(()),
+                }
+            }
             TaskDone::StoreFailed { host, request, error } => {
                 let effects = self
                     .sched
@@ -403,32 +488,15 @@ impl Engine {
         if let Some(c) = &report.committed {
             self.sched.new_links(&c.hosts_with_new_links);
         }
-        for b in &report.cuts {
-            self.summary.cut(*b);
+        if report.pending {
+            self.pending.insert(self.ctx.site_index(&request.item.site));
         }
-        if !report.fields_missed.is_empty() {
-            let site = self
-                .summary
-                .selectors_missed
-                .entry(request.item.site.clone())
-                .or_default();
-            for f in &report.fields_missed {
-                *site.entry(f.clone()).or_default() += 1;
-            }
-        }
+        self.account(&request.item.site, &report);
         match &report.result {
             PageResult::Stored | PageResult::NotModified => {
                 self.summary.pages_fetched += 1;
                 if matches!(report.result, PageResult::NotModified) {
                     self.summary.not_modified += 1;
-                }
-                if let Some(c) = &report.committed {
-                    if let (Some(id), Some(state), Some(risk)) = (c.listing_id, c.listing_state, c.risk) {
-                        self.summary.hits += report.hits as u64;
-                        if self.seen_listings.insert(id, (state, risk)).is_none() {
-                            self.progress.listing(risk);
-                        }
-                    }
                 }
                 self.progress.page();
             }
@@ -439,14 +507,36 @@ impl Engine {
             PageResult::Skipped => self.summary.skipped_robots += 1,
             PageResult::Redirect(_) | PageResult::Failed { .. } => {}
         }
+        let effects = self.sched.page_done(host, request, report.result, now);
+        self.apply(effects).await
+    }
+
+    /// Counts what a stored outcome of `site` found: its listing, hits,
+    /// budgets, selectors that missed, failure.
+    fn account(&mut self, site: &str, report: &Report) {
+        for b in &report.cuts {
+            self.summary.cut(*b);
+        }
+        if !report.fields_missed.is_empty() {
+            let missed = self.summary.selectors_missed.entry(site.to_string()).or_default();
+            for f in &report.fields_missed {
+                *missed.entry(f.clone()).or_default() += 1;
+            }
+        }
+        if let Some(c) = &report.committed {
+            if let (Some(id), Some(state), Some(risk)) = (c.listing_id, c.listing_state, c.risk) {
+                self.summary.hits += report.hits as u64;
+                if self.seen_listings.insert(id, (state, risk)).is_none() {
+                    self.progress.listing(risk);
+                }
+            }
+        }
         if let Some(kind) = report.failure {
             if kind == FailureKind::RetryAfterTooLong {
                 self.summary.cut(Budget::MaxWaitMs);
             }
             self.count_failure(kind);
         }
-        let effects = self.sched.page_done(host, request, report.result, now);
-        self.apply(effects).await
     }
 
     fn count_failure(&mut self, kind: FailureKind) {

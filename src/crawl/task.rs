@@ -32,6 +32,14 @@ pub(crate) enum TaskDone {
         request: Request,
         error: String,
     },
+    /// Pending listings of a site were analysed and stored (`reports`, one
+    /// per page); `more` when others still wait.
+    Deferred {
+        site: usize,
+        reports: Vec<Report>,
+        more: bool,
+        error: Option<String>,
+    },
     /// The task panicked (a bug, caught). `request` is None for robots.txt tasks.
     Crashed {
         host: String,
@@ -50,6 +58,8 @@ pub(crate) struct Report {
     pub cuts: Vec<Budget>,
     /// Field selectors that matched nothing on this listing page.
     pub fields_missed: Vec<String>,
+    /// The page was stored with its listing pending.
+    pub pending: bool,
 }
 
 impl Report {
@@ -61,6 +71,7 @@ impl Report {
             hits: 0,
             cuts: Vec::new(),
             fields_missed: Vec::new(),
+            pending: false,
         }
     }
 }
@@ -90,6 +101,24 @@ pub(crate) async fn guarded(
             request,
             error: panic_reason(&*p),
         },
+    }
+}
+
+/// [`deferred`] with a panic reported as that site's failure, so the
+/// engine never mistakes it for a request's.
+pub(crate) async fn guarded_deferred(ctx: Arc<Ctx>, site: usize) -> TaskDone {
+    use futures_util::FutureExt;
+    match std::panic::AssertUnwindSafe(deferred(ctx, site)).catch_unwind().await {
+        Ok(d) => d,
+        Err(p) => deferred_done(
+            site,
+            Vec::new(),
+            false,
+            Some(format!(
+                "internal error (a bug; please report it): {}",
+                panic_reason(&*p)
+            )),
+        ),
     }
 }
 
@@ -254,6 +283,7 @@ async fn stored(ctx: Arc<Ctx>, host: String, request: Request, site_idx: usize, 
             report.hits = a.hits;
             report.cuts = a.cuts;
             report.fields_missed = a.fields_missed;
+            report.pending = a.pending;
             commit(ctx, host, request, a.outcome, report).await
         }
         Err(reason) => {
@@ -293,6 +323,69 @@ async fn commit(ctx: Arc<Ctx>, host: String, request: Request, o: Outcome, mut r
             let error = e.to_string();
             TaskDone::StoreFailed { host, request, error }
         }
+    }
+}
+
+/// Pages a deferred task reads and analyses at a time.
+const DEFERRED_BATCH: usize = 16;
+
+/// Analyses and stores the pending listings of a site, a batch at a time.
+pub(crate) async fn deferred(ctx: Arc<Ctx>, site: usize) -> TaskDone {
+    let (run_id, name) = (ctx.run_id, ctx.job.sites[site].name.clone());
+    let pages = match ctx
+        .writer
+        .call(move |s| s.pending_pages(run_id, &name, DEFERRED_BATCH))
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return deferred_done(site, Vec::new(), false, Some(e.to_string())),
+    };
+    let more = pages.len() == DEFERRED_BATCH;
+    let mut reports = Vec::with_capacity(pages.len());
+    for p in pages {
+        let (ctx2, page_id) = (ctx.clone(), p.page_id);
+        let outcome =
+            match on_blocking_pool(&ctx.analysis, move || super::analyse::analyse_stored(&ctx2, site, p)).await {
+                Ok(a) => {
+                    let mut report = Report::new(PageResult::Stored);
+                    report.hits = a.hits;
+                    report.cuts = a.cuts;
+                    report.fields_missed = a.fields_missed;
+                    Ok((a.outcome, report))
+                }
+                Err(reason) => Err(format!(
+                    "internal error analysing stored page {page_id} (a bug; please report it): {reason}"
+                )),
+            };
+        match outcome {
+            Ok((o, mut report)) => match ctx.writer.commit(o).await {
+                Ok(c) => {
+                    report.committed = Some(c);
+                    reports.push(report);
+                }
+                Err(e) => return deferred_done(site, reports, false, Some(e.to_string())),
+            },
+            Err(why) => {
+                // The page stays stored without a listing, not pending forever.
+                tracing::error!("{why}");
+                if let Err(e) = ctx.writer.call(move |s| s.clear_pending(page_id)).await {
+                    return deferred_done(site, reports, false, Some(e.to_string()));
+                }
+                let mut report = Report::new(PageResult::Failed { pause: None });
+                report.failure = Some(FailureKind::Internal);
+                reports.push(report);
+            }
+        }
+    }
+    deferred_done(site, reports, more, None)
+}
+
+fn deferred_done(site: usize, reports: Vec<Report>, more: bool, error: Option<String>) -> TaskDone {
+    TaskDone::Deferred {
+        site,
+        reports,
+        more,
+        error,
     }
 }
 

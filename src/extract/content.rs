@@ -140,6 +140,10 @@ impl ListingContent {
 pub struct Site<'a> {
     /// The site's listing pattern: links to listings mark product lists.
     pub listing: Option<&'a Regex>,
+    /// The page itself is already in the template (a listing analysed after
+    /// its site's template was learned): its own lines do not count as
+    /// repeats.
+    pub learned: bool,
 }
 
 /// Field labels as product pages write them, by field name.
@@ -413,14 +417,15 @@ fn weigh(page: &Page, l: &Line, i: usize, title: Option<usize>, t: &SiteTemplate
         signals.push((0.6, Why::BeforeTitle, false));
     }
     let place = t.place(el.path);
-    let boilerplate = is_boilerplate(t, &place, el.path, &l.text);
+    let own = u32::from(site.learned);
+    let boilerplate = is_boilerplate(t, &place, el.path, &l.text, own);
     if boilerplate {
         signals.push((0.9, Why::Boilerplate, false));
     }
     // The template says where chrome sits (it helps choose the main
     // content), never that a line inside the main content is chrome: many
     // listings of one product share their description and spec lines.
-    let tp = template_chrome(t, &place, el.path, l);
+    let tp = template_chrome(t, &place, el.path, l, own);
     if tp > 0.0 {
         signals.push((tp, Why::Template, false));
     }
@@ -440,12 +445,13 @@ fn weigh(page: &Page, l: &Line, i: usize, title: Option<usize>, t: &SiteTemplate
 
 /// Template text: on at least 60% of the pages where its place appears, and
 /// on at least four pages.
-fn is_boilerplate(t: &SiteTemplate, place: &PlaceStats, path: u64, text: &str) -> bool {
-    if place.pages < 4 {
+fn is_boilerplate(t: &SiteTemplate, place: &PlaceStats, path: u64, text: &str, own: u32) -> bool {
+    let pages = place.pages.saturating_sub(own);
+    if pages < 4 {
         return false;
     }
-    let n = t.text_pages(path, text);
-    n >= 4 && n as f32 >= 0.6 * place.pages as f32
+    let n = t.text_pages(path, text).saturating_sub(own);
+    n >= 4 && n as f32 >= 0.6 * pages as f32
 }
 
 /// How much the site's template says the line's place is chrome: a list (a
@@ -454,18 +460,18 @@ fn is_boilerplate(t: &SiteTemplate, place: &PlaceStats, path: u64, text: &str) -
 /// lines list pieces drawn from a pool (and every piece of this line was
 /// seen there before). A single description line shared by many listings of
 /// one product is neither.
-fn template_chrome(t: &SiteTemplate, place: &PlaceStats, path: u64, l: &Line) -> f32 {
-    if place.pages < 3 {
+fn template_chrome(t: &SiteTemplate, place: &PlaceStats, path: u64, l: &Line, own: u32) -> f32 {
+    if place.pages.saturating_sub(own) < 3 {
         return 0.0;
     }
     let mut p = 0.0f32;
     let repeat = place.line_repeat();
     let list = place.lines >= 2 * place.pages;
-    if list && place.lines >= 6 && repeat >= 0.6 && t.text_pages(path, &l.text) > 0 {
+    if list && place.lines >= 6 && repeat >= 0.6 && t.text_pages(path, &l.text) > own {
         p = p.max(0.5 + 0.4 * repeat);
     }
     if l.items.len() >= 3 && place.items >= 9 && place.item_repeat() >= 0.5 {
-        let known = t.known_items(path, &l.items) as f32 / l.items.len() as f32;
+        let known = t.known_items(path, &l.items, own) as f32 / l.items.len() as f32;
         if known >= 0.99 {
             p = p.max(0.5 + 0.4 * place.item_repeat());
         }

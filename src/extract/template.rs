@@ -104,6 +104,7 @@ impl Generations {
 #[derive(Debug, Default)]
 pub struct SiteTemplate {
     pages: u32,
+    listings: u32,
     places: HashMap<u64, PlaceStats>,
     texts: Generations,
     items: Generations,
@@ -123,9 +124,16 @@ impl SiteTemplate {
         self.pages
     }
 
-    /// Learns one page of the site (its lines and its `<title>`).
-    pub fn learn(&mut self, page: &Page, title_tag: &str) {
+    /// Listing pages learned.
+    pub fn listings(&self) -> u32 {
+        self.listings
+    }
+
+    /// Learns one page of the site (its lines and its `<title>`);
+    /// `listing` says it was a listing page.
+    pub fn learn(&mut self, page: &Page, title_tag: &str, listing: bool) {
         self.pages = self.pages.saturating_add(1);
+        self.listings = self.listings.saturating_add(u32::from(listing));
         let n = self.pages;
         for line in &page.lines {
             let place = page.elems[line.elem as usize].path;
@@ -162,9 +170,13 @@ impl SiteTemplate {
         self.texts.get(&(path, text_hash(text))).pages
     }
 
-    /// How many of `items` (piece hashes) were learned at `path`.
-    pub fn known_items(&self, path: u64, items: &[u64]) -> usize {
-        items.iter().filter(|i| self.items.get(&(path, **i)).pages > 0).count()
+    /// How many of `items` (piece hashes) were learned at `path` on more
+    /// than `besides` pages (1 when the page asking was itself learned).
+    pub fn known_items(&self, path: u64, items: &[u64], besides: u32) -> usize {
+        items
+            .iter()
+            .filter(|i| self.items.get(&(path, **i)).pages > besides)
+            .count()
     }
 
     /// `<title>` without the segments the site puts on most pages (its name,
@@ -225,7 +237,7 @@ mod tests {
         for i in 0..12 {
             let side: Vec<&str> = (0..3).map(|k| pool[(i * 2 + k) % pool.len()]).collect();
             let e = page(&side, &format!("Product number {i}"));
-            t.learn(&e.page, &e.title_tag);
+            t.learn(&e.page, &e.title_tag, true);
         }
         let e = page(&["NPP", "Salt", "BMK"], "Product number 99");
         let place_of = |needle: &str| {
@@ -238,7 +250,7 @@ mod tests {
         assert_eq!(t.place(desc).line_repeat(), 0.0);
         let (hot, line) = place_of("Hot:");
         assert!(t.place(hot).item_repeat() > 0.5, "{:?}", t.place(hot));
-        assert_eq!(t.known_items(hot, &line.items), 3);
+        assert_eq!(t.known_items(hot, &line.items, 0), 3);
         let (foot, line) = place_of("Copyright");
         assert_eq!(t.text_pages(foot, &line.text), 12);
         assert_eq!(t.title_without_template(&e.title_tag), "Product number 99");

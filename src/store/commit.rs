@@ -73,6 +73,20 @@ pub(super) fn commit_one(tx: &Transaction, run_id: i64, outcome: &Outcome) -> ru
             result.new_links = n;
             mark_done(tx, *frontier_id)?;
         }
+        Outcome::Deferred { page_id, listing } => {
+            let (body_sha, fetched_at, url, status): (Option<String>, String, String, i64) = tx
+                .prepare_cached("SELECT body_sha256, fetched_at, url, status_code FROM pages WHERE id = ?1")?
+                .query_row([page_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            let seen = store_listing(tx, run_id, *page_id, body_sha.as_deref(), &fetched_at, listing)?;
+            if (200..300).contains(&status) {
+                save_validators(tx, &url, seen.listing_id, seen.version_id, listing)?;
+            }
+            tx.prepare_cached("UPDATE pages SET listing_pending = 0 WHERE id = ?1")?
+                .execute([page_id])?;
+            result.listing_id = Some(seen.listing_id);
+            result.listing_state = Some(seen.state);
+            result.risk = Some(seen.risk);
+        }
         Outcome::NotModified {
             frontier_id,
             page,
@@ -111,8 +125,8 @@ fn insert_page(
     }
     tx.prepare_cached(
         "INSERT INTO pages (run_id, frontier_id, url, final_url, redirects_json, status_code, fetched_at, headers_json,
-                            content_type, charset, charset_source, body_sha256, body_size, truncated)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                            content_type, charset, charset_source, body_sha256, body_size, truncated, listing_pending)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?
     .execute(params![
         run_id,
@@ -128,7 +142,8 @@ fn insert_page(
         page.charset_source,
         body_sha,
         page.body.len() as i64,
-        page.truncated as i64
+        page.truncated as i64,
+        page.listing_pending as i64
     ])?;
     Ok((tx.last_insert_rowid(), body_sha))
 }

@@ -236,6 +236,31 @@ pub struct PageRecord {
     pub body: Vec<u8>,
     /// `pages.truncated`: the body was cut at `max_body_bytes`.
     pub truncated: bool,
+    /// `pages.listing_pending`: a listing page whose listing waits for its
+    /// site's template to be learned (see [`Outcome::Deferred`]).
+    pub listing_pending: bool,
+}
+
+/// A stored page read back for analysis: a listing page waiting for its
+/// site's template, or a page a resumed run learns the template from.
+#[derive(Debug, Clone)]
+pub struct StoredPage {
+    /// `pages.id`.
+    pub page_id: i64,
+    /// The frontier entry's URL (`pages.url`).
+    pub url: String,
+    /// The URL that answered.
+    pub final_url: String,
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers, as stored.
+    pub headers: Vec<(String, String)>,
+    /// When it was fetched.
+    pub fetched_at: String,
+    /// The body.
+    pub body: Vec<u8>,
+    /// The body was cut at `max_body_bytes`.
+    pub truncated: bool,
 }
 
 /// A listing found on a page, already matched.
@@ -314,6 +339,14 @@ pub enum Outcome {
         attempts: u32,
         /// Why it was given up (`frontier.last_error`).
         error: String,
+    },
+    /// The listing of a page stored earlier with `listing_pending` (its
+    /// site's template was not learned yet): stored now, for that page.
+    Deferred {
+        /// The page (`pages.id`).
+        page_id: i64,
+        /// Its listing.
+        listing: Box<ListingRecord>,
     },
     /// A conditional request answered 304 Not Modified: the listing the URL
     /// showed is seen again, unchanged; the entry is marked `done`.
@@ -598,6 +631,65 @@ impl Store {
             params![run_id, host, status as i64, body],
         )?;
         Ok(())
+    }
+
+    /// Pages of this run and site waiting for their listing to be analysed,
+    /// oldest first (at most `limit`).
+    pub fn pending_pages(&self, run_id: i64, site: &str, limit: usize) -> Result<Vec<StoredPage>, StoreError> {
+        self.stored_pages(
+            "p.run_id = ?1 AND p.listing_pending = 1 AND f.site = ?2 ORDER BY p.id LIMIT ?3",
+            params![run_id, site, limit as i64],
+        )
+    }
+
+    /// Marks a pending page as no longer waiting (its listing could not be analysed).
+    pub fn clear_pending(&mut self, page_id: i64) -> Result<(), StoreError> {
+        self.conn
+            .execute("UPDATE pages SET listing_pending = 0 WHERE id = ?1", [page_id])?;
+        Ok(())
+    }
+
+    /// The sites of this run with pages waiting for their listing.
+    pub fn pending_sites(&self, run_id: i64) -> Result<Vec<String>, StoreError> {
+        let mut st = self.conn.prepare(
+            "SELECT DISTINCT f.site FROM pages p JOIN frontier f ON f.id = p.frontier_id
+             WHERE p.run_id = ?1 AND p.listing_pending = 1",
+        )?;
+        let rows = st.query_map([run_id], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The latest HTML pages of this run and site (at most `limit`), newest
+    /// first: what a resumed run learns the site's template from again.
+    pub fn recent_pages(&self, run_id: i64, site: &str, limit: usize) -> Result<Vec<StoredPage>, StoreError> {
+        self.stored_pages(
+            "p.run_id = ?1 AND f.site = ?2 AND p.status_code BETWEEN 200 AND 299 AND p.charset IS NOT NULL
+             ORDER BY p.id DESC LIMIT ?3",
+            params![run_id, site, limit as i64],
+        )
+    }
+
+    fn stored_pages(&self, filter: &str, args: impl rusqlite::Params) -> Result<Vec<StoredPage>, StoreError> {
+        let sql = format!(
+            "SELECT p.id, p.url, p.final_url, p.status_code, p.headers_json, p.fetched_at, b.data, p.truncated
+             FROM pages p JOIN frontier f ON f.id = p.frontier_id JOIN blobs b ON b.sha256 = p.body_sha256
+             WHERE {filter}"
+        );
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st.query_map(args, |r| {
+            let headers: String = r.get(4)?;
+            Ok(StoredPage {
+                page_id: r.get(0)?,
+                url: r.get(1)?,
+                final_url: r.get(2)?,
+                status: r.get::<_, i64>(3)?.clamp(0, 999) as u16,
+                headers: serde_json::from_str(&headers).unwrap_or_default(),
+                fetched_at: r.get(5)?,
+                body: r.get(6)?,
+                truncated: r.get::<_, i64>(7)? != 0,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Records that a host is paused for the rest of this run, and why (`hosts.pause_reason`).

@@ -14,7 +14,15 @@ fn listing_re() -> Regex {
 
 fn content(html: &str, t: &SiteTemplate) -> ListingContent {
     let re = listing_re();
-    listing_content(&ex(html), &[], t, Site { listing: Some(&re) })
+    listing_content(
+        &ex(html),
+        &[],
+        t,
+        Site {
+            listing: Some(&re),
+            learned: false,
+        },
+    )
 }
 
 const SEMANTIC: &str = r#"<html><head><title>Sodium chloride 99% - ChemHub</title></head><body>
@@ -83,7 +91,7 @@ fn obfuscated_lists_are_dropped_by_links_and_template() {
         let side: Vec<&str> = (0..3).map(|k| pool[(i + k) % pool.len()]).collect();
         let recent: Vec<&str> = (0..3).map(|k| pool[(i * 3 + k) % pool.len()]).collect();
         let e = ex(&soup(i, &side, &recent, &format!("Glycerol lot {i}")));
-        t.learn(&e.page, &e.title_tag);
+        t.learn(&e.page, &e.title_tag, true);
     }
     let c = content(
         &soup(
@@ -146,7 +154,7 @@ fn a_title_only_in_the_title_tag_loses_the_site_name() {
         let e = ex(&format!(
             "<title>Item {i} - ChemHub | Buy chemicals</title><p>text {i} here with some words</p>"
         ));
-        t.learn(&e.page, &e.title_tag);
+        t.learn(&e.page, &e.title_tag, true);
     }
     let c = content(
         "<title>Boc-4-AP 99% - ChemHub | Buy chemicals</title><p>Tert-butyl 4-anilinopiperidine carboxylate</p>",
@@ -198,7 +206,7 @@ fn listings_that_share_their_description_keep_it() {
     let mut t = SiteTemplate::new();
     for i in 0..30 {
         let e = ex(&page(i));
-        t.learn(&e.page, &e.title_tag);
+        t.learn(&e.page, &e.title_tag, true);
     }
     assert!(content(&page(33), &t).text.contains("safe delivery to Mexico"));
     // One product listed many times (or a crawl of search results for it):
@@ -212,7 +220,7 @@ fn listings_that_share_their_description_keep_it() {
     let mut t = SiteTemplate::new();
     for i in 0..30 {
         let e = ex(&page(i));
-        t.learn(&e.page, &e.title_tag);
+        t.learn(&e.page, &e.title_tag, true);
     }
     let c = content(&page(31), &t);
     assert!(
