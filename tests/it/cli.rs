@@ -164,7 +164,8 @@ async fn export_jsonl_and_csv() {
     let server = serve(|p, _| {
         if p == "/p/3.html" {
             return Some(Resp::html(
-                "<h1>=HYPERLINK(\"http://evil\",\"x\") 1-Boc-4-piperidone</h1>",
+                "<h1>=HYPERLINK(\"http://evil\",\"x\") 1-Boc-4-piperidone</h1>\
+                 <aside>Hot: <a href='/p/1.html'>N-Phenethyl-4-piperidone</a></aside>",
             ));
         }
         shop_page(p)
@@ -190,13 +191,38 @@ async fn export_jsonl_and_csv() {
             "sha256",
             "fetched_at",
             "evidence",
+            "parts",
+            "chrome",
         ] {
             assert!(l.get(key).is_some(), "missing {key} in {l}");
         }
         assert_eq!(l["state"], "new");
+        for h in l["hits"].as_array().unwrap() {
+            assert!(h["part"].is_string(), "every hit names its part: {h}");
+        }
         assert_eq!(l["sha256"].as_str().unwrap().len(), 64);
     }
     assert_eq!(lines[0]["risk"], "high", "riskiest first");
+    assert_eq!(lines[0]["hits"][0]["part"], "title", "{}", lines[0]);
+    // A sidebar naming another substance is chrome the investigator can
+    // inspect; it does not count.
+    let boc = lines
+        .iter()
+        .find(|l| l["url"].as_str().unwrap().ends_with("/p/3.html"))
+        .unwrap();
+    assert!(
+        boc["chrome"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["text"] == "Hot: N-Phenethyl-4-piperidone" && c["why"] == "semantic"),
+        "{}",
+        boc["chrome"]
+    );
+    assert!(
+        boc["hits"].as_array().unwrap().iter().all(|h| h["rule"] != "t.npp"),
+        "{boc}"
+    );
     let out = precwatch(
         &[
             "export",

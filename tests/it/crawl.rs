@@ -185,3 +185,52 @@ async fn gzip_and_deflate_bodies_are_decoded() {
     let sizes = query_strings(&db, "SELECT CAST(body_size AS TEXT) FROM pages WHERE url LIKE '%/p/%'");
     assert_eq!(sizes, vec![page.len().to_string(), page.len().to_string()]);
 }
+
+/// The shop's job file with `site_extra` added to its `[[site]]`.
+fn job_with_site_keys(dir: &std::path::Path, base: &str, site_extra: &str) -> precwatch::config::Job {
+    let (path, _) = job(dir, base, "^/(p|item)/", "");
+    let text = std::fs::read_to_string(&path).unwrap() + site_extra;
+    std::fs::write(&path, text).unwrap();
+    precwatch::config::Job::from_file(&path).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_site_listing_id_makes_one_listing_of_one_offer_under_several_urls() {
+    let page = |sku: &str, extra: &str| {
+        Resp::html(format!(
+            "<h1>N-Phenethyl-4-piperidone</h1><p class=sku>SKU {sku}</p><p>99% purity{extra}</p>"
+        ))
+    };
+    let server = serve(move |p, _| {
+        Some(match p {
+            "/" => Resp::html(
+                "<a href='/p/123/npp.html'>a</a><a href='/item/123.html'>b</a><a href='/p/124/npp.html'>c</a>",
+            ),
+            "/p/123/npp.html" => page("123", ""),
+            "/item/123.html" => page("123", ", shipped from Qingdao"),
+            "/p/124/npp.html" => page("124", ""),
+            _ => return None,
+        })
+    })
+    .await;
+    // By a pattern on the URL.
+    let dir = tempfile::tempdir().unwrap();
+    let job = job_with_site_keys(dir.path(), &server.base, "id_pattern = '^/(?:p|item)/(\\d+)'\n");
+    let db = dir.path().join("t.sqlite");
+    let s = crawl(&job, &db).await;
+    assert_eq!(s.listings, 2, "{}", s.render());
+    assert_eq!(
+        query_strings(&db, "SELECT listing_key FROM listings ORDER BY listing_key"),
+        vec!["id:shop:123", "id:shop:124"]
+    );
+    // By a field on the page.
+    let dir = tempfile::tempdir().unwrap();
+    let job = job_with_site_keys(dir.path(), &server.base, "[site.fields]\nid = \".sku\"\n");
+    let db = dir.path().join("t.sqlite");
+    let s = crawl(&job, &db).await;
+    assert_eq!(s.listings, 2, "{}", s.render());
+    assert_eq!(
+        query_strings(&db, "SELECT listing_key FROM listings ORDER BY listing_key"),
+        vec!["id:shop:SKU 123", "id:shop:SKU 124"]
+    );
+}

@@ -130,3 +130,69 @@ async fn a_host_that_keeps_failing_is_paused_and_reported() {
     );
     assert_eq!(query_i64(&db, "SELECT paused FROM hosts"), 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_redirect_hop_obeys_its_hosts_robots_and_interval() {
+    // The other host: robots.txt with a Crawl-delay and a disallowed path.
+    let other = serve(|p, _| {
+        Some(match p {
+            "/robots.txt" => Resp::bytes(
+                "text/plain",
+                b"User-agent: *\nCrawl-delay: 0.5\nDisallow: /private\n".to_vec(),
+            ),
+            "/p/2" => Resp::html("<h1>1-Boc-4-piperidone</h1>"),
+            "/p/3" => Resp::status(302).header("location", "/private/3"),
+            _ => Resp::html("<h1>private</h1>"),
+        })
+    })
+    .await;
+    let other_base = other.base.clone();
+    let shop = serve(move |p, _| {
+        Some(match p {
+            "/" => Resp::html("<a href='/r1'>1</a><a href='/r2'>2</a><a href='/r3'>3</a>"),
+            "/r1" => Resp::status(301).header("location", "/p/1"),
+            "/p/1" => Resp::html("<h1>N-Phenethyl-4-piperidone</h1>"),
+            "/r2" => Resp::status(302).header("location", &format!("{other_base}/p/2")),
+            "/r3" => Resp::status(302).header("location", &format!("{other_base}/p/3")),
+            _ => return None,
+        })
+    })
+    .await;
+    let Crawled {
+        dir: _dir,
+        db,
+        summary: s,
+    } = crawl_site(
+        &shop.base,
+        "^/(p|r)",
+        "per_host_interval_ms = 300\nper_host_concurrency = 2\nconcurrency = 8",
+    )
+    .await;
+    // Same host: the 301 and its target are two requests, an interval apart.
+    let shop_times: Vec<_> = shop.requests().iter().map(|r| r.at).collect();
+    for g in gaps(&shop_times) {
+        assert!(g >= Duration::from_millis(290), "gap {g:?} on the first host");
+    }
+    // The other host: robots.txt first, then its Crawl-delay between requests.
+    let reqs = other.requests();
+    assert_eq!(reqs[0].path, "/robots.txt", "{reqs:?}");
+    for g in gaps(&reqs.iter().map(|r| r.at).collect::<Vec<_>>()) {
+        assert!(
+            g >= Duration::from_millis(480),
+            "gap {g:?} under the other host's Crawl-delay"
+        );
+    }
+    assert_eq!(
+        other.count("/private/3"),
+        0,
+        "a hop robots.txt disallows is not fetched"
+    );
+    assert_eq!(
+        query_strings(&db, "SELECT last_error FROM frontier WHERE status = 'skipped'"),
+        vec!["redirect target disallowed by robots.txt"]
+    );
+    let l = listings(&db);
+    assert_eq!(l.len(), 2, "{l:?}\n{}", s.render());
+    let hops = query_strings(&db, "SELECT redirects_json FROM pages WHERE final_url LIKE '%/p/2'");
+    assert!(hops[0].contains("302") && hops[0].contains("/r2"), "{hops:?}");
+}
