@@ -344,7 +344,7 @@ fn score_site(site: &Site, base: &str, got: &BTreeMap<String, Got>, dis: &mut Ve
 
 fn row(name: &str, s: &Score) -> String {
     format!(
-        "{name:<24} {:>4} {:>5.2} {:>5.2} {:>5.2}   {:>5.2} {:>5.2} {:>5.2}   {:>5.2} {:>5.2}   {:>3}/{:<3}  {:>3}/{:<3} {:>4}",
+        "{name:<38} {:>4} {:>5.2} {:>5.2} {:>5.2}   {:>5.2} {:>5.2} {:>5.2}   {:>5.2} {:>5.2}   {:>3}/{:<3}  {:>3}/{:<3} {:>4}",
         s.listings,
         s.substance.p(),
         s.substance.r(),
@@ -497,7 +497,7 @@ async fn main() {
             summary.pages_fetched, all.listings
         );
         println!(
-            "{:<24} {:>4} {:>17}   {:>17}   {:>11}   {:>7}  {:>7} {:>4}",
+            "{:<38} {:>4} {:>17}   {:>17}   {:>11}   {:>7}  {:>7} {:>4}",
             "site", "n", "substance P/R/F1", "flagged P/R/F1", "high P/R", "flagged", "high", "miss"
         );
         for (name, template, s) in sites {

@@ -140,8 +140,6 @@ pub struct Truth {
     pub own: Vec<String>,
     /// Every chrome text item drawn for this page (empty for the clean reference).
     pub chrome: Vec<String>,
-    /// Field names (`[site.fields]` keys) whose selector matches on this page.
-    pub fields_present: Vec<&'static str>,
 }
 
 /// A generated marketplace.
@@ -356,8 +354,6 @@ pub struct Template {
     pub classes: usize,
     /// Obfuscated (`c-7x2`, `blk3`) or readable class names.
     pub obfuscated: bool,
-    /// Fields whose selector matches when the listing has that spec (`None`: always present).
-    pub field_keys: &'static [&'static str],
 }
 
 // ---------------------------------------------------------------------------
@@ -1794,7 +1790,6 @@ pub fn build(spec: &SiteSpec, opts: &Options) -> Site {
             case: p.case,
             own: p.own.pieces(),
             chrome: Vec::new(),
-            fields_present: Vec::new(),
         });
         listings.push(Listing {
             id: next_id,
@@ -1902,12 +1897,6 @@ pub fn build(spec: &SiteSpec, opts: &Options) -> Site {
     }
     for ((l, ch), truth) in listings.iter().zip(&chromes).zip(truths.iter_mut()) {
         truth.chrome = ch.texts();
-        truth.fields_present = t
-            .field_keys
-            .iter()
-            .copied()
-            .filter(|k| !matches!(*k, "cas" | "price") || l.own.spec(k).is_some())
-            .collect();
         let html = (t.listing)(&ctx, l, ch);
         pages.insert(l.path.clone(), page(&html, t.charset, opts, spec.seed));
     }
@@ -2151,7 +2140,6 @@ pub static HTML5: Template = Template {
     }),
     classes: 1,
     obfuscated: false,
-    field_keys: &["title", "description", "cas", "price", "payment", "supplier"],
 };
 
 fn html5_head(ctx: &Ctx, title: &str, canonical: Option<&str>) -> String {
@@ -2337,7 +2325,6 @@ pub static DIVSOUP: Template = Template {
     }),
     classes: 24,
     obfuscated: true,
-    field_keys: &["title", "description", "specs", "supplier"],
 };
 
 const D_WRAP: usize = 0;
@@ -2585,7 +2572,6 @@ pub static TABLE: Template = Template {
     selectors: None,
     classes: 1,
     obfuscated: false,
-    field_keys: &[],
 };
 
 fn table_open(ctx: &Ctx, title: &str, ch: &Chrome, s: &mut String) {
@@ -2729,7 +2715,6 @@ pub static ZH_UTF8: Template = Template {
     }),
     classes: 1,
     obfuscated: false,
-    field_keys: &["title", "description", "cas", "payment", "supplier"],
 };
 
 fn zh_top(ctx: &Ctx, ch: &Chrome, s: &mut String) {

@@ -31,7 +31,6 @@ pub static SUPPLIER_CARD: Template = Template {
     }),
     classes: 1,
     obfuscated: false,
-    field_keys: &["title", "description", "specs", "supplier"],
 };
 
 fn card_top(ctx: &Ctx, ch: &Chrome, s: &mut String) {
@@ -209,7 +208,6 @@ pub static ZH_GBK: Template = Template {
     selectors: None,
     classes: 1,
     obfuscated: false,
-    field_keys: &[],
 };
 
 fn gbk_open(ctx: &Ctx, title: &str, ch: &Chrome, s: &mut String) {
