@@ -1,0 +1,2923 @@
+//! Fictional B2B chemical marketplaces whose pages carry chrome: the labelled
+//! test bed of issue 8 ("Match the listing, not the page").
+//!
+//! Included with `#[path]` by `tests/it/chrome.rs` and `examples/chrome_eval.rs`
+//! (std, `fastrand`, `encoding_rs` and `httpdate` only). Everything is
+//! deterministic from a site's seed.
+//!
+//! A site is a set of pages by path: a home page, category pages with
+//! pagination, listing pages and (some templates) search pages. Every listing
+//! page carries **chrome** — hot searches, a category menu, breadcrumbs, hot
+//! products, related products, "people also bought", recent searches,
+//! trending keywords, a footer with the marketplace's own contact and payment
+//! badges — drawn per page from pools that name watched substances (by name,
+//! synonym, CAS and Chinese name) and benign products, so no two listing pages
+//! have the same chrome. [`Options::rotation`] draws every rotating block
+//! again (a "second run" of the same site: same listings, other sidebars);
+//! [`Options::chrome`] `= false` renders the same sites with no chrome at all
+//! (the clean reference).
+//!
+//! Each listing's **own content** (title, spec fields, description, supplier)
+//! is written here from `shared/domain/precursors.md`: watched substances by
+//! common name, synonyms, systematic names, CAS and Chinese names, with and
+//! without seller tactics; benign chemicals; hard negatives; listings whose own
+//! description offers a second watched substance; listings that name the
+//! substance only in the title, only in the CAS field or only in the
+//! description. Its [`Truth`] (labels) comes from that own content only:
+//!
+//! * `substances`: canonical CAS numbers of the watched substances it offers
+//!   (the number the bundled packs report in `hits.cas`);
+//! * `flagged`: it offers one (the policy's "medium or high");
+//! * `high`: it offers one AND its own content carries a strong tactic as
+//!   `rules/policy.toml` defines them (destination/warehouse, delivery
+//!   guarantee, relabelling, crypto/remittance payment, off-platform
+//!   messenger or +86 mobile number). Research framing and sales pressure
+//!   are weak and never make a listing high.
+//!
+//! The labels were written from the domain facts, never copied from what
+//! precwatch reports.
+//!
+//! Templates here are the **tune** set (`html5`, `divsoup`, `table`,
+//! `zh-utf8`). The measure-only templates live in `market_measure.rs`.
+//!
+//! Every company, person, phone number (+86 555-xxxx, the +86 138 0013 8000
+//! example number), handle and e-mail address (example.com / example.cn) is
+//! invented.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fmt::Write as _;
+
+// ---------------------------------------------------------------------------
+// Public types
+// ---------------------------------------------------------------------------
+
+/// Page language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+/// How a site's pages are encoded (and declared: header and `<meta>`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Charset {
+    Utf8,
+    Gbk,
+}
+
+/// Generation knobs.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Render chrome (false: the clean reference, own content only).
+    pub chrome: bool,
+    /// 0 = the first run; any other value draws every rotating chrome block again.
+    pub rotation: u64,
+    /// Serve `ETag` and `Last-Modified` (both change when a page's bytes change).
+    pub validators: bool,
+    /// Listings per site (None: the site's own default).
+    pub listings: Option<usize>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            chrome: true,
+            rotation: 0,
+            validators: false,
+            listings: None,
+        }
+    }
+}
+
+/// One response.
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub content_type: String,
+    pub body: Vec<u8>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+impl Page {
+    /// Whether a conditional request with these headers is answered 304.
+    pub fn not_modified(&self, if_none_match: Option<&str>, if_modified_since: Option<&str>) -> bool {
+        match (&self.etag, if_none_match) {
+            (Some(e), Some(inm)) => return inm.split(',').any(|t| t.trim() == e),
+            (None, Some(_)) => return false,
+            _ => {}
+        }
+        matches!((&self.last_modified, if_modified_since), (Some(lm), Some(ims)) if lm == ims)
+    }
+
+    /// Response headers (content type and validators).
+    pub fn headers(&self) -> Vec<(String, String)> {
+        let mut h = vec![("content-type".to_string(), self.content_type.clone())];
+        if let Some(e) = &self.etag {
+            h.push(("etag".into(), e.clone()));
+        }
+        if let Some(l) = &self.last_modified {
+            h.push(("last-modified".into(), l.clone()));
+        }
+        h
+    }
+}
+
+/// The labels of one listing, from its own content only.
+#[derive(Clone, Debug)]
+pub struct Truth {
+    /// Path (and query) of the listing page.
+    pub path: String,
+    pub title: String,
+    /// Canonical CAS numbers of the watched substances it offers.
+    pub substances: BTreeSet<&'static str>,
+    /// Should come out medium or high.
+    pub flagged: bool,
+    /// Should come out high.
+    pub high: bool,
+    /// A short description of the case (for disagreement lists).
+    pub case: String,
+    /// The listing's own text pieces (title, field values, description paragraphs, supplier lines).
+    pub own: Vec<String>,
+    /// Every chrome text item drawn for this page (empty for the clean reference).
+    pub chrome: Vec<String>,
+}
+
+/// A generated marketplace.
+pub struct Site {
+    /// Unique name, used as the job's site name.
+    pub name: String,
+    pub template: &'static str,
+    pub lang: Lang,
+    /// Regex on path+query for the job's `listing`.
+    pub listing_re: String,
+    /// CSS selectors for `[site.fields]` (empty where selectors make no sense).
+    pub selectors: Vec<(String, String)>,
+    pub pages: BTreeMap<String, Page>,
+    pub listings: Vec<Truth>,
+}
+
+impl Site {
+    pub fn page(&self, path: &str) -> Option<&Page> {
+        self.pages.get(path)
+    }
+    pub fn truth(&self, path: &str) -> Option<&Truth> {
+        self.listings.iter().find(|t| t.path == path)
+    }
+}
+
+/// Which template and seed make a site.
+#[derive(Clone)]
+pub struct SiteSpec {
+    pub name: String,
+    pub template: &'static Template,
+    pub seed: u64,
+    /// Default number of listings.
+    pub listings: usize,
+}
+
+// ---------------------------------------------------------------------------
+// Templates
+// ---------------------------------------------------------------------------
+
+/// A link in chrome or an index page.
+#[derive(Clone, Debug)]
+pub struct Link {
+    pub text: String,
+    pub href: String,
+}
+
+/// The chrome of one page. Empty vectors mean "block absent".
+#[derive(Clone, Debug, Default)]
+pub struct Chrome {
+    /// Search terms in the header (links to search pages when the template has them).
+    pub hot_searches: Vec<Link>,
+    /// Category menu (stable across the site).
+    pub menu: Vec<Link>,
+    /// Breadcrumb trail (by category).
+    pub crumbs: Vec<Link>,
+    /// "Hot products" items.
+    pub hot_products: Vec<Link>,
+    /// Other listings of the site, with a price line.
+    pub related: Vec<(Link, String)>,
+    /// "People also bought" items.
+    pub also_bought: Vec<Link>,
+    /// "Recent searches": plain text terms.
+    pub recent: Vec<String>,
+    /// "Trending keywords": plain text terms.
+    pub trending: Vec<String>,
+    /// Footer lines: the marketplace's contact, payment badges, logistics (stable across the site).
+    pub footer: Vec<String>,
+}
+
+impl Chrome {
+    /// Every text item of this chrome.
+    pub fn texts(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        for l in self
+            .hot_searches
+            .iter()
+            .chain(&self.menu)
+            .chain(&self.crumbs)
+            .chain(&self.hot_products)
+            .chain(&self.also_bought)
+        {
+            v.push(l.text.clone());
+        }
+        for (l, p) in &self.related {
+            v.push(l.text.clone());
+            v.push(p.clone());
+        }
+        v.extend(self.recent.iter().cloned());
+        v.extend(self.trending.iter().cloned());
+        v.extend(self.footer.iter().cloned());
+        v
+    }
+    fn signature(&self) -> String {
+        let mut v: Vec<String> = Vec::new();
+        v.extend(self.hot_searches.iter().map(|l| l.text.clone()));
+        v.extend(self.hot_products.iter().map(|l| l.text.clone()));
+        v.extend(self.related.iter().map(|l| l.0.href.clone()));
+        v.extend(self.also_bought.iter().map(|l| l.text.clone()));
+        v.extend(self.recent.iter().cloned());
+        v.extend(self.trending.iter().cloned());
+        v.join("\u{1}")
+    }
+}
+
+/// A spec or supplier field of a listing: `key` is the `[site.fields]` name.
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub key: &'static str,
+    pub label: String,
+    pub value: String,
+}
+
+/// A listing's own content.
+#[derive(Clone, Debug)]
+pub struct Own {
+    pub title: String,
+    /// Spec fields (CAS, purity, price...), in display order.
+    pub specs: Vec<Field>,
+    /// Description paragraphs.
+    pub description: Vec<String>,
+    /// Supplier block (company, contact, phone...).
+    pub supplier: Vec<Field>,
+}
+
+impl Own {
+    pub fn spec(&self, key: &str) -> Option<&Field> {
+        self.specs.iter().find(|f| f.key == key)
+    }
+    /// Every own text piece.
+    pub fn pieces(&self) -> Vec<String> {
+        let mut v = vec![self.title.clone()];
+        for f in self.specs.iter().chain(&self.supplier) {
+            v.push(f.label.clone());
+            v.push(f.value.clone());
+        }
+        v.extend(self.description.iter().cloned());
+        v
+    }
+}
+
+/// One listing as the templates see it.
+#[derive(Clone, Debug)]
+pub struct Listing {
+    pub id: u32,
+    pub path: String,
+    pub category: usize,
+    pub own: Own,
+}
+
+/// What an index page (home, category page, search results) shows besides chrome.
+#[derive(Clone, Debug)]
+pub struct Index {
+    pub heading: String,
+    pub intro: String,
+    pub items: Vec<(Link, String)>,
+    pub pager: Vec<Link>,
+}
+
+/// Site-wide context a template renders with.
+pub struct Ctx {
+    pub market: String,
+    pub domain: String,
+    pub lang: Lang,
+    pub charset: Charset,
+    /// Per-site class names (obfuscated where the template wants them).
+    pub class: Vec<String>,
+    pub categories: Vec<Category>,
+    pub chrome: bool,
+}
+
+impl Ctx {
+    /// The per-site class name for role `i`.
+    pub fn c(&self, i: usize) -> &str {
+        &self.class[i % self.class.len()]
+    }
+    /// `<meta charset>` for this site's encoding.
+    pub fn meta_charset(&self) -> &'static str {
+        match self.charset {
+            Charset::Utf8 => "<meta charset=\"utf-8\">",
+            Charset::Gbk => "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gbk\">",
+        }
+    }
+}
+
+/// A category of a site.
+#[derive(Clone, Debug)]
+pub struct Category {
+    pub slug: &'static str,
+    pub name: String,
+}
+
+/// Builds a site's `[site.fields]` selectors.
+pub type Selectors = fn(&Ctx) -> Vec<(String, String)>;
+
+/// A page layout.
+pub struct Template {
+    pub name: &'static str,
+    pub lang: Lang,
+    pub charset: Charset,
+    /// Regex on path+query: listing pages.
+    pub listing_re: &'static str,
+    pub listing_path: fn(id: u32, slug: &str) -> String,
+    /// Category page `n` (1-based).
+    pub category_path: fn(slug: &str, n: usize) -> String,
+    /// Search results page for a term slug (None: hot searches are plain text, no search pages).
+    pub search_path: Option<fn(q: &str) -> String>,
+    pub listing: fn(&Ctx, &Listing, &Chrome) -> String,
+    pub index: fn(&Ctx, &Index, &Chrome) -> String,
+    /// Field selectors for `[site.fields]`, when they make sense on this layout.
+    pub selectors: Option<Selectors>,
+    /// Number of class names to draw per site.
+    pub classes: usize,
+    /// Obfuscated (`c-7x2`, `blk3`) or readable class names.
+    pub obfuscated: bool,
+}
+
+// ---------------------------------------------------------------------------
+// Domain content (shared/domain/precursors.md)
+// ---------------------------------------------------------------------------
+
+/// Category keys; names per language in [`category_name`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cat {
+    Piperidones,
+    BmkPmk,
+    Pharma,
+    Basic,
+    Food,
+    Lab,
+    Industrial,
+}
+
+const CATS: &[Cat] = &[
+    Cat::Piperidones,
+    Cat::BmkPmk,
+    Cat::Pharma,
+    Cat::Basic,
+    Cat::Food,
+    Cat::Lab,
+    Cat::Industrial,
+];
+
+fn category_slug(c: Cat) -> &'static str {
+    match c {
+        Cat::Piperidones => "piperidones",
+        Cat::BmkPmk => "bmk-pmk",
+        Cat::Pharma => "pharma-intermediates",
+        Cat::Basic => "basic-chemicals",
+        Cat::Food => "food-additives",
+        Cat::Lab => "lab-testing",
+        Cat::Industrial => "industrial-agri",
+    }
+}
+
+/// Category names: several name watched substances, as such marketplaces do.
+fn category_name(c: Cat, lang: Lang) -> &'static str {
+    match (c, lang) {
+        (Cat::Piperidones, Lang::En) => "Piperidones & 4-Anilinopiperidine Series",
+        (Cat::BmkPmk, Lang::En) => "BMK Glycidate / PMK Glycidate Series",
+        (Cat::Pharma, Lang::En) => "Pharmaceutical Intermediates (Nitazenes, Xylazine)",
+        (Cat::Basic, Lang::En) => "Basic Organic & Inorganic Chemicals",
+        (Cat::Food, Lang::En) => "Food Additives",
+        (Cat::Lab, Lang::En) => "Lab Supplies & Testing",
+        (Cat::Industrial, Lang::En) => "Industrial & Agriculture",
+        (Cat::Piperidones, Lang::Zh) => "哌啶酮系列（N-苯乙基-4-哌啶酮）",
+        (Cat::BmkPmk, Lang::Zh) => "BMK/PMK 缩水甘油酸酯系列",
+        (Cat::Pharma, Lang::Zh) => "医药中间体（芬太尼类前体）",
+        (Cat::Basic, Lang::Zh) => "基础化工原料",
+        (Cat::Food, Lang::Zh) => "食品添加剂",
+        (Cat::Lab, Lang::Zh) => "实验室用品与检测",
+        (Cat::Industrial, Lang::Zh) => "工业与农业",
+    }
+}
+
+/// A watched substance the bundled packs cover (names and CAS from the domain facts).
+pub struct Watched {
+    pub key: &'static str,
+    /// Canonical CAS, as the packs report it in `hits.cas`.
+    pub cas: &'static str,
+    /// names[0] is the common name; the rest are synonyms and systematic names.
+    pub names: &'static [&'static str],
+    /// Chinese name given in the domain facts ("" when none is given).
+    pub zh: &'static str,
+    pub form: &'static str,
+    pub form_zh: &'static str,
+    pub cat: Cat,
+}
+
+pub const WATCHED: &[Watched] = &[
+    Watched {
+        key: "npp",
+        cas: "39742-60-4",
+        names: &[
+            "N-Phenethyl-4-piperidone",
+            "1-Phenethyl-4-piperidone",
+            "1-(2-Phenylethyl)piperidin-4-one",
+            "N-(2-Phenylethyl)-4-piperidinone",
+        ],
+        zh: "N-苯乙基-4-哌啶酮",
+        form: "Light yellow crystalline powder",
+        form_zh: "淡黄色结晶粉末",
+        cat: Cat::Piperidones,
+    },
+    Watched {
+        key: "anpp",
+        cas: "21409-26-7",
+        names: &[
+            "4-ANPP",
+            "4-Anilino-N-phenethylpiperidine",
+            "N-Phenyl-1-(2-phenylethyl)piperidin-4-amine",
+            "Despropionyl fentanyl",
+        ],
+        zh: "",
+        form: "White powder",
+        form_zh: "白色粉末",
+        cat: Cat::Piperidones,
+    },
+    Watched {
+        key: "norfentanyl",
+        cas: "1609-66-1",
+        names: &[
+            "Norfentanyl",
+            "N-Phenyl-N-(piperidin-4-yl)propanamide",
+            "N-Phenyl-N-4-piperidinylpropionamide",
+        ],
+        zh: "去甲芬太尼",
+        form: "White crystalline powder",
+        form_zh: "白色结晶粉末",
+        cat: Cat::Pharma,
+    },
+    Watched {
+        key: "4ap",
+        cas: "23056-29-3",
+        names: &[
+            "4-Anilinopiperidine",
+            "N-Phenylpiperidin-4-amine",
+            "N-Phenyl-4-piperidinamine",
+        ],
+        zh: "4-苯胺基哌啶",
+        form: "Off-white powder",
+        form_zh: "类白色粉末",
+        cat: Cat::Piperidones,
+    },
+    Watched {
+        key: "boc4ap",
+        cas: "125541-22-2",
+        names: &[
+            "1-Boc-4-AP",
+            "tert-Butyl 4-(phenylamino)piperidine-1-carboxylate",
+            "1-N-Boc-4-(phenylamino)piperidine",
+            "4-Anilino-1-Boc-piperidine",
+        ],
+        zh: "",
+        form: "White powder",
+        form_zh: "白色粉末",
+        cat: Cat::Piperidones,
+    },
+    Watched {
+        key: "pip_hcl",
+        cas: "40064-34-4",
+        names: &[
+            "4-Piperidone hydrochloride monohydrate",
+            "4,4-Piperidinediol hydrochloride",
+            "4-Piperidone HCl monohydrate",
+        ],
+        zh: "4-哌啶酮盐酸盐",
+        form: "White crystal",
+        form_zh: "白色晶体",
+        cat: Cat::Piperidones,
+    },
+    Watched {
+        key: "bocpip",
+        cas: "79099-07-3",
+        names: &[
+            "1-Boc-4-piperidone",
+            "N-Boc-4-piperidone",
+            "tert-Butyl 4-oxopiperidine-1-carboxylate",
+            "1-(tert-Butoxycarbonyl)-4-oxopiperidine",
+        ],
+        zh: "N-叔丁氧羰基-4-哌啶酮",
+        form: "White powder",
+        form_zh: "白色粉末",
+        cat: Cat::Piperidones,
+    },
+    Watched {
+        key: "propanhydride",
+        cas: "123-62-6",
+        names: &["Propionic anhydride", "Propanoic anhydride"],
+        zh: "",
+        form: "Colourless liquid",
+        form_zh: "无色液体",
+        cat: Cat::Pharma,
+    },
+    Watched {
+        key: "fentanyl",
+        cas: "437-38-7",
+        names: &["Fentanyl", "N-Phenyl-N-[1-(2-phenylethyl)piperidin-4-yl]propanamide"],
+        zh: "芬太尼",
+        form: "White powder",
+        form_zh: "白色粉末",
+        cat: Cat::Pharma,
+    },
+    Watched {
+        key: "p2p",
+        cas: "103-79-7",
+        names: &["Phenylacetone", "1-Phenyl-2-propanone", "Benzyl methyl ketone"],
+        zh: "",
+        form: "Colourless to pale yellow oil",
+        form_zh: "无色至淡黄色油状液体",
+        cat: Cat::BmkPmk,
+    },
+    Watched {
+        key: "bmk_glycidate",
+        cas: "80532-66-7",
+        names: &["BMK methyl glycidate", "BMK glycidate"],
+        zh: "",
+        form: "Colourless oil",
+        form_zh: "无色油状液体",
+        cat: Cat::BmkPmk,
+    },
+    Watched {
+        key: "pmk_glycidate",
+        cas: "13605-48-6",
+        names: &["PMK methyl glycidate"],
+        zh: "",
+        form: "White powder",
+        form_zh: "白色粉末",
+        cat: Cat::BmkPmk,
+    },
+    Watched {
+        key: "apaan",
+        cas: "4468-48-8",
+        names: &["alpha-Phenylacetoacetonitrile"],
+        zh: "",
+        form: "White crystalline powder",
+        form_zh: "白色结晶粉末",
+        cat: Cat::BmkPmk,
+    },
+    Watched {
+        key: "mapa",
+        cas: "16648-44-5",
+        names: &["Methyl alpha-phenylacetoacetate", "Methyl 3-oxo-2-phenylbutanoate"],
+        zh: "",
+        form: "Colourless liquid",
+        form_zh: "无色液体",
+        cat: Cat::BmkPmk,
+    },
+    Watched {
+        key: "pmk",
+        cas: "4676-39-5",
+        names: &[
+            "Piperonyl methyl ketone",
+            "3,4-Methylenedioxyphenyl-2-propanone",
+            "MDP2P",
+        ],
+        zh: "",
+        form: "Yellow oil",
+        form_zh: "黄色油状液体",
+        cat: Cat::BmkPmk,
+    },
+    Watched {
+        key: "safrole",
+        cas: "94-59-7",
+        names: &["Safrole"],
+        zh: "",
+        form: "Colourless to pale yellow oil",
+        form_zh: "无色至淡黄色油状液体",
+        cat: Cat::BmkPmk,
+    },
+    Watched {
+        key: "piperonal",
+        cas: "120-57-0",
+        names: &["Piperonal", "Heliotropine"],
+        zh: "",
+        form: "White crystals",
+        form_zh: "白色晶体",
+        cat: Cat::BmkPmk,
+    },
+    Watched {
+        key: "phenylacetic",
+        cas: "103-82-2",
+        names: &["Phenylacetic acid", "Benzeneacetic acid"],
+        zh: "",
+        form: "White flakes",
+        form_zh: "白色片状",
+        cat: Cat::BmkPmk,
+    },
+    Watched {
+        key: "ephedrine",
+        cas: "299-42-3",
+        names: &["Ephedrine"],
+        zh: "",
+        form: "White crystalline powder",
+        form_zh: "白色结晶粉末",
+        cat: Cat::Pharma,
+    },
+    Watched {
+        key: "isotonitazene",
+        cas: "14188-81-9",
+        names: &["Isotonitazene"],
+        zh: "",
+        form: "Yellow powder",
+        form_zh: "黄色粉末",
+        cat: Cat::Pharma,
+    },
+    Watched {
+        key: "protonitazene",
+        cas: "95958-84-2",
+        names: &["Protonitazene"],
+        zh: "",
+        form: "Off-white powder",
+        form_zh: "类白色粉末",
+        cat: Cat::Pharma,
+    },
+    Watched {
+        key: "metonitazene",
+        cas: "14680-51-4",
+        names: &["Metonitazene"],
+        zh: "",
+        form: "Yellow powder",
+        form_zh: "黄色粉末",
+        cat: Cat::Pharma,
+    },
+    Watched {
+        key: "xylazine",
+        cas: "7361-61-7",
+        names: &["Xylazine"],
+        zh: "",
+        form: "White crystalline powder",
+        form_zh: "白色结晶粉末",
+        cat: Cat::Pharma,
+    },
+    Watched {
+        key: "2b4m",
+        cas: "1451-82-7",
+        names: &["2-Bromo-4'-methylpropiophenone"],
+        zh: "",
+        form: "Yellow crystalline powder",
+        form_zh: "黄色结晶粉末",
+        cat: Cat::Pharma,
+    },
+    Watched {
+        key: "bromovalerophenone",
+        cas: "49851-31-2",
+        names: &["2-Bromo-1-phenylpentan-1-one"],
+        zh: "",
+        form: "Pale yellow liquid",
+        form_zh: "淡黄色液体",
+        cat: Cat::Pharma,
+    },
+];
+
+/// A benign chemical (not watched; commodities included).
+pub struct Benign {
+    pub name: &'static str,
+    pub cas: &'static str,
+    pub form: &'static str,
+    pub use_en: &'static str,
+    pub zh: &'static str,
+    pub use_zh: &'static str,
+    pub cat: Cat,
+}
+
+pub const BENIGN: &[Benign] = &[
+    Benign {
+        name: "Sodium chloride",
+        cas: "7647-14-5",
+        form: "White crystals",
+        use_en: "Food grade and industrial grade salt for food processing, water softening and de-icing.",
+        zh: "氯化钠",
+        use_zh: "食品级及工业级氯化钠，用于食品加工、软水和融雪。",
+        cat: Cat::Basic,
+    },
+    Benign {
+        name: "Citric acid anhydrous",
+        cas: "77-92-9",
+        form: "White granules",
+        use_en: "Acidulant for beverages, confectionery and detergents, E330, BP/USP grade.",
+        zh: "无水柠檬酸",
+        use_zh: "用于饮料、糖果和洗涤剂的酸味剂，E330。",
+        cat: Cat::Food,
+    },
+    Benign {
+        name: "Titanium dioxide rutile",
+        cas: "13463-67-7",
+        form: "White powder",
+        use_en: "Rutile grade pigment for coatings, plastics and printing inks, high whiteness.",
+        zh: "金红石型二氧化钛",
+        use_zh: "用于涂料、塑料和油墨的金红石型钛白粉，白度高。",
+        cat: Cat::Basic,
+    },
+    Benign {
+        name: "Glycerol",
+        cas: "56-81-5",
+        form: "Colourless viscous liquid",
+        use_en: "USP grade glycerine 99.7% for cosmetics, toothpaste and pharmaceutical syrups.",
+        zh: "甘油",
+        use_zh: "99.7% 药用级甘油，用于化妆品、牙膏和糖浆。",
+        cat: Cat::Basic,
+    },
+    Benign {
+        name: "Calcium carbonate",
+        cas: "471-34-1",
+        form: "White powder",
+        use_en: "Heavy calcium carbonate, 1250 mesh, filler for plastics, paper and paints.",
+        zh: "重质碳酸钙",
+        use_zh: "1250目重质碳酸钙，用于塑料、造纸和涂料填料。",
+        cat: Cat::Basic,
+    },
+    Benign {
+        name: "Stearic acid",
+        cas: "57-11-4",
+        form: "White beads",
+        use_en: "Triple pressed stearic acid for rubber compounding, candles and cosmetics.",
+        zh: "硬脂酸",
+        use_zh: "三压硬脂酸，用于橡胶、蜡烛和化妆品。",
+        cat: Cat::Basic,
+    },
+    Benign {
+        name: "Sodium bicarbonate",
+        cas: "144-55-8",
+        form: "White powder",
+        use_en: "Food grade baking soda for bakeries and beverages, 25 kg woven bag.",
+        zh: "碳酸氢钠",
+        use_zh: "食品级小苏打，用于烘焙和饮料，25公斤编织袋。",
+        cat: Cat::Food,
+    },
+    Benign {
+        name: "Ascorbic acid",
+        cas: "50-81-7",
+        form: "White crystalline powder",
+        use_en: "Vitamin C powder, food and feed grade, antioxidant E300.",
+        zh: "维生素C",
+        use_zh: "食品级和饲料级维生素C粉末，抗氧化剂E300。",
+        cat: Cat::Food,
+    },
+    Benign {
+        name: "Aniline",
+        cas: "62-53-3",
+        form: "Colourless to brown oily liquid",
+        use_en: "Aniline 99.9% for rubber chemicals, MDI and dye manufacture, ISO tank or 200 kg drum.",
+        zh: "苯胺",
+        use_zh: "99.9% 苯胺，用于橡胶助剂、MDI和染料生产。",
+        cat: Cat::Basic,
+    },
+    Benign {
+        name: "Piperidine",
+        cas: "110-89-4",
+        form: "Colourless liquid",
+        use_en: "Piperidine 99% used as a solvent and base in rubber accelerators, 170 kg drum.",
+        zh: "哌啶",
+        use_zh: "99% 哌啶，用作溶剂和碱，橡胶促进剂原料。",
+        cat: Cat::Basic,
+    },
+    Benign {
+        name: "Zinc oxide",
+        cas: "1314-13-2",
+        form: "White powder",
+        use_en: "Zinc oxide 99.7% (indirect process) for rubber, ceramics and feed.",
+        zh: "氧化锌",
+        use_zh: "99.7% 间接法氧化锌，用于橡胶、陶瓷和饲料。",
+        cat: Cat::Basic,
+    },
+    Benign {
+        name: "Urea",
+        cas: "57-13-6",
+        form: "White prills",
+        use_en: "Urea 46% N, prilled, fertilizer and technical grade, 50 kg bag.",
+        zh: "尿素",
+        use_zh: "含氮46%颗粒尿素，农业级和工业级，50公斤袋装。",
+        cat: Cat::Industrial,
+    },
+    Benign {
+        name: "Ethyl acetate",
+        cas: "141-78-6",
+        form: "Colourless liquid",
+        use_en: "Ethyl acetate 99.9% solvent for coatings, adhesives and printing inks, 180 kg drum.",
+        zh: "乙酸乙酯",
+        use_zh: "99.9% 乙酸乙酯，用于涂料、胶黏剂和油墨溶剂。",
+        cat: Cat::Basic,
+    },
+    Benign {
+        name: "Polyvinyl alcohol",
+        cas: "9002-89-5",
+        form: "White flakes",
+        use_en: "PVA 2488 for adhesives, textile sizing and paper coating.",
+        zh: "聚乙烯醇",
+        use_zh: "PVA 2488，用于胶黏剂、纺织浆料和纸张涂布。",
+        cat: Cat::Basic,
+    },
+];
+
+/// A hard negative: its own content names something close to a watched
+/// substance (or a tactic) but offers no watched substance.
+pub struct HardNeg {
+    pub key: &'static str,
+    pub title: &'static str,
+    pub cas: &'static str,
+    pub form: &'static str,
+    pub description: &'static [&'static str],
+    pub cat: Cat,
+}
+
+pub const HARD_EN: &[HardNeg] = &[
+    HardNeg {
+        key: "test-strips",
+        title: "Fentanyl Test Strips, 100 pack",
+        cas: "",
+        form: "Dip-card test strips",
+        description: &[
+            "Rapid fentanyl test strips for drug checking services and harm reduction programmes.",
+            "Detects fentanyl and its analogues in residue at 20 ng/mL; results in 5 minutes. CE marked, bulk packs for outreach teams.",
+        ],
+        cat: Cat::Lab,
+    },
+    HardNeg {
+        key: "notice-npp",
+        title: "Compliance notice: controlled fentanyl precursors",
+        cas: "",
+        form: "Notice",
+        description: &[
+            "According to the UNODC, N-phenethyl-4-piperidone (NPP) was placed in Table I of the 1988 Convention in 2017.",
+            "Listings of controlled precursors are removed from this marketplace and reported. Suppliers named in OFAC sanctions are banned.",
+        ],
+        cat: Cat::Pharma,
+    },
+    HardNeg {
+        key: "npp-nuclear",
+        title: "Cable tray system for NPP (nuclear power plant) projects",
+        cas: "",
+        form: "Hot-dip galvanized steel",
+        description: &[
+            "Ladder-type cable trays and supports for nuclear power plant (NPP) and substation projects, 2 m sections.",
+            "Seismic qualified, factory price, project references on request.",
+        ],
+        cat: Cat::Industrial,
+    },
+    HardNeg {
+        key: "npp-fertiliser",
+        title: "NPK 15-15-15 compound fertilizer and NPP fertiliser",
+        cas: "",
+        form: "Granules",
+        description: &["Compound NPK/NPP fertiliser for rice and wheat, 50 kg bag, factory price, MOQ 20 tons."],
+        cat: Cat::Industrial,
+    },
+    HardNeg {
+        key: "benzyl-piperidone",
+        title: "1-Benzyl-4-piperidone 98%",
+        cas: "3612-20-2",
+        form: "Pale yellow liquid",
+        description: &["1-Benzyl-4-piperidone (N-benzyl-4-piperidone), 98% purity, 25 kg drum, for pharmaceutical synthesis."],
+        cat: Cat::Piperidones,
+    },
+    HardNeg {
+        key: "2-piperidone",
+        title: "2-Piperidone 99%",
+        cas: "675-20-7",
+        form: "White to yellowish solid",
+        description: &["2-Piperidone (delta-valerolactam), 99%, monomer for polyamides and intermediate for pharmaceuticals."],
+        cat: Cat::Piperidones,
+    },
+    HardNeg {
+        key: "4-hydroxypiperidine",
+        title: "4-Hydroxypiperidine 98%",
+        cas: "5382-16-1",
+        form: "White to light yellow crystals",
+        description: &["4-Hydroxypiperidine, 98% by GC, 1 kg and 25 kg packing, COA with every batch."],
+        cat: Cat::Piperidones,
+    },
+    HardNeg {
+        key: "boc-piperazine",
+        title: "1-Boc-piperazine 99%",
+        cas: "57260-71-6",
+        form: "White solid",
+        description: &["1-Boc-piperazine (tert-butyl piperazine-1-carboxylate), 99%, building block for medicinal chemistry."],
+        cat: Cat::Piperidones,
+    },
+    HardNeg {
+        key: "4-aminopyridine",
+        title: "4-AP (4-Aminopyridine) 99% powder",
+        cas: "504-24-5",
+        form: "White crystalline powder",
+        description: &["4-Aminopyridine, bird repellent grade and intermediate for dalfampridine, factory price."],
+        cat: Cat::Pharma,
+    },
+    HardNeg {
+        key: "aniline-dyes",
+        title: "Aniline dyes for leather and textiles",
+        cas: "",
+        form: "Powder",
+        description: &["Aniline dyes (acid and basic dyes) for leather, wool and silk, bulk supply, colour card on request."],
+        cat: Cat::Basic,
+    },
+    HardNeg {
+        key: "office-chair",
+        title: "Ergonomic mesh office chair",
+        cas: "",
+        form: "Mesh back, nylon base",
+        description: &[
+            "Ergonomic mesh office chair with adjustable lumbar support, BIFMA tested.",
+            "Door to door DDP shipping to the USA and Europe, OEM welcome.",
+        ],
+        cat: Cat::Industrial,
+    },
+    HardNeg {
+        key: "n-methyl-piperidone",
+        title: "N-Methyl-4-piperidone 99%",
+        cas: "1445-73-4",
+        form: "Colourless to yellow liquid",
+        description: &["N-Methyl-4-piperidone (1-methyl-4-piperidone), 99%, 200 kg drum, intermediate for pharmaceuticals."],
+        cat: Cat::Piperidones,
+    },
+];
+
+pub const HARD_ZH: &[HardNeg] = &[
+    HardNeg {
+        key: "test-strips-zh",
+        title: "芬太尼检测试纸 100条装",
+        cas: "",
+        form: "检测试纸",
+        description: &["用于毒品检测和减害服务的芬太尼快速检测试纸，检测限20 ng/mL，5分钟出结果。"],
+        cat: Cat::Lab,
+    },
+    HardNeg {
+        key: "benzyl-piperidone-zh",
+        title: "N-苄基-4-哌啶酮 98%",
+        cas: "3612-20-2",
+        form: "淡黄色液体",
+        description: &["1-苄基-4-哌啶酮，纯度98%，25公斤/桶，用于医药合成。"],
+        cat: Cat::Piperidones,
+    },
+    HardNeg {
+        key: "2-piperidone-zh",
+        title: "2-哌啶酮 99%",
+        cas: "675-20-7",
+        form: "白色至微黄色固体",
+        description: &["2-哌啶酮（δ-戊内酰胺），纯度99%，用于聚酰胺和医药中间体。"],
+        cat: Cat::Piperidones,
+    },
+    HardNeg {
+        key: "npp-nuclear-zh",
+        title: "核电站（NPP）用电缆桥架",
+        cas: "",
+        form: "热镀锌钢",
+        description: &["梯式电缆桥架，适用于核电站（NPP）及变电站项目，每节2米，厂家直销，价格优惠。"],
+        cat: Cat::Industrial,
+    },
+    HardNeg {
+        key: "notice-npp-zh",
+        title: "平台公告：芬太尼类前体管制",
+        cas: "",
+        form: "公告",
+        description: &[
+            "据报道，自2018年2月1日起，N-苯乙基-4-哌啶酮（NPP）被列入管制。",
+            "本平台禁止发布受管制前体的产品信息，违规信息将被删除并上报。",
+        ],
+        cat: Cat::Pharma,
+    },
+    HardNeg {
+        key: "office-chair-zh",
+        title: "人体工学网布办公椅",
+        cas: "",
+        form: "网布靠背，尼龙脚",
+        description: &["人体工学网布办公椅，腰托可调。门到门服务，支持OEM定制。"],
+        cat: Cat::Industrial,
+    },
+];
+
+/// Strong tactics (policy class `strong_tactic`), as sentences of a description.
+const TACTICS_EN: &[&str] = &[
+    "100% safe delivery to Mexico, USA and Canada.",
+    "USA warehouse and Mexico warehouse, in stock in Canada, fast delivery.",
+    "Payment: USDT (TRC20), Bitcoin or Western Union.",
+    "We can change the name of the goods, declared as dog food or cosmetics.",
+    "Re-ship if seized, 100% customs clearance.",
+    "Discreet packaging, door to door service to Mexico.",
+    "Envío seguro a México, pago con USDT.",
+    "Add me on Wickr: labsupply_demo for the price list.",
+];
+
+const TACTICS_ZH: &[&str] = &[
+    "包清关，安全到达。",
+    "墨西哥仓、美国仓现货。",
+    "付款方式：USDT（TRC20）、比特币。",
+    "可改品名，门到门服务。",
+    "微信：labsupply_demo，欢迎咨询。",
+];
+
+/// Weak tactics: never make a listing high.
+const WEAK_EN: &[&str] = &[
+    "Hot sale, bulk discount for regular customers.",
+    "For research use only.",
+    "Limited stock, order ASAP.",
+];
+
+const WEAK_ZH: &[&str] = &["热销产品，欢迎咨询。", "仅供科研使用。"];
+
+const GENERIC_EN: &[&str] = &[
+    "Factory direct supply with stable quality and competitive price.",
+    "COA, MSDS and HNMR are available for every batch.",
+    "Sample available, quick reply within 12 hours.",
+    "Our company has more than ten years of experience in fine chemicals and exports to over 40 countries.",
+    "Storage: keep in a cool, dry place, protected from light.",
+    "Packing: 1 kg/foil bag, 25 kg/fiber drum, or as the customer requires.",
+];
+
+const GENERIC_ZH: &[&str] = &[
+    "厂家直销，质量稳定，价格优惠。",
+    "每批次提供COA、MSDS和核磁图谱。",
+    "可提供样品，12小时内回复。",
+    "储存：阴凉干燥处避光保存。",
+    "包装：1公斤/铝箔袋，25公斤/纸板桶，或按客户要求。",
+];
+
+const GENERIC_TITLES_EN: &[&str] = &[
+    "High purity pharmaceutical intermediate",
+    "Organic intermediate, factory direct supply",
+    "Fine chemical raw material, best price",
+    "Chemical reagent, high quality, fast delivery",
+];
+
+const GENERIC_TITLES_ZH: &[&str] = &["医药中间体 高纯度", "有机中间体 厂家直销", "精细化工原料 价格优惠"];
+
+/// Suppliers: (company, contact, city). The one marked shady gives an off-platform contact.
+const SUPPLIERS_EN: &[(&str, &str, &str)] = &[
+    (
+        "Hangzhou Mapleridge Chemical Co., Ltd.",
+        "Ms. Anna Lin",
+        "Hangzhou, Zhejiang, China",
+    ),
+    (
+        "Nanjing Northgate Fine Intermediates Co., Ltd.",
+        "Dr. Wei Sun",
+        "Nanjing, Jiangsu, China",
+    ),
+    (
+        "Shandong Greenfield Chemical Co., Ltd.",
+        "Mr. Tom Zhao",
+        "Jinan, Shandong, China",
+    ),
+    ("Wuhan Bluefinch Biotech Co., Ltd.", "Ms. Coco", "Wuhan, Hubei, China"),
+    (
+        "Hebei Silverkite Technology Co., Ltd.",
+        "Mr. Jack",
+        "Shijiazhuang, Hebei, China",
+    ),
+    ("Shanghai Clearwell Trading Co., Ltd.", "Ms. Lucy Xu", "Shanghai, China"),
+    (
+        "Guangzhou Redlantern Material Co., Ltd.",
+        "Mr. Kevin",
+        "Guangzhou, Guangdong, China",
+    ),
+    (
+        "Tianjin Harborline Chemicals Co., Ltd.",
+        "Ms. Grace Wu",
+        "Tianjin, China",
+    ),
+];
+
+const SUPPLIERS_ZH: &[(&str, &str, &str)] = &[
+    ("杭州枫岭化工有限公司", "林女士", "浙江杭州"),
+    ("南京北门精细化工有限公司", "孙博士", "江苏南京"),
+    ("山东绿野化学有限公司", "赵先生", "山东济南"),
+    ("武汉蓝雀生物科技有限公司", "可可", "湖北武汉"),
+    ("河北银鸢科技有限公司", "王经理", "河北石家庄"),
+    ("上海清泉贸易有限公司", "徐女士", "上海"),
+];
+
+/// Terms for search chrome that name no watched substance.
+const BENIGN_TERMS_EN: &[&str] = &[
+    "caustic soda",
+    "titanium dioxide",
+    "citric acid",
+    "glycerin",
+    "sodium benzoate",
+    "epoxy resin",
+    "pvc resin",
+    "zinc oxide",
+    "soda ash",
+    "calcium chloride",
+    "stainless steel pipe",
+    "led strip",
+    "solar panel",
+    "office chair",
+];
+
+const BENIGN_TERMS_ZH: &[&str] = &[
+    "烧碱",
+    "钛白粉",
+    "柠檬酸",
+    "甘油",
+    "苯甲酸钠",
+    "环氧树脂",
+    "氧化锌",
+    "纯碱",
+    "氯化钙",
+    "不锈钢管",
+];
+
+/// Abbreviations and trade names sellers search by (chrome only).
+const WATCHED_TERMS: &[&str] = &[
+    "NPP", "4-ANPP", "BMK oil", "PMK oil", "new BMK", "4-AP", "nitazene", "2B4M",
+];
+
+// ---------------------------------------------------------------------------
+// Generation
+// ---------------------------------------------------------------------------
+
+/// How a watched listing names its substance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Naming {
+    /// Title, CAS field and description.
+    Full,
+    /// Only the title (by a synonym); no CAS field; a generic description.
+    TitleOnly,
+    /// Only the CAS spec field; a generic title and description.
+    CasOnly,
+    /// Only the description; a generic title and no CAS field.
+    DescOnly,
+}
+
+impl Naming {
+    fn as_str(self) -> &'static str {
+        match self {
+            Naming::Full => "full",
+            Naming::TitleOnly => "title-only",
+            Naming::CasOnly => "cas-field-only",
+            Naming::DescOnly => "description-only",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Watched { w: usize, naming: Naming },
+    Benign(usize),
+    Hard(usize),
+}
+
+struct Supplier {
+    company: String,
+    contact: String,
+    location: String,
+    phone: String,
+    email: String,
+    member: u32,
+    /// Off-platform contact line (a strong tactic), if this supplier is shady.
+    messenger: Option<String>,
+}
+
+fn pick<'a, T>(rng: &mut fastrand::Rng, v: &'a [T]) -> &'a T {
+    &v[rng.usize(..v.len())]
+}
+
+/// FNV-1a, stable across platforms and Rust versions.
+pub fn fnv(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// HTML text/attribute escaping.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            _ => o.push(c),
+        }
+    }
+    o
+}
+
+/// An ASCII slug (empty when the text has no ASCII letters or digits).
+pub fn slug(s: &str) -> String {
+    let mut o = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            o.push(c.to_ascii_lowercase());
+        } else if !o.is_empty() && !o.ends_with('-') {
+            o.push('-');
+        }
+    }
+    o.trim_end_matches('-').to_string()
+}
+
+fn suppliers(rng: &mut fastrand::Rng, lang: Lang) -> Vec<Supplier> {
+    let pool = match lang {
+        Lang::En => SUPPLIERS_EN,
+        Lang::Zh => SUPPLIERS_ZH,
+    };
+    let mut idx: Vec<usize> = (0..pool.len()).collect();
+    rng.shuffle(&mut idx);
+    let shady = rng.usize(..4);
+    idx.iter()
+        .take(4)
+        .enumerate()
+        .map(|(k, &i)| {
+            let (company, contact, location) = pool[i];
+            let tag = format!("supplier{}", i + 1);
+            let messenger = (k == shady).then(|| match (lang, rng.usize(..3)) {
+                (Lang::En, 0) => "WhatsApp: +86 138 0013 8000".to_string(),
+                (Lang::En, 1) => format!("Telegram: @{tag}_demo"),
+                (Lang::En, _) => format!("Wickr: {tag}_demo"),
+                (Lang::Zh, 0) => "微信/WhatsApp: +86 138 0013 8000".to_string(),
+                (Lang::Zh, _) => format!("微信：{tag}_demo"),
+            });
+            Supplier {
+                company: company.to_string(),
+                contact: contact.to_string(),
+                location: location.to_string(),
+                phone: format!("+86 555-01{:02}", 10 + i * 7),
+                email: format!("sales@{tag}.example.cn"),
+                member: 2012 + rng.u32(..12),
+                messenger,
+            }
+        })
+        .collect()
+}
+
+fn label(lang: Lang, key: &str) -> &'static str {
+    match (lang, key) {
+        (Lang::En, "cas") => "CAS No.",
+        (Lang::En, "purity") => "Purity",
+        (Lang::En, "appearance") => "Appearance",
+        (Lang::En, "package") => "Package",
+        (Lang::En, "moq") => "Min. Order",
+        (Lang::En, "price") => "Price",
+        (Lang::En, "supply") => "Supply Ability",
+        (Lang::En, "payment") => "Payment Terms",
+        (Lang::En, "supplier") => "Company",
+        (Lang::En, "contact") => "Contact Person",
+        (Lang::En, "phone") => "Telephone",
+        (Lang::En, "email") => "E-mail",
+        (Lang::En, "messenger") => "Online contact",
+        (Lang::En, "location") => "Location",
+        (Lang::En, "member") => "Member since",
+        (Lang::Zh, "cas") => "CAS号",
+        (Lang::Zh, "purity") => "纯度",
+        (Lang::Zh, "appearance") => "外观",
+        (Lang::Zh, "package") => "包装",
+        (Lang::Zh, "moq") => "起订量",
+        (Lang::Zh, "price") => "价格",
+        (Lang::Zh, "supply") => "供应能力",
+        (Lang::Zh, "payment") => "付款方式",
+        (Lang::Zh, "supplier") => "公司名称",
+        (Lang::Zh, "contact") => "联系人",
+        (Lang::Zh, "phone") => "电话",
+        (Lang::Zh, "email") => "邮箱",
+        (Lang::Zh, "messenger") => "在线联系",
+        (Lang::Zh, "location") => "所在地",
+        (Lang::Zh, "member") => "入驻年份",
+        _ => "",
+    }
+}
+
+fn field(lang: Lang, key: &'static str, value: impl Into<String>) -> Field {
+    Field {
+        key,
+        label: label(lang, key).to_string(),
+        value: value.into(),
+    }
+}
+
+/// A listing's own content and labels.
+struct Planned {
+    own: Own,
+    cat: Cat,
+    slug: String,
+    substances: BTreeSet<&'static str>,
+    high: bool,
+    case: String,
+}
+
+fn supplier_fields(lang: Lang, s: &Supplier) -> Vec<Field> {
+    let mut v = vec![
+        field(lang, "supplier", s.company.clone()),
+        field(lang, "contact", s.contact.clone()),
+        field(lang, "phone", s.phone.clone()),
+        field(lang, "email", s.email.clone()),
+    ];
+    if let Some(m) = &s.messenger {
+        v.push(field(lang, "messenger", m.clone()));
+    }
+    v.push(field(lang, "location", s.location.clone()));
+    v.push(field(lang, "member", s.member.to_string()));
+    v
+}
+
+/// The name a watched substance is shown by in `lang` (`variant` picks a synonym).
+fn watched_name(w: &Watched, lang: Lang, variant: usize) -> String {
+    if lang == Lang::Zh && !w.zh.is_empty() && variant.is_multiple_of(2) {
+        return w.zh.to_string();
+    }
+    w.names[variant % w.names.len()].to_string()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plan_listing(
+    rng: &mut fastrand::Rng,
+    lang: Lang,
+    kind: Kind,
+    tactic: Option<usize>,
+    weak: Option<usize>,
+    also: Option<usize>,
+    sup: &Supplier,
+) -> Planned {
+    let (generic, generic_titles, tactics, weaks) = match lang {
+        Lang::En => (GENERIC_EN, GENERIC_TITLES_EN, TACTICS_EN, WEAK_EN),
+        Lang::Zh => (GENERIC_ZH, GENERIC_TITLES_ZH, TACTICS_ZH, WEAK_ZH),
+    };
+    let purity = *pick(rng, &["99%", "99.5%", "98% min", "99.8%"]);
+    let (moq, price, package, supply) = match lang {
+        Lang::En => (
+            *pick(rng, &["1 Kilogram", "100 Gram", "25 Kilogram", "10 Kilogram"]),
+            *pick(
+                rng,
+                &[
+                    "US $ 5-50 / Kilogram",
+                    "Negotiable",
+                    "US $ 120 / Kilogram",
+                    "US $ 1.5-3 / Kilogram",
+                ],
+            ),
+            *pick(
+                rng,
+                &[
+                    "1 kg/bag, 25 kg/drum",
+                    "25 kg/fiber drum",
+                    "200 kg/iron drum",
+                    "1 kg/foil bag",
+                ],
+            ),
+            *pick(
+                rng,
+                &["500 Kilogram/Month", "20 Metric Ton/Month", "1000 Kilogram/Week"],
+            ),
+        ),
+        Lang::Zh => (
+            *pick(rng, &["1公斤", "100克", "25公斤"]),
+            *pick(rng, &["面议", "50元/公斤", "120元/公斤"]),
+            *pick(rng, &["1公斤/袋，25公斤/桶", "25公斤/纸板桶", "200公斤/铁桶"]),
+            *pick(rng, &["500公斤/月", "20吨/月"]),
+        ),
+    };
+    let payment_default = match lang {
+        Lang::En => "T/T, L/C",
+        Lang::Zh => "银行转账",
+    };
+    let mut substances = BTreeSet::new();
+    let mut description: Vec<String> = Vec::new();
+    let mut specs: Vec<Field> = Vec::new();
+    let title;
+    let cat;
+    let mut case;
+    let slug_base;
+    let mut payment = payment_default.to_string();
+    let mut strong = false;
+    match kind {
+        Kind::Watched { w, naming } => {
+            let wt = &WATCHED[w];
+            substances.insert(wt.cas);
+            cat = wt.cat;
+            case = format!("{} {}", wt.key, naming.as_str());
+            slug_base = wt.names[0].to_string();
+            let form = if lang == Lang::Zh { wt.form_zh } else { wt.form };
+            let v = rng.usize(..4);
+            let name = watched_name(wt, lang, v);
+            let other = watched_name(wt, lang, v + 1);
+            let g_title = *pick(rng, generic_titles);
+            title = match (naming, lang) {
+                (Naming::Full, Lang::En) => match rng.usize(..3) {
+                    0 => format!("{name} CAS {} {purity}", wt.cas),
+                    1 => format!("Factory supply {name} {purity} {}", form.to_lowercase()),
+                    _ => format!("{name}, {purity}, in stock"),
+                },
+                (Naming::Full, Lang::Zh) => format!("{name} {} 现货供应", wt.cas),
+                (Naming::TitleOnly, Lang::En) => format!("{name} {purity}"),
+                (Naming::TitleOnly, Lang::Zh) => format!("{name} 厂家直销"),
+                (_, _) => g_title.to_string(),
+            };
+            if matches!(naming, Naming::Full | Naming::CasOnly) {
+                specs.push(field(lang, "cas", wt.cas));
+            }
+            let intro = match (naming, lang) {
+                (Naming::Full, Lang::En) => Some(format!(
+                    "We supply {other} ({name}) with purity {purity}, {}.",
+                    form.to_lowercase()
+                )),
+                (Naming::Full, Lang::Zh) => Some(format!("本公司长期供应{other}，纯度{purity}，{form}。")),
+                (Naming::DescOnly, Lang::En) => Some(if rng.bool() {
+                    format!("Product name: {name}. CAS: {}. {form}, purity {purity}.", wt.cas)
+                } else {
+                    format!("We have {name} in stock, {}, purity {purity}.", form.to_lowercase())
+                }),
+                (Naming::DescOnly, Lang::Zh) => {
+                    Some(format!("产品名称：{name}，CAS {}，{form}，纯度{purity}。", wt.cas))
+                }
+                _ => None,
+            };
+            description.extend(intro);
+        }
+        Kind::Benign(b) => {
+            let bn = &BENIGN[b];
+            cat = bn.cat;
+            case = format!("benign {}", slug(bn.name));
+            slug_base = bn.name.to_string();
+            let name = if lang == Lang::Zh { bn.zh } else { bn.name };
+            title = match lang {
+                Lang::En => format!("{name} {purity}, CAS {}", bn.cas),
+                Lang::Zh => format!("{name} {purity} 厂家直销"),
+            };
+            specs.push(field(lang, "cas", bn.cas));
+            description.push(if lang == Lang::Zh { bn.use_zh } else { bn.use_en }.to_string());
+        }
+        Kind::Hard(h) => {
+            let hn = match lang {
+                Lang::En => &HARD_EN[h],
+                Lang::Zh => &HARD_ZH[h],
+            };
+            cat = hn.cat;
+            case = format!("hard-negative {}", hn.key);
+            slug_base = hn.key.to_string();
+            title = hn.title.to_string();
+            if !hn.cas.is_empty() {
+                specs.push(field(lang, "cas", hn.cas));
+            }
+            description.extend(hn.description.iter().map(|s| s.to_string()));
+            specs.push(field(lang, "appearance", hn.form));
+        }
+    }
+    if !matches!(kind, Kind::Hard(_)) {
+        let form = match kind {
+            Kind::Watched { w, .. } => {
+                if lang == Lang::Zh {
+                    WATCHED[w].form_zh
+                } else {
+                    WATCHED[w].form
+                }
+            }
+            Kind::Benign(b) => BENIGN[b].form,
+            Kind::Hard(_) => "",
+        };
+        specs.push(field(lang, "purity", purity));
+        specs.push(field(lang, "appearance", form));
+        specs.push(field(lang, "package", package));
+    }
+    specs.push(field(lang, "moq", moq));
+    specs.push(field(lang, "price", price));
+    if !matches!(kind, Kind::Hard(_)) {
+        specs.push(field(lang, "supply", supply));
+        // Two or three generic sentences.
+        let mut g: Vec<&str> = generic.to_vec();
+        rng.shuffle(&mut g);
+        description.extend(g.iter().take(2 + rng.usize(..2)).map(|s| s.to_string()));
+    }
+    if let Some(a) = also {
+        let aw = &WATCHED[a];
+        substances.insert(aw.cas);
+        let an = watched_name(aw, lang, rng.usize(..4));
+        description.push(match lang {
+            Lang::En => format!("We also supply {an} (CAS {}), please ask for the price.", aw.cas),
+            Lang::Zh => format!("另外供应{an}（CAS {}），欢迎询价。", aw.cas),
+        });
+        case.push_str(&format!(" +also {}", aw.key));
+    }
+    if let Some(t) = tactic {
+        let t = tactics[t % tactics.len()];
+        if t.starts_with("Payment:") {
+            payment = t.trim_start_matches("Payment: ").trim_end_matches('.').to_string();
+        } else {
+            description.push(t.to_string());
+        }
+        strong = true;
+        case.push_str(" +tactic");
+    }
+    if let Some(w) = weak {
+        description.push(weaks[w % weaks.len()].to_string());
+        case.push_str(" +weak");
+    }
+    specs.push(field(lang, "payment", payment));
+    if sup.messenger.is_some() {
+        strong = true;
+        case.push_str(" +messenger-supplier");
+    }
+    let high = strong && !substances.is_empty();
+    Planned {
+        own: Own {
+            title,
+            specs,
+            description,
+            supplier: supplier_fields(lang, sup),
+        },
+        cat,
+        slug: slug(&slug_base),
+        substances,
+        high,
+        case,
+    }
+}
+
+/// The listings of a site: about 45% watched (40% of those with a strong
+/// tactic in the description, some with a shady supplier, some offering a
+/// second substance), 20% hard negatives, the rest benign (one in five also
+/// offering a watched substance in its description).
+fn plan_site(seed: u64, lang: Lang, n: usize) -> Vec<Planned> {
+    let mut rng = fastrand::Rng::with_seed(seed ^ 0x5eed_0001);
+    let sups = suppliers(&mut rng, lang);
+    let normal: Vec<usize> = (0..sups.len()).filter(|&i| sups[i].messenger.is_none()).collect();
+    let n_watched = n * 45 / 100;
+    let n_hard = (n * 20 / 100).max(1);
+    let n_benign = n.saturating_sub(n_watched + n_hard);
+    let hard_pool = match lang {
+        Lang::En => HARD_EN,
+        Lang::Zh => HARD_ZH,
+    };
+    let mut w_order: Vec<usize> = (0..WATCHED.len()).collect();
+    rng.shuffle(&mut w_order);
+    if lang == Lang::Zh {
+        // Chinese sites favour substances that have a Chinese name.
+        w_order.sort_by_key(|&i| WATCHED[i].zh.is_empty());
+    }
+    let mut b_order: Vec<usize> = (0..BENIGN.len()).collect();
+    rng.shuffle(&mut b_order);
+    let mut h_order: Vec<usize> = (0..hard_pool.len()).collect();
+    rng.shuffle(&mut h_order);
+    let mut namings = [Naming::Full, Naming::TitleOnly, Naming::CasOnly, Naming::DescOnly];
+    // (what, strong tactic, weak tactic, second substance)
+    type Draft = (Kind, Option<usize>, Option<usize>, Option<usize>);
+    let mut kinds: Vec<Draft> = Vec::new();
+    for i in 0..n_watched {
+        if i % 4 == 0 {
+            rng.shuffle(&mut namings);
+        }
+        let w = w_order[i % w_order.len()];
+        let tactic = (i % 5 == 0 || i % 5 == 2).then(|| rng.usize(..16));
+        let weak = (rng.usize(..10) < 3).then(|| rng.usize(..4));
+        let also = (i % 6 == 3)
+            .then(|| w_order[(i + 7) % w_order.len()])
+            .filter(|&a| a != w);
+        kinds.push((
+            Kind::Watched {
+                w,
+                naming: namings[i % 4],
+            },
+            tactic,
+            weak,
+            also,
+        ));
+    }
+    for i in 0..n_benign {
+        let also = (i % 5 == 1).then(|| w_order[(i * 3 + 1) % w_order.len()]);
+        let weak = (i % 4 == 2).then(|| rng.usize(..4));
+        kinds.push((Kind::Benign(b_order[i % b_order.len()]), None, weak, also));
+    }
+    for i in 0..n_hard {
+        kinds.push((Kind::Hard(h_order[i % h_order.len()]), None, None, None));
+    }
+    rng.shuffle(&mut kinds);
+    kinds
+        .into_iter()
+        .map(|(kind, tactic, weak, also)| {
+            let sup = match kind {
+                Kind::Hard(_) => &sups[normal[rng.usize(..normal.len())]],
+                _ => &sups[rng.usize(..sups.len())],
+            };
+            plan_listing(&mut rng, lang, kind, tactic, weak, also, sup)
+        })
+        .collect()
+}
+
+/// Chrome pools for one language: (item texts for "hot products"/"also bought", search terms).
+struct Pools {
+    hot_watched: Vec<String>,
+    hot_benign: Vec<String>,
+    terms_watched: Vec<String>,
+    terms_benign: Vec<String>,
+}
+
+fn pools(lang: Lang) -> Pools {
+    let mut hot_watched = Vec::new();
+    let mut terms_watched: Vec<String> = WATCHED_TERMS.iter().map(|s| s.to_string()).collect();
+    for w in WATCHED {
+        match lang {
+            Lang::En => {
+                hot_watched.push(format!("{} 99%", w.names[0]));
+                hot_watched.push(format!("{} CAS {}", w.names[w.names.len() - 1], w.cas));
+                hot_watched.push(format!("CAS {} in stock", w.cas));
+                terms_watched.push(w.names[0].to_lowercase());
+                terms_watched.push(w.cas.to_string());
+            }
+            Lang::Zh => {
+                let n = if w.zh.is_empty() { w.names[0] } else { w.zh };
+                hot_watched.push(format!("{n} 现货"));
+                hot_watched.push(format!("CAS {} 厂家", w.cas));
+                terms_watched.push(n.to_string());
+                terms_watched.push(w.cas.to_string());
+            }
+        }
+        if !w.zh.is_empty() {
+            hot_watched.push(w.zh.to_string());
+            terms_watched.push(w.zh.to_string());
+        }
+    }
+    let (hot_benign, terms_benign): (Vec<String>, Vec<String>) = match lang {
+        Lang::En => (
+            BENIGN.iter().map(|b| format!("{} factory price", b.name)).collect(),
+            BENIGN_TERMS_EN.iter().map(|s| s.to_string()).collect(),
+        ),
+        Lang::Zh => (
+            BENIGN.iter().map(|b| format!("{} 厂家直销", b.zh)).collect(),
+            BENIGN_TERMS_ZH.iter().map(|s| s.to_string()).collect(),
+        ),
+    };
+    Pools {
+        hot_watched,
+        hot_benign,
+        terms_watched,
+        terms_benign,
+    }
+}
+
+/// Draws `k` distinct items, about half from `watched`.
+fn draw(rng: &mut fastrand::Rng, watched: &[String], benign: &[String], k: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut guard = 0;
+    while out.len() < k && guard < 1000 {
+        guard += 1;
+        let s = if rng.bool() {
+            pick(rng, watched)
+        } else {
+            pick(rng, benign)
+        };
+        if !out.contains(s) {
+            out.push(s.clone());
+        }
+    }
+    out
+}
+
+/// Site-wide stable chrome material.
+struct SiteChrome {
+    menu: Vec<Link>,
+    footer: Vec<String>,
+}
+
+fn market_name(rng: &mut fastrand::Rng, lang: Lang) -> (String, String) {
+    let a = *pick(rng, &["Chem", "Sino", "Global", "Asia", "Trade", "Pharma", "Best"]);
+    let b = *pick(rng, &["Hub", "Source", "Mart", "Link", "Bay", "Net", "Port"]);
+    let n = rng.u32(10..99);
+    let name = match lang {
+        Lang::En => format!("{a}{b}{n}"),
+        Lang::Zh => format!("{a}{b}{n} 化工网"),
+    };
+    let domain = format!("{}{}{n}.example.com", a.to_lowercase(), b.to_lowercase());
+    (name, domain)
+}
+
+fn site_footer(rng: &mut fastrand::Rng, lang: Lang, market: &str, domain: &str) -> Vec<String> {
+    let handle = slug(market).replace('-', "_");
+    match lang {
+        Lang::En => {
+            let mut v = vec![
+                format!(
+                    "{market} Customer Service: service@{domain} | Tel/WhatsApp: +86 555-0199 | WeChat: {handle}_service"
+                ),
+                "Payment methods: T/T, L/C, PayPal, Western Union".to_string(),
+            ];
+            if rng.bool() {
+                v.push(format!("{market} Logistics: door to door delivery to 200+ countries"));
+            }
+            v.push(format!("Copyright 2025 {market}. All rights reserved."));
+            v
+        }
+        Lang::Zh => {
+            let mut v = vec![
+                format!("客服热线：+86 555-0199 微信：{handle}_kefu 邮箱：service@{domain}"),
+                "支付方式：T/T、L/C、西联汇款".to_string(),
+            ];
+            if rng.bool() {
+                v.push("物流：门到门服务，全球配送".to_string());
+            }
+            v.push(format!("版权所有 2025 {market}"));
+            v
+        }
+    }
+}
+
+/// Builds one site.
+pub fn build(spec: &SiteSpec, opts: &Options) -> Site {
+    let t = spec.template;
+    let lang = t.lang;
+    let n = opts.listings.unwrap_or(spec.listings);
+    let mut rng = fastrand::Rng::with_seed(spec.seed);
+    let (market, domain) = market_name(&mut rng, lang);
+    let class: Vec<String> = (0..t.classes.max(1))
+        .map(|i| class_name(&mut rng, i, t.obfuscated))
+        .collect::<Vec<_>>();
+    let categories: Vec<Category> = CATS
+        .iter()
+        .map(|&c| Category {
+            slug: category_slug(c),
+            name: category_name(c, lang).to_string(),
+        })
+        .collect();
+    let ctx = Ctx {
+        market: market.clone(),
+        domain: domain.clone(),
+        lang,
+        charset: t.charset,
+        class,
+        categories: categories.clone(),
+        chrome: opts.chrome,
+    };
+    let site_chrome = SiteChrome {
+        menu: categories
+            .iter()
+            .map(|c| Link {
+                text: c.name.clone(),
+                href: (t.category_path)(c.slug, 1),
+            })
+            .collect(),
+        footer: site_footer(&mut rng, lang, &market, &domain),
+    };
+    let planned = plan_site(spec.seed, lang, n);
+    let mut listings: Vec<Listing> = Vec::new();
+    let mut truths: Vec<Truth> = Vec::new();
+    let mut next_id = 1000 + rng.u32(..9000);
+    let mut seen_paths = HashSet::new();
+    for p in planned {
+        next_id += 1 + rng.u32(..40);
+        let path = (t.listing_path)(next_id, &p.slug);
+        assert!(seen_paths.insert(path.clone()), "duplicate listing path {path}");
+        let category = CATS.iter().position(|&c| c == p.cat).unwrap_or(0);
+        let flagged = !p.substances.is_empty();
+        truths.push(Truth {
+            path: path.clone(),
+            title: p.own.title.clone(),
+            substances: p.substances,
+            flagged,
+            high: p.high,
+            case: p.case,
+            own: p.own.pieces(),
+            chrome: Vec::new(),
+        });
+        listings.push(Listing {
+            id: next_id,
+            path,
+            category,
+            own: p.own,
+        });
+    }
+    let pools = pools(lang);
+    let mut pages = BTreeMap::new();
+    let mut signatures = HashSet::new();
+    let term_path = |term: &str| -> Option<String> { t.search_path.map(|f| f(&search_slug(term))) };
+    // Chrome for one page: rotating blocks drawn from the page's own seed.
+    let make_chrome = |path: &str, cat: Option<usize>, title: Option<&str>, salt: u64| -> Chrome {
+        if !opts.chrome {
+            return Chrome::default();
+        }
+        let mut r = fastrand::Rng::with_seed(
+            spec.seed
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                .wrapping_add(fnv(path.as_bytes()))
+                .wrapping_add(opts.rotation.wrapping_mul(0x51_7cc1_b727_220a))
+                .wrapping_add(salt.wrapping_mul(0x2545_f491_4f6c_dd1d)),
+        );
+        let link_term = |term: String| -> Link {
+            let href = term_path(&term).unwrap_or_default();
+            Link { text: term, href }
+        };
+        let hot_searches = draw(&mut r, &pools.terms_watched, &pools.terms_benign, 5)
+            .into_iter()
+            .map(link_term)
+            .collect();
+        let hot_products = draw(&mut r, &pools.hot_watched, &pools.hot_benign, 6)
+            .into_iter()
+            .map(link_term)
+            .collect();
+        let also_bought = draw(&mut r, &pools.hot_watched, &pools.hot_benign, 4)
+            .into_iter()
+            .map(link_term)
+            .collect();
+        let mut related = Vec::new();
+        let mut guard = 0;
+        while related.len() < 4 && guard < 100 && listings.len() > 1 {
+            guard += 1;
+            let l = &listings[r.usize(..listings.len())];
+            if l.path == path || related.iter().any(|(x, _): &(Link, String)| x.href == l.path) {
+                continue;
+            }
+            let price = l
+                .own
+                .spec("price")
+                .map(|f| f.value.clone())
+                .unwrap_or_else(|| "Negotiable".into());
+            related.push((
+                Link {
+                    text: l.own.title.clone(),
+                    href: l.path.clone(),
+                },
+                price,
+            ));
+        }
+        let recent = draw(&mut r, &pools.terms_watched, &pools.terms_benign, 8);
+        let trending = draw(&mut r, &pools.terms_watched, &pools.terms_benign, 10);
+        let mut crumbs = Vec::new();
+        if let Some(c) = cat {
+            crumbs.push(Link {
+                text: match lang {
+                    Lang::En => "Home".into(),
+                    Lang::Zh => "首页".into(),
+                },
+                href: "/".into(),
+            });
+            crumbs.push(site_chrome.menu[c].clone());
+            if let Some(title) = title {
+                crumbs.push(Link {
+                    text: title.to_string(),
+                    href: String::new(),
+                });
+            }
+        }
+        Chrome {
+            hot_searches,
+            menu: site_chrome.menu.clone(),
+            crumbs,
+            hot_products,
+            related,
+            also_bought,
+            recent,
+            trending,
+            footer: site_chrome.footer.clone(),
+        }
+    };
+    // Listing pages.
+    let mut chromes: Vec<Chrome> = Vec::new();
+    for l in &listings {
+        let mut salt = 0;
+        let ch = loop {
+            let ch = make_chrome(&l.path, Some(l.category), Some(&l.own.title), salt);
+            if !opts.chrome || signatures.insert(ch.signature()) {
+                break ch;
+            }
+            salt += 1;
+        };
+        chromes.push(ch);
+    }
+    for ((l, ch), truth) in listings.iter().zip(&chromes).zip(truths.iter_mut()) {
+        truth.chrome = ch.texts();
+        let html = (t.listing)(&ctx, l, ch);
+        pages.insert(l.path.clone(), page(&html, t.charset, opts, spec.seed));
+    }
+    // Category pages, 6 listings a page.
+    const PER_PAGE: usize = 6;
+    for (ci, c) in categories.iter().enumerate() {
+        let items: Vec<&Listing> = listings.iter().filter(|l| l.category == ci).collect();
+        let n_pages = items.len().div_ceil(PER_PAGE).max(1);
+        for p in 1..=n_pages {
+            let path = (t.category_path)(c.slug, p);
+            let mut pager = Vec::new();
+            if p > 1 {
+                pager.push(Link {
+                    text: if lang == Lang::En { "Prev" } else { "上一页" }.into(),
+                    href: (t.category_path)(c.slug, p - 1),
+                });
+            }
+            for q in 1..=n_pages {
+                pager.push(Link {
+                    text: q.to_string(),
+                    href: (t.category_path)(c.slug, q),
+                });
+            }
+            if p < n_pages {
+                pager.push(Link {
+                    text: if lang == Lang::En { "Next" } else { "下一页" }.into(),
+                    href: (t.category_path)(c.slug, p + 1),
+                });
+            }
+            let idx = Index {
+                heading: c.name.clone(),
+                intro: match lang {
+                    Lang::En => format!("{} products in {}", items.len(), c.name),
+                    Lang::Zh => format!("共{}个产品", items.len()),
+                },
+                items: items
+                    .iter()
+                    .skip((p - 1) * PER_PAGE)
+                    .take(PER_PAGE)
+                    .map(|l| item_of(l))
+                    .collect(),
+                pager,
+            };
+            let ch = make_chrome(&path, Some(ci), None, 0);
+            pages.insert(path, page(&(t.index)(&ctx, &idx, &ch), t.charset, opts, spec.seed));
+        }
+    }
+    // Home.
+    {
+        let ch = make_chrome("/", None, None, 0);
+        let idx = Index {
+            heading: match lang {
+                Lang::En => format!("Welcome to {market}"),
+                Lang::Zh => format!("欢迎来到{market}"),
+            },
+            intro: match lang {
+                Lang::En => "Browse suppliers of chemicals and raw materials by category.".into(),
+                Lang::Zh => "按分类浏览化工原料供应商。".into(),
+            },
+            items: categories
+                .iter()
+                .map(|c| {
+                    (
+                        Link {
+                            text: c.name.clone(),
+                            href: (t.category_path)(c.slug, 1),
+                        },
+                        String::new(),
+                    )
+                })
+                .collect(),
+            pager: Vec::new(),
+        };
+        pages.insert(
+            "/".into(),
+            page(&(t.index)(&ctx, &idx, &ch), t.charset, opts, spec.seed),
+        );
+    }
+    // A search results page for every chrome term and item (whether or not a page links to it).
+    if t.search_path.is_some() {
+        let terms = pools
+            .terms_watched
+            .iter()
+            .chain(&pools.terms_benign)
+            .chain(&pools.hot_watched)
+            .chain(&pools.hot_benign);
+        for term in terms {
+            let Some(path) = term_path(term) else {
+                continue;
+            };
+            if pages.contains_key(&path) {
+                continue;
+            }
+            let mut r = fastrand::Rng::with_seed(spec.seed ^ fnv(term.as_bytes()));
+            let items: Vec<(Link, String)> = (0..3).map(|_| item_of(&listings[r.usize(..listings.len())])).collect();
+            let idx = Index {
+                heading: match lang {
+                    Lang::En => format!("Search results for \"{term}\""),
+                    Lang::Zh => format!("“{term}”的搜索结果"),
+                },
+                intro: String::new(),
+                items,
+                pager: Vec::new(),
+            };
+            let ch = make_chrome(&path, None, None, 0);
+            pages.insert(path, page(&(t.index)(&ctx, &idx, &ch), t.charset, opts, spec.seed));
+        }
+    }
+    let selectors = t.selectors.map(|f| f(&ctx)).unwrap_or_default();
+    Site {
+        name: spec.name.clone(),
+        template: t.name,
+        lang,
+        listing_re: t.listing_re.to_string(),
+        selectors,
+        pages,
+        listings: truths,
+    }
+}
+
+/// The search slug of a term: its ASCII slug, or a hash when it is not all ASCII.
+pub fn search_slug(term: &str) -> String {
+    if term.is_ascii() && !slug(term).is_empty() {
+        slug(term)
+    } else {
+        format!("k{:x}", fnv(term.as_bytes()) & 0xff_ffff)
+    }
+}
+
+fn item_of(l: &Listing) -> (Link, String) {
+    let price = l.own.spec("price").map(|f| f.value.clone()).unwrap_or_default();
+    (
+        Link {
+            text: l.own.title.clone(),
+            href: l.path.clone(),
+        },
+        price,
+    )
+}
+
+fn class_name(rng: &mut fastrand::Rng, i: usize, obfuscated: bool) -> String {
+    const LETTERS: &[u8] = b"abcdefghjkmnpqrstuvwxyz";
+    if !obfuscated {
+        return format!("k{i}");
+    }
+    let l = |rng: &mut fastrand::Rng| LETTERS[rng.usize(..LETTERS.len())] as char;
+    match rng.usize(..3) {
+        0 => format!("c-{}{}{}{i}", rng.u8(1..10), l(rng), rng.u8(1..10)),
+        1 => format!("b{i}lk{}{}", rng.u8(1..10), l(rng)),
+        _ => format!("_{}{}{}{i}", l(rng), rng.u8(1..10), l(rng)),
+    }
+}
+
+fn page(html: &str, charset: Charset, opts: &Options, seed: u64) -> Page {
+    let (body, content_type) = match charset {
+        Charset::Utf8 => (html.as_bytes().to_vec(), "text/html; charset=utf-8".to_string()),
+        Charset::Gbk => {
+            let (b, _, errors) = encoding_rs::GBK.encode(html);
+            assert!(!errors, "page has characters GBK cannot encode");
+            (b.into_owned(), "text/html; charset=GBK".to_string())
+        }
+    };
+    let (etag, last_modified) = if opts.validators {
+        let secs = 1_735_700_000 + (seed % 1000) * 3600 + opts.rotation * 86_400;
+        let lm = httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs));
+        (Some(format!("\"{:016x}\"", fnv(&body))), Some(lm))
+    } else {
+        (None, None)
+    };
+    Page {
+        content_type,
+        body,
+        etag,
+        last_modified,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Rendering helpers shared by templates
+// ---------------------------------------------------------------------------
+
+/// `<a href=..>text</a>` (a `<span>` when the link has no target).
+pub fn a(l: &Link) -> String {
+    if l.href.is_empty() {
+        format!("<span>{}</span>", esc(&l.text))
+    } else {
+        format!("<a href=\"{}\">{}</a>", esc(&l.href), esc(&l.text))
+    }
+}
+
+/// Joins links with a separator.
+pub fn links(v: &[Link], sep: &str) -> String {
+    v.iter().map(a).collect::<Vec<_>>().join(sep)
+}
+
+/// Plain text terms joined.
+pub fn plain(v: &[String], sep: &str) -> String {
+    v.iter().map(|s| esc(s)).collect::<Vec<_>>().join(sep)
+}
+
+fn lang_attr(l: Lang) -> &'static str {
+    match l {
+        Lang::En => "en",
+        Lang::Zh => "zh-CN",
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Tune templates
+// ---------------------------------------------------------------------------
+
+/// `html5`: HTML5 semantic layout (header / nav / main / aside / footer),
+/// readable class names, hot searches as links, breadcrumbs, sidebar with hot
+/// products, related products and "people also bought", footer with trending
+/// keywords (links) and the marketplace's contact.
+pub static HTML5: Template = Template {
+    name: "html5",
+    lang: Lang::En,
+    charset: Charset::Utf8,
+    listing_re: "^/product/",
+    listing_path: |id, s| format!("/product/{s}-{id}.html"),
+    category_path: |s, n| {
+        if n == 1 {
+            format!("/category/{s}")
+        } else {
+            format!("/category/{s}?page={n}")
+        }
+    },
+    search_path: Some(|q| format!("/search?q={q}")),
+    listing: html5_listing,
+    index: html5_index,
+    selectors: Some(|_| {
+        vec![
+            ("title".into(), "h1.product-title".into()),
+            ("description".into(), "section.product-description".into()),
+            ("cas".into(), "td.spec-cas".into()),
+            ("price".into(), "td.spec-price".into()),
+            ("payment".into(), "td.spec-payment".into()),
+            ("supplier".into(), "section.supplier-info".into()),
+        ]
+    }),
+    classes: 1,
+    obfuscated: false,
+};
+
+fn html5_head(ctx: &Ctx, title: &str, canonical: Option<&str>) -> String {
+    let mut s = format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n{}\n<title>{} | {}</title>\n",
+        lang_attr(ctx.lang),
+        ctx.meta_charset(),
+        esc(title),
+        esc(&ctx.market)
+    );
+    if let Some(c) = canonical {
+        let _ = writeln!(s, "<link rel=\"canonical\" href=\"{}\">", esc(c));
+    }
+    s.push_str("<link rel=\"stylesheet\" href=\"/static/site.css\">\n</head>\n");
+    s
+}
+
+fn html5_header(ctx: &Ctx, ch: &Chrome, s: &mut String) {
+    let _ = write!(
+        s,
+        "<header class=\"site-header\">\n<a class=\"logo\" href=\"/\">{}</a>\n<form class=\"search\" action=\"/search\"><input type=\"text\" name=\"q\" placeholder=\"Product name or CAS\"><button type=\"submit\">Search</button></form>\n",
+        esc(&ctx.market)
+    );
+    if !ch.hot_searches.is_empty() {
+        let _ = writeln!(
+            s,
+            "<div class=\"hot-searches\"><span>Hot searches:</span> {}</div>",
+            links(&ch.hot_searches, " ")
+        );
+    }
+    s.push_str("</header>\n");
+    if !ch.menu.is_empty() {
+        s.push_str("<nav class=\"category-menu\">\n<h2>All Categories</h2>\n<ul>\n");
+        for l in &ch.menu {
+            let _ = writeln!(s, "<li>{}</li>", a(l));
+        }
+        s.push_str("</ul>\n</nav>\n");
+    }
+}
+
+fn html5_aside_footer(ch: &Chrome, s: &mut String) {
+    if !ch.hot_products.is_empty() || !ch.related.is_empty() || !ch.also_bought.is_empty() {
+        s.push_str("<aside class=\"sidebar\">\n");
+        if !ch.hot_products.is_empty() {
+            s.push_str("<section class=\"hot-products\">\n<h3>Hot Products</h3>\n<ul>\n");
+            for l in &ch.hot_products {
+                let _ = writeln!(s, "<li>{}</li>", a(l));
+            }
+            s.push_str("</ul>\n</section>\n");
+        }
+        if !ch.related.is_empty() {
+            s.push_str("<section class=\"related-products\">\n<h3>Related Products</h3>\n<ul>\n");
+            for (l, p) in &ch.related {
+                let _ = writeln!(s, "<li>{} <span class=\"price\">{}</span></li>", a(l), esc(p));
+            }
+            s.push_str("</ul>\n</section>\n");
+        }
+        if !ch.also_bought.is_empty() {
+            s.push_str("<section class=\"also-bought\">\n<h3>People Also Bought</h3>\n<ul>\n");
+            for l in &ch.also_bought {
+                let _ = writeln!(s, "<li>{}</li>", a(l));
+            }
+            s.push_str("</ul>\n</section>\n");
+        }
+        s.push_str("</aside>\n");
+    }
+    if !ch.trending.is_empty() || !ch.footer.is_empty() {
+        s.push_str("<footer class=\"site-footer\">\n");
+        if !ch.trending.is_empty() {
+            let tl: Vec<Link> = ch
+                .trending
+                .iter()
+                .map(|t| Link {
+                    text: t.clone(),
+                    href: format!("/search?q={}", search_slug(t)),
+                })
+                .collect();
+            let _ = writeln!(
+                s,
+                "<div class=\"trending\"><h4>Trending Keywords</h4><p>{}</p></div>",
+                links(&tl, " | ")
+            );
+        }
+        for f in &ch.footer {
+            let _ = writeln!(s, "<p class=\"footer-line\">{}</p>", esc(f));
+        }
+        s.push_str("</footer>\n");
+    }
+}
+
+fn html5_listing(ctx: &Ctx, l: &Listing, ch: &Chrome) -> String {
+    let o = &l.own;
+    let mut s = html5_head(ctx, &o.title, Some(&l.path));
+    s.push_str("<body>\n");
+    html5_header(ctx, ch, &mut s);
+    s.push_str("<main class=\"content\">\n");
+    if !ch.crumbs.is_empty() {
+        s.push_str("<nav class=\"breadcrumb\" aria-label=\"breadcrumb\"><ol>");
+        for c in &ch.crumbs {
+            let _ = write!(s, "<li>{}</li>", a(c));
+        }
+        s.push_str("</ol></nav>\n");
+    }
+    let _ = write!(
+        s,
+        "<article class=\"product-detail\">\n<h1 class=\"product-title\">{}</h1>\n<table class=\"product-specs\"><tbody>\n",
+        esc(&o.title)
+    );
+    for f in &o.specs {
+        let _ = writeln!(
+            s,
+            "<tr><th>{}</th><td class=\"spec-{}\">{}</td></tr>",
+            esc(&f.label),
+            f.key,
+            esc(&f.value)
+        );
+    }
+    s.push_str("</tbody></table>\n<section class=\"product-description\">\n<h2>Product Description</h2>\n");
+    for p in &o.description {
+        let _ = writeln!(s, "<p>{}</p>", esc(p));
+    }
+    s.push_str("</section>\n<section class=\"supplier-info\">\n<h2>Supplier</h2>\n<dl>\n");
+    for f in &o.supplier {
+        let _ = writeln!(
+            s,
+            "<dt>{}</dt><dd class=\"supplier-{}\">{}</dd>",
+            esc(&f.label),
+            f.key,
+            esc(&f.value)
+        );
+    }
+    s.push_str("</dl>\n</section>\n</article>\n</main>\n");
+    html5_aside_footer(ch, &mut s);
+    s.push_str("</body>\n</html>\n");
+    s
+}
+
+fn html5_index(ctx: &Ctx, idx: &Index, ch: &Chrome) -> String {
+    let mut s = html5_head(ctx, &idx.heading, None);
+    s.push_str("<body>\n");
+    html5_header(ctx, ch, &mut s);
+    let _ = write!(
+        s,
+        "<main class=\"content\">\n<h1>{}</h1>\n<p>{}</p>\n<ul class=\"product-list\">\n",
+        esc(&idx.heading),
+        esc(&idx.intro)
+    );
+    for (l, p) in &idx.items {
+        let _ = writeln!(s, "<li>{} <span class=\"price\">{}</span></li>", a(l), esc(p));
+    }
+    let _ = writeln!(
+        s,
+        "</ul>\n<nav class=\"pager\">{}</nav>\n</main>",
+        links(&idx.pager, " ")
+    );
+    html5_aside_footer(ch, &mut s);
+    s.push_str("</body>\n</html>\n");
+    s
+}
+
+/// `divsoup`: nothing but `<div>`/`<span>` with per-site obfuscated class
+/// names (`c-7x2`, `b3lk7q`, `_q9z4`), no `<h1>`; the title is a styled div;
+/// "related products" sits INSIDE the main column after the description, and
+/// "recent searches" is plain text there too; hot products in a left column;
+/// trending keywords in the footer as plain text.
+pub static DIVSOUP: Template = Template {
+    name: "divsoup",
+    lang: Lang::En,
+    charset: Charset::Utf8,
+    listing_re: r"^/p/\d+/",
+    listing_path: |id, s| format!("/p/{id}/{s}"),
+    category_path: |s, n| format!("/list/{s}_{n}.html"),
+    search_path: Some(|q| format!("/s/{q}")),
+    listing: divsoup_listing,
+    index: divsoup_index,
+    selectors: Some(|ctx| {
+        vec![
+            ("title".into(), format!("div.{}", ctx.c(D_TITLE))),
+            ("description".into(), format!("div.{}", ctx.c(D_DESC))),
+            ("specs".into(), format!("div.{}", ctx.c(D_SPECS))),
+            ("supplier".into(), format!("div.{}", ctx.c(D_SUP))),
+        ]
+    }),
+    classes: 24,
+    obfuscated: true,
+};
+
+const D_WRAP: usize = 0;
+const D_TOP: usize = 1;
+const D_LOGO: usize = 2;
+const D_MENU: usize = 3;
+const D_ROW: usize = 4;
+const D_SIDE: usize = 5;
+const D_MAIN: usize = 6;
+const D_CRUMB: usize = 7;
+const D_TITLE: usize = 8;
+const D_SPECS: usize = 9;
+const D_K: usize = 10;
+const D_V: usize = 11;
+const D_DESC: usize = 12;
+const D_SUP: usize = 13;
+const D_SUPNAME: usize = 14;
+const D_REL: usize = 15;
+const D_RELI: usize = 16;
+const D_RECENT: usize = 17;
+const D_FOOT: usize = 18;
+const D_TREND: usize = 19;
+const D_HOT: usize = 20;
+const D_ITEM: usize = 21;
+const D_HD: usize = 22;
+const D_BOX: usize = 23;
+
+fn divsoup_top(ctx: &Ctx, ch: &Chrome, s: &mut String) {
+    let _ = write!(
+        s,
+        "<div class=\"{}\"><div class=\"{}\"><a href=\"/\">{}</a></div><div class=\"{}\"><input name=\"kw\" placeholder=\"Search\"></div>",
+        ctx.c(D_TOP),
+        ctx.c(D_LOGO),
+        esc(&ctx.market),
+        ctx.c(D_BOX)
+    );
+    if !ch.hot_searches.is_empty() {
+        let _ = write!(
+            s,
+            "<div class=\"{}\">{}</div>",
+            ctx.c(D_HD),
+            links(&ch.hot_searches, " ")
+        );
+    }
+    s.push_str("</div>\n");
+    if !ch.menu.is_empty() {
+        let _ = write!(s, "<div class=\"{}\">", ctx.c(D_MENU));
+        for l in &ch.menu {
+            let _ = write!(s, "<div class=\"{}\">{}</div>", ctx.c(D_ITEM), a(l));
+        }
+        s.push_str("</div>\n");
+    }
+}
+
+fn divsoup_side(ctx: &Ctx, ch: &Chrome, s: &mut String) {
+    let _ = write!(s, "<div class=\"{}\">", ctx.c(D_SIDE));
+    if !ch.hot_products.is_empty() {
+        let _ = write!(
+            s,
+            "<div class=\"{}\"><div class=\"{}\">Hot Products</div>",
+            ctx.c(D_HOT),
+            ctx.c(D_HD)
+        );
+        for l in &ch.hot_products {
+            let _ = write!(s, "<div class=\"{}\">{}</div>", ctx.c(D_ITEM), a(l));
+        }
+        s.push_str("</div>");
+    }
+    if !ch.also_bought.is_empty() {
+        let _ = write!(
+            s,
+            "<div class=\"{}\"><div class=\"{}\">People Also Bought</div>",
+            ctx.c(D_HOT),
+            ctx.c(D_HD)
+        );
+        for l in &ch.also_bought {
+            let _ = write!(s, "<div class=\"{}\">{}</div>", ctx.c(D_ITEM), a(l));
+        }
+        s.push_str("</div>");
+    }
+    s.push_str("</div>\n");
+}
+
+fn divsoup_foot(ctx: &Ctx, ch: &Chrome, s: &mut String) {
+    if ch.trending.is_empty() && ch.footer.is_empty() {
+        return;
+    }
+    let _ = write!(s, "<div class=\"{}\">", ctx.c(D_FOOT));
+    if !ch.trending.is_empty() {
+        let _ = write!(
+            s,
+            "<div class=\"{}\">Trending: {}</div>",
+            ctx.c(D_TREND),
+            plain(&ch.trending, " &middot; ")
+        );
+    }
+    for f in &ch.footer {
+        let _ = write!(s, "<div>{}</div>", esc(f));
+    }
+    s.push_str("</div>\n");
+}
+
+fn divsoup_listing(ctx: &Ctx, l: &Listing, ch: &Chrome) -> String {
+    let o = &l.own;
+    let mut s = format!(
+        "<html><head>{}<title>{} - {}</title></head><body><div class=\"{}\">\n",
+        ctx.meta_charset(),
+        esc(&o.title),
+        esc(&ctx.market),
+        ctx.c(D_WRAP)
+    );
+    divsoup_top(ctx, ch, &mut s);
+    let _ = write!(s, "<div class=\"{}\">", ctx.c(D_ROW));
+    divsoup_side(ctx, ch, &mut s);
+    let _ = write!(s, "<div class=\"{}\">", ctx.c(D_MAIN));
+    if !ch.crumbs.is_empty() {
+        let _ = write!(
+            s,
+            "<div class=\"{}\">{}</div>",
+            ctx.c(D_CRUMB),
+            links(&ch.crumbs, " / ")
+        );
+    }
+    let _ = write!(s, "<div class=\"{}\">{}</div>", ctx.c(D_TITLE), esc(&o.title));
+    let _ = write!(s, "<div class=\"{}\">", ctx.c(D_SPECS));
+    for f in &o.specs {
+        let _ = write!(
+            s,
+            "<div><span class=\"{}\">{}:</span> <span class=\"{}\">{}</span></div>",
+            ctx.c(D_K),
+            esc(&f.label),
+            ctx.c(D_V),
+            esc(&f.value)
+        );
+    }
+    s.push_str("</div>");
+    let _ = write!(
+        s,
+        "<div class=\"{}\">{}</div>",
+        ctx.c(D_DESC),
+        o.description
+            .iter()
+            .map(|p| esc(p))
+            .collect::<Vec<_>>()
+            .join("<br><br>")
+    );
+    let _ = write!(s, "<div class=\"{}\">", ctx.c(D_SUP));
+    for f in &o.supplier {
+        let cls = if f.key == "supplier" {
+            ctx.c(D_SUPNAME)
+        } else {
+            ctx.c(D_V)
+        };
+        let _ = write!(
+            s,
+            "<div>{}: <span class=\"{}\">{}</span></div>",
+            esc(&f.label),
+            cls,
+            esc(&f.value)
+        );
+    }
+    s.push_str("</div>");
+    if !ch.related.is_empty() {
+        let _ = write!(
+            s,
+            "<div class=\"{}\"><div class=\"{}\">Related Products</div>",
+            ctx.c(D_REL),
+            ctx.c(D_HD)
+        );
+        for (l, p) in &ch.related {
+            let _ = write!(
+                s,
+                "<div class=\"{}\">{} <span>{}</span></div>",
+                ctx.c(D_RELI),
+                a(l),
+                esc(p)
+            );
+        }
+        s.push_str("</div>");
+    }
+    if !ch.recent.is_empty() {
+        let _ = write!(
+            s,
+            "<div class=\"{}\">Recent searches: {}</div>",
+            ctx.c(D_RECENT),
+            plain(&ch.recent, ", ")
+        );
+    }
+    s.push_str("</div></div>\n");
+    divsoup_foot(ctx, ch, &mut s);
+    s.push_str("</div></body></html>\n");
+    s
+}
+
+fn divsoup_index(ctx: &Ctx, idx: &Index, ch: &Chrome) -> String {
+    let mut s = format!(
+        "<html><head>{}<title>{} - {}</title></head><body><div class=\"{}\">\n",
+        ctx.meta_charset(),
+        esc(&idx.heading),
+        esc(&ctx.market),
+        ctx.c(D_WRAP)
+    );
+    divsoup_top(ctx, ch, &mut s);
+    let _ = write!(s, "<div class=\"{}\">", ctx.c(D_ROW));
+    divsoup_side(ctx, ch, &mut s);
+    let _ = write!(
+        s,
+        "<div class=\"{}\"><div class=\"{}\">{}</div><div>{}</div>",
+        ctx.c(D_MAIN),
+        ctx.c(D_TITLE),
+        esc(&idx.heading),
+        esc(&idx.intro)
+    );
+    for (l, p) in &idx.items {
+        let _ = write!(
+            s,
+            "<div class=\"{}\">{} <span>{}</span></div>",
+            ctx.c(D_RELI),
+            a(l),
+            esc(p)
+        );
+    }
+    let _ = write!(s, "<div>{}</div>", links(&idx.pager, " "));
+    s.push_str("</div></div>\n");
+    divsoup_foot(ctx, ch, &mut s);
+    s.push_str("</div></body></html>\n");
+    s
+}
+
+/// `table`: an old table layout (upper-case tags, `<FONT>`, no classes):
+/// banner row with hot searches (links), left column with the category menu
+/// and plain-text recent searches, centre column with a text breadcrumb and
+/// the product, right column with hot products, bottom row with plain-text
+/// trending keywords and the contact. No selectors (nothing to select by).
+pub static TABLE: Template = Template {
+    name: "table",
+    lang: Lang::En,
+    charset: Charset::Utf8,
+    listing_re: r"^/showproduct\.asp\?id=",
+    listing_path: |id, _| format!("/showproduct.asp?id={id}"),
+    category_path: |s, n| format!("/productlist.asp?cat={s}&page={n}"),
+    search_path: Some(|q| format!("/search.asp?key={q}")),
+    listing: table_listing,
+    index: table_index,
+    selectors: None,
+    classes: 1,
+    obfuscated: false,
+};
+
+fn table_open(ctx: &Ctx, title: &str, ch: &Chrome, s: &mut String) {
+    let _ = write!(
+        s,
+        "<HTML><HEAD>{}<TITLE>{} -- {}</TITLE></HEAD>\n<BODY BGCOLOR=\"#FFFFFF\" TOPMARGIN=0>\n<TABLE WIDTH=980 BORDER=0 CELLPADDING=0 CELLSPACING=0 ALIGN=CENTER>\n<TR><TD COLSPAN=3 BGCOLOR=\"#003366\"><FONT COLOR=\"#FFFFFF\" SIZE=5><B>{}</B></FONT>",
+        ctx.meta_charset(),
+        esc(title),
+        esc(&ctx.market),
+        esc(&ctx.market)
+    );
+    if !ch.hot_searches.is_empty() {
+        let _ = write!(
+            s,
+            "<BR><FONT COLOR=\"#FFFFFF\" SIZE=2>Hot Search: {}</FONT>",
+            links(&ch.hot_searches, " &nbsp; ")
+        );
+    }
+    s.push_str("</TD></TR>\n<TR><TD WIDTH=180 VALIGN=TOP BGCOLOR=\"#EEEEEE\">");
+    if !ch.menu.is_empty() {
+        s.push_str("<TABLE WIDTH=100%><TR><TD><B>Product Categories</B></TD></TR>");
+        for l in &ch.menu {
+            let _ = write!(s, "<TR><TD>&raquo; {}</TD></TR>", a(l));
+        }
+        s.push_str("</TABLE>");
+    }
+    if !ch.recent.is_empty() {
+        let _ = write!(
+            s,
+            "<P><B>Recent Searches</B><BR><FONT SIZE=1>{}</FONT></P>",
+            plain(&ch.recent, "<BR>")
+        );
+    }
+    s.push_str("&nbsp;</TD>\n<TD WIDTH=600 VALIGN=TOP>");
+}
+
+fn table_close(ch: &Chrome, s: &mut String) {
+    s.push_str("</TD>\n<TD WIDTH=200 VALIGN=TOP>");
+    if !ch.hot_products.is_empty() {
+        s.push_str("<TABLE WIDTH=100% BORDER=1><TR><TD BGCOLOR=\"#FFCC00\"><B>Hot Products</B></TD></TR>");
+        for l in &ch.hot_products {
+            let _ = write!(s, "<TR><TD>{}</TD></TR>", a(l));
+        }
+        s.push_str("</TABLE>");
+    }
+    if !ch.also_bought.is_empty() {
+        s.push_str("<P><B>Buyers Also Viewed</B><BR>");
+        for l in &ch.also_bought {
+            let _ = write!(s, "{}<BR>", a(l));
+        }
+        s.push_str("</P>");
+    }
+    s.push_str("&nbsp;</TD></TR>\n<TR><TD COLSPAN=3 ALIGN=CENTER><FONT SIZE=1>");
+    if !ch.trending.is_empty() {
+        let _ = write!(s, "Trending keywords: {}<BR>", plain(&ch.trending, " , "));
+    }
+    for f in &ch.footer {
+        let _ = write!(s, "{}<BR>", esc(f));
+    }
+    s.push_str("</FONT></TD></TR>\n</TABLE>\n</BODY></HTML>\n");
+}
+
+fn table_listing(ctx: &Ctx, l: &Listing, ch: &Chrome) -> String {
+    let o = &l.own;
+    let mut s = String::new();
+    table_open(ctx, &o.title, ch, &mut s);
+    if !ch.crumbs.is_empty() {
+        let crumbs: Vec<String> = ch.crumbs.iter().map(|c| esc(&c.text)).collect();
+        let _ = write!(
+            s,
+            "<FONT SIZE=2>Your position: {}</FONT><BR><BR>",
+            crumbs.join(" &gt;&gt; ")
+        );
+    }
+    let _ = write!(s, "<FONT SIZE=4 COLOR=\"#CC0000\"><B>{}</B></FONT><BR>", esc(&o.title));
+    s.push_str("<TABLE WIDTH=100% BORDER=1 CELLPADDING=3>");
+    for f in &o.specs {
+        let _ = write!(
+            s,
+            "<TR><TD WIDTH=120 BGCOLOR=\"#F0F0F0\">{}:</TD><TD>{}</TD></TR>",
+            esc(&f.label),
+            esc(&f.value)
+        );
+    }
+    s.push_str("</TABLE><BR><B>Detailed Description</B><BR>");
+    for p in &o.description {
+        let _ = write!(s, "{}<BR>", esc(p));
+    }
+    s.push_str("<BR><TABLE WIDTH=100% BORDER=0><TR><TD COLSPAN=2><B>Contact Information</B></TD></TR>");
+    for f in &o.supplier {
+        let _ = write!(
+            s,
+            "<TR><TD WIDTH=120>{}:</TD><TD>{}</TD></TR>",
+            esc(&f.label),
+            esc(&f.value)
+        );
+    }
+    s.push_str("</TABLE>");
+    table_close(ch, &mut s);
+    s
+}
+
+fn table_index(ctx: &Ctx, idx: &Index, ch: &Chrome) -> String {
+    let mut s = String::new();
+    table_open(ctx, &idx.heading, ch, &mut s);
+    let _ = write!(
+        s,
+        "<FONT SIZE=4><B>{}</B></FONT><BR>{}<BR><TABLE WIDTH=100%>",
+        esc(&idx.heading),
+        esc(&idx.intro)
+    );
+    for (l, p) in &idx.items {
+        let _ = write!(s, "<TR><TD>{}</TD><TD>{}</TD></TR>", a(l), esc(p));
+    }
+    let _ = write!(s, "</TABLE><BR>{}", links(&idx.pager, " | "));
+    table_close(ch, &mut s);
+    s
+}
+
+/// `zh-utf8`: a Chinese-language site in UTF-8 with pinyin class names:
+/// 热门搜索 (links) in the header, 产品分类 menu, 面包屑, 热门产品 and 相关产品
+/// in a right column, 热门关键词 as plain text in the footer, 客服 contact.
+pub static ZH_UTF8: Template = Template {
+    name: "zh-utf8",
+    lang: Lang::Zh,
+    charset: Charset::Utf8,
+    listing_re: r"^/chanpin/\d+\.html$",
+    listing_path: |id, _| format!("/chanpin/{id}.html"),
+    category_path: |s, n| format!("/fenlei/{s}/{n}.html"),
+    search_path: Some(|q| format!("/sousuo?kw={q}")),
+    listing: zh_listing,
+    index: zh_index,
+    selectors: Some(|_| {
+        vec![
+            ("title".into(), "h1.cpmc".into()),
+            ("description".into(), "div.cpms".into()),
+            ("cas".into(), "td.cs-cas".into()),
+            ("payment".into(), "td.cs-payment".into()),
+            ("supplier".into(), "div.gs".into()),
+        ]
+    }),
+    classes: 1,
+    obfuscated: false,
+};
+
+fn zh_top(ctx: &Ctx, ch: &Chrome, s: &mut String) {
+    let _ = write!(
+        s,
+        "<div class=\"tou\"><div class=\"logo\"><a href=\"/\">{}</a></div><div class=\"ss\"><input name=\"kw\" placeholder=\"输入产品名称或CAS号\"></div>",
+        esc(&ctx.market)
+    );
+    if !ch.hot_searches.is_empty() {
+        let _ = write!(
+            s,
+            "<div class=\"rmss\">热门搜索：{}</div>",
+            links(&ch.hot_searches, " ")
+        );
+    }
+    s.push_str("</div>\n");
+    if !ch.menu.is_empty() {
+        s.push_str("<div class=\"fl\"><h3>产品分类</h3><ul>");
+        for l in &ch.menu {
+            let _ = write!(s, "<li>{}</li>", a(l));
+        }
+        s.push_str("</ul></div>\n");
+    }
+}
+
+fn zh_right_foot(ch: &Chrome, s: &mut String) {
+    if !ch.hot_products.is_empty() || !ch.related.is_empty() {
+        s.push_str("<div class=\"you\">");
+        if !ch.hot_products.is_empty() {
+            s.push_str("<div class=\"rmcp\"><h3>热门产品</h3><ul>");
+            for l in &ch.hot_products {
+                let _ = write!(s, "<li>{}</li>", a(l));
+            }
+            s.push_str("</ul></div>");
+        }
+        if !ch.related.is_empty() {
+            s.push_str("<div class=\"xgcp\"><h3>相关产品</h3><ul>");
+            for (l, p) in &ch.related {
+                let _ = write!(s, "<li>{} <em>{}</em></li>", a(l), esc(p));
+            }
+            s.push_str("</ul></div>");
+        }
+        if !ch.also_bought.is_empty() {
+            s.push_str("<div class=\"cnxh\"><h3>猜你喜欢</h3><ul>");
+            for l in &ch.also_bought {
+                let _ = write!(s, "<li>{}</li>", a(l));
+            }
+            s.push_str("</ul></div>");
+        }
+        s.push_str("</div>\n");
+    }
+    if !ch.trending.is_empty() || !ch.footer.is_empty() {
+        s.push_str("<div class=\"di\">");
+        if !ch.trending.is_empty() {
+            let _ = write!(s, "<p class=\"rmgjc\">热门关键词：{}</p>", plain(&ch.trending, " "));
+        }
+        for f in &ch.footer {
+            let _ = write!(s, "<p>{}</p>", esc(f));
+        }
+        s.push_str("</div>\n");
+    }
+}
+
+fn zh_listing(ctx: &Ctx, l: &Listing, ch: &Chrome) -> String {
+    let o = &l.own;
+    let mut s = format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head>{}<title>{}_{}</title></head><body>\n",
+        ctx.meta_charset(),
+        esc(&o.title),
+        esc(&ctx.market)
+    );
+    zh_top(ctx, ch, &mut s);
+    s.push_str("<div class=\"zhu\">");
+    if !ch.crumbs.is_empty() {
+        let _ = write!(s, "<div class=\"mbx\">当前位置：{}</div>", links(&ch.crumbs, " &gt; "));
+    }
+    let _ = write!(
+        s,
+        "<div class=\"cpxq\"><h1 class=\"cpmc\">{}</h1><table class=\"cs\">",
+        esc(&o.title)
+    );
+    for f in &o.specs {
+        let _ = write!(
+            s,
+            "<tr><th>{}</th><td class=\"cs-{}\">{}</td></tr>",
+            esc(&f.label),
+            f.key,
+            esc(&f.value)
+        );
+    }
+    s.push_str("</table><h2>产品描述</h2><div class=\"cpms\">");
+    for p in &o.description {
+        let _ = write!(s, "<p>{}</p>", esc(p));
+    }
+    s.push_str("</div><div class=\"gs\"><h2>公司信息</h2><ul>");
+    for f in &o.supplier {
+        let cls = if f.key == "supplier" { " class=\"gsmc\"" } else { "" };
+        let _ = write!(s, "<li>{}：<span{cls}>{}</span></li>", esc(&f.label), esc(&f.value));
+    }
+    s.push_str("</ul></div></div></div>\n");
+    zh_right_foot(ch, &mut s);
+    s.push_str("</body></html>\n");
+    s
+}
+
+fn zh_index(ctx: &Ctx, idx: &Index, ch: &Chrome) -> String {
+    let mut s = format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head>{}<title>{}_{}</title></head><body>\n",
+        ctx.meta_charset(),
+        esc(&idx.heading),
+        esc(&ctx.market)
+    );
+    zh_top(ctx, ch, &mut s);
+    let _ = write!(
+        s,
+        "<div class=\"zhu\"><h1>{}</h1><p>{}</p><ul class=\"lb\">",
+        esc(&idx.heading),
+        esc(&idx.intro)
+    );
+    for (l, p) in &idx.items {
+        let _ = write!(s, "<li>{} <em>{}</em></li>", a(l), esc(p));
+    }
+    let _ = writeln!(s, "</ul><div class=\"fy\">{}</div></div>", links(&idx.pager, " "));
+    zh_right_foot(ch, &mut s);
+    s.push_str("</body></html>\n");
+    s
+}
+
+/// The tune set: four templates, one site each. The measure set
+/// (`market_measure.rs`) uses other seeds and two templates not here.
+pub fn tune_specs() -> Vec<SiteSpec> {
+    vec![
+        SiteSpec {
+            name: "tune-html5".into(),
+            template: &HTML5,
+            seed: 11,
+            listings: 32,
+        },
+        SiteSpec {
+            name: "tune-divsoup".into(),
+            template: &DIVSOUP,
+            seed: 12,
+            listings: 32,
+        },
+        SiteSpec {
+            name: "tune-table".into(),
+            template: &TABLE,
+            seed: 13,
+            listings: 30,
+        },
+        SiteSpec {
+            name: "tune-zh-utf8".into(),
+            template: &ZH_UTF8,
+            seed: 14,
+            listings: 30,
+        },
+    ]
+}
+
+/// Small sites for the CI tests (a few seconds in a debug build).
+pub fn ci_specs() -> Vec<SiteSpec> {
+    vec![
+        SiteSpec {
+            name: "ci-html5".into(),
+            template: &HTML5,
+            seed: 21,
+            listings: 12,
+        },
+        SiteSpec {
+            name: "ci-divsoup".into(),
+            template: &DIVSOUP,
+            seed: 22,
+            listings: 12,
+        },
+    ]
+}
+
+/// Whitespace-collapsed, lower-cased text, for containment checks.
+pub fn norm(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Where a hit's text comes from on a listing page, judged from its matched
+/// text and the line of the matched content it sits on.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Origin {
+    Own,
+    Chrome,
+    Neither,
+}
+
+/// Judges a hit: `matched` is the hit's text, `line` the line of the stored
+/// content it sits on (or `matched` again when unknown).
+pub fn origin(truth: &Truth, matched: &str, line: &str) -> Origin {
+    let own = norm(&truth.own.join("\n"));
+    let m = norm(matched);
+    let in_chrome = |x: &str| truth.chrome.iter().any(|c| norm(c).contains(x));
+    if !own.contains(&m) {
+        return if in_chrome(&m) { Origin::Chrome } else { Origin::Neither };
+    }
+    let l = norm(line);
+    if l.len() > m.len() && !own.contains(&l) && in_chrome(&l) {
+        return Origin::Chrome;
+    }
+    Origin::Own
+}
