@@ -37,7 +37,7 @@ use crate::rules::RuleSet;
 use crate::store::{ListingState, NewLink, Outcome, RunStatus, Store, StoreError};
 use progress::Progress;
 use scheduler::{Action, Effects, Limits, PageResult, Request, Scheduler};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -181,8 +181,8 @@ pub async fn run(
         progress: Progress::new(opts.progress),
         seen_listings: HashMap::new(),
         store_failures: 0,
-        pending: BTreeSet::new(),
-        deferring: BTreeSet::new(),
+        pending: BTreeMap::new(),
+        deferring: BTreeMap::new(),
         flushing: false,
         ctx,
     };
@@ -274,10 +274,13 @@ struct Engine {
     /// listing reached by several URLs counts once).
     seen_listings: HashMap<i64, (ListingState, Risk)>,
     store_failures: u32,
-    /// Sites with listing pages stored pending (waiting for the template).
-    pending: BTreeSet<usize>,
-    /// Sites whose pending listings a task is analysing now.
-    deferring: BTreeSet<usize>,
+    /// Sites with listing pages stored pending (waiting for the template),
+    /// with a count of pending pages reported (to tell whether more came
+    /// while a task was analysing the site's pending listings).
+    pending: BTreeMap<usize, u64>,
+    /// Sites whose pending listings a task is analysing now, with the count
+    /// when it started.
+    deferring: BTreeMap<usize, u64>,
     /// The frontier is done: every pending listing is analysed now,
     /// whatever its site's template has learned.
     flushing: bool,
@@ -305,11 +308,7 @@ impl Engine {
     /// relearns each site's template from the pages it already stored.
     async fn load_pending(&mut self, resumed: bool) -> Result<(), CrawlError> {
         let run_id = self.ctx.run_id;
-        for site in self.ctx.writer.call(move |s| s.pending_sites(run_id)).await? {
-            if let Some(i) = self.ctx.job.sites.iter().position(|s| s.name == site) {
-                self.pending.insert(i);
-            }
-        }
+        self.reload_pending().await?;
         if !resumed {
             return Ok(());
         }
@@ -332,17 +331,33 @@ impl Engine {
         Ok(())
     }
 
+    /// The sites whose pages the database holds pending; true when any.
+    async fn reload_pending(&mut self) -> Result<bool, CrawlError> {
+        let run_id = self.ctx.run_id;
+        let mut any = false;
+        for site in self.ctx.writer.call(move |s| s.pending_sites(run_id)).await? {
+            if let Some(i) = self.ctx.job.sites.iter().position(|s| s.name == site) {
+                *self.pending.entry(i).or_default() += 1;
+                any = true;
+            }
+        }
+        Ok(any)
+    }
+
     /// Starts a task for each site whose pending listings can be analysed
     /// now: its template is learned, or the frontier is done.
     fn start_deferred(&mut self) {
-        let ready: Vec<usize> = self
+        let ready: Vec<(usize, u64)> = self
             .pending
-            .difference(&self.deferring)
-            .copied()
-            .filter(|&i| self.flushing || analyse::is_mature(&self.ctx.templates[i].lock().expect("template lock")))
+            .iter()
+            .filter(|(i, _)| !self.deferring.contains_key(i))
+            .filter(|(i, _)| {
+                self.flushing || analyse::is_mature(&self.ctx.templates[**i].lock().expect("template lock"))
+            })
+            .map(|(i, n)| (*i, *n))
             .collect();
-        for site in ready {
-            self.deferring.insert(site);
+        for (site, mark) in ready {
+            self.deferring.insert(site, mark);
             self.tasks.spawn(task::guarded_deferred(self.ctx.clone(), site));
         }
     }
@@ -448,8 +463,9 @@ impl Engine {
                 more,
                 error,
             } => {
-                self.deferring.remove(&site);
-                if !more || error.is_some() {
+                let mark = self.deferring.remove(&site);
+                // Done with the site, unless more pages were stored pending meanwhile.
+                if error.is_some() || (!more && mark == self.pending.get(&site).copied()) {
                     self.pending.remove(&site);
                 }
                 for r in reports {
@@ -489,7 +505,7 @@ impl Engine {
             self.sched.new_links(&c.hosts_with_new_links);
         }
         if report.pending {
-            self.pending.insert(self.ctx.site_index(&request.item.site));
+            *self.pending.entry(self.ctx.site_index(&request.item.site)).or_default() += 1;
         }
         self.account(&request.item.site, &report);
         match &report.result {

@@ -55,6 +55,10 @@ pub enum Why {
     Boilerplate,
     /// Before the listing's title (site header, search, breadcrumbs).
     BeforeTitle,
+    /// Announced as chrome ("Hot products", "Recent searches: …", a breadcrumb trail).
+    Label,
+    /// In a section headed as chrome ("Related products", "猜你喜欢").
+    Section,
     /// Outside the listing's main content.
     OutsideContent,
 }
@@ -257,22 +261,17 @@ pub fn field_of_line(text: &str) -> Option<&'static str> {
 pub fn listing_content(ex: &Extracted, field_names: &[String], template: &SiteTemplate, site: Site) -> ListingContent {
     let selected = Selected::from(ex);
     let page = &ex.page;
-    let title_line = find_title(page, &ex.title_tag);
+    let own_title = template.title_without_template(&ex.title_tag);
+    let title_line = find_title(page, &own_title);
     let mut out = ListingContent::default();
     let title = selected
         .title
         .clone()
         .or_else(|| title_line.map(|i| page.lines[i].text.clone()))
-        .unwrap_or_else(|| template.title_without_template(&ex.title_tag));
+        .unwrap_or(own_title);
     out.title = title.clone();
     out.push("title", &title);
-    let weighed: Vec<Weighed> = page
-        .lines
-        .iter()
-        .enumerate()
-        .map(|(i, l)| weigh(page, l, i, title_line, template, site))
-        .collect();
-    let main = main_container(page, &weighed, title_line);
+    let (weighed, main) = weigh_page(page, title_line, template, site);
     let mut chrome_bytes = 0;
     let mut pushed_fields = std::collections::HashSet::new();
     for (i, (line, w)) in page.lines.iter().zip(&weighed).enumerate() {
@@ -306,6 +305,82 @@ pub fn listing_content(ex: &Extracted, field_names: &[String], template: &SiteTe
     out
 }
 
+/// Every line's chrome likelihoods and the main content element.
+fn weigh_page(page: &Page, title: Option<usize>, t: &SiteTemplate, site: Site) -> (Vec<Weighed>, Option<u32>) {
+    let mut weighed: Vec<Weighed> = page
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| weigh(page, l, i, title, t, site))
+        .collect();
+    mark_link_runs(page, &mut weighed);
+    mark_sections(page, &mut weighed, title);
+    let main = main_container(page, &weighed, title);
+    (weighed, main)
+}
+
+/// How the content extractor judged one line (see [`explain`]).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Judged {
+    /// The line.
+    pub text: String,
+    /// Chrome likelihood from every signal.
+    pub chrome: f32,
+    /// Chrome likelihood from the signals that count inside the main content.
+    pub strong: f32,
+    /// The main reason behind `chrome`.
+    pub why: Why,
+    /// Inside the main content element.
+    pub inside: bool,
+    /// The title line.
+    pub title: bool,
+}
+
+/// Why each line of a page was kept or dropped: the numbers behind
+/// [`listing_content`], for investigators and for tuning.
+pub fn explain(ex: &Extracted, template: &SiteTemplate, site: Site) -> Vec<Judged> {
+    let page = &ex.page;
+    let title = find_title(page, &template.title_without_template(&ex.title_tag));
+    let (weighed, main) = weigh_page(page, title, template, site);
+    page.lines
+        .iter()
+        .zip(&weighed)
+        .enumerate()
+        .map(|(i, (l, w))| Judged {
+            text: l.text.clone(),
+            chrome: w.chrome,
+            strong: w.strong,
+            why: w.why,
+            inside: main.is_none_or(|m| page.ancestors(l.elem).any(|e| e == m)),
+            title: Some(i) == title,
+        })
+        .collect()
+}
+
+/// Runs of three or more lines at one DOM place that are each mostly a
+/// link: a menu or a list of products, one item per line.
+fn mark_link_runs(page: &Page, weighed: &mut [Weighed]) {
+    let linky = |l: &Line| !l.links.is_empty() && l.anchor_chars * 2 >= l.chars;
+    let mut i = 0;
+    while i < page.lines.len() {
+        let place = page.elems[page.lines[i].elem as usize].path;
+        let mut j = i;
+        while j < page.lines.len() && linky(&page.lines[j]) && page.elems[page.lines[j].elem as usize].path == place {
+            j += 1;
+        }
+        if j - i >= 3 {
+            for w in &mut weighed[i..j] {
+                if w.strong < 0.85 {
+                    w.strong = 0.85;
+                    w.strong_why = Why::Links;
+                }
+                w.chrome = w.chrome.max(0.85);
+            }
+        }
+        i = j.max(i + 1);
+    }
+}
+
 /// What the job's field selectors picked on the page.
 struct Selected {
     title: Option<String>,
@@ -324,39 +399,191 @@ impl Selected {
 
 /// The listing's title line: an `h1` that is not the site's logo (not in
 /// the page header or navigation, not a lone link), the one closest to
-/// `<title>` when there are several; else the heading closest to `<title>`.
-fn find_title(page: &Page, title_tag: &str) -> Option<usize> {
-    let title_words = words(title_tag);
-    let overlap = |l: &Line| words(&l.text).iter().filter(|w| title_words.contains(w)).count();
+/// `title` when there are several; else the line closest to `title` (the
+/// page's `<title>` without the site's own segments), when it is close.
+fn find_title(page: &Page, title: &str) -> Option<usize> {
     let chromey = |l: &Line| {
         let f = page.elems[l.elem as usize].flags;
         f & (flags::HEADER | flags::NAV | flags::FOOTER | flags::ASIDE) != 0
             || (l.anchor_chars == l.chars && l.chars > 0)
+            || l.chars > 300
     };
-    let best = |level: u8| {
-        page.lines
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.heading == level && !chromey(l))
-            .max_by_key(|(i, l)| (overlap(l), std::cmp::Reverse(*i)))
-            .map(|(i, l)| (i, overlap(l)))
-    };
-    if let Some((i, _)) = best(1) {
+    let title_grams = bigrams(title);
+    let score = |l: &Line| similarity(&bigrams(&l.text), &title_grams);
+    let h1 = page
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.heading == 1 && !chromey(l))
+        .map(|(i, l)| (i, score(l)))
+        .fold(None, |best: Option<(usize, f32)>, (i, s)| match best {
+            Some((_, b)) if b >= s => best,
+            _ => Some((i, s)),
+        });
+    if let Some((i, _)) = h1 {
         return Some(i);
     }
-    (2..=3)
-        .filter_map(best)
-        .filter(|(_, o)| *o >= 2 || (*o >= 1 && title_words.len() <= 2))
-        .max_by_key(|(i, o)| (*o, std::cmp::Reverse(*i)))
+    if title_grams.is_empty() {
+        return None;
+    }
+    page.lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !chromey(l))
+        .map(|(i, l)| (i, score(l) + if l.heading > 0 { 0.05 } else { 0.0 }))
+        .filter(|(_, s)| *s >= 0.6)
+        .fold(None, |best: Option<(usize, f32)>, (i, s)| match best {
+            Some((_, b)) if b >= s => best,
+            _ => Some((i, s)),
+        })
         .map(|(i, _)| i)
 }
 
-fn words(s: &str) -> Vec<String> {
-    s.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 2)
-        .take(64)
-        .map(str::to_lowercase)
-        .collect()
+/// Character bigrams of the letters and digits of `s` (case-folded), as
+/// sorted hashes: a similarity that works for spaced and unspaced scripts.
+fn bigrams(s: &str) -> Vec<u32> {
+    let chars: Vec<char> = s
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .take(300)
+        .collect();
+    let mut g: Vec<u32> = chars
+        .windows(2)
+        .map(|w| (w[0] as u32).wrapping_mul(0x9e37_79b9) ^ (w[1] as u32))
+        .collect();
+    g.sort_unstable();
+    g
+}
+
+/// Dice coefficient of two sorted bigram lists.
+fn similarity(a: &[u32], b: &[u32]) -> f32 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut both) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                both += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    2.0 * both as f32 / (a.len() + b.len()) as f32
+}
+
+/// Headings and labels with which marketplaces announce their chrome
+/// (English, Chinese, Spanish), lower case.
+const CHROME_LABELS: &[&str] = &[
+    "hot products",
+    "hot product",
+    "hot sale products",
+    "hot searches",
+    "hot search",
+    "hot keywords",
+    "hot tags",
+    "popular products",
+    "popular searches",
+    "popular search",
+    "recent searches",
+    "recent search",
+    "recently viewed",
+    "related products",
+    "related product",
+    "related searches",
+    "related search",
+    "related items",
+    "similar products",
+    "people also bought",
+    "people also search",
+    "people also viewed",
+    "buyers also viewed",
+    "customers also viewed",
+    "you may also like",
+    "you might also like",
+    "recommended products",
+    "recommended for you",
+    "top products",
+    "top searches",
+    "best sellers",
+    "bestsellers",
+    "new arrivals",
+    "latest products",
+    "trending",
+    "trending keywords",
+    "trending searches",
+    "product categories",
+    "categories",
+    "all categories",
+    "tags",
+    "keywords",
+    "product tags",
+    "more products",
+    "other products",
+    "more from this supplier",
+    "热门产品",
+    "热门搜索",
+    "热搜",
+    "最近搜索",
+    "相关产品",
+    "相关搜索",
+    "猜你喜欢",
+    "热门关键词",
+    "热门标签",
+    "产品分类",
+    "推荐产品",
+    "最新产品",
+    "热销产品",
+    "大家都在搜",
+    "productos relacionados",
+    "productos populares",
+    "búsquedas populares",
+    "búsquedas recientes",
+    "también te puede interesar",
+];
+
+/// The line announces chrome: it is such a heading, or starts with such a
+/// label and a colon ("Recent searches: …").
+fn chrome_label(text: &str) -> Option<bool> {
+    let t: String = text.chars().take(48).flat_map(char::to_lowercase).collect();
+    let t = t.trim();
+    for l in CHROME_LABELS {
+        if let Some(rest) = t.strip_prefix(l) {
+            let rest = rest.trim_start();
+            if rest.is_empty()
+                || rest.starts_with(['(', '»', '>'])
+                || rest.chars().all(|c| c.is_ascii_digit() || " ()».:：".contains(c))
+            {
+                return Some(true); // a heading
+            }
+            if rest.starts_with([':', '：']) {
+                return Some(false); // a labelled list on one line
+            }
+        }
+    }
+    None
+}
+
+/// A breadcrumb trail ("Home > Chemicals > …", "当前位置：首页 > …").
+fn breadcrumb(text: &str) -> bool {
+    let t: String = text.chars().take(40).flat_map(char::to_lowercase).collect();
+    let starts = [
+        "home",
+        "首页",
+        "your position",
+        "you are here",
+        "当前位置",
+        "您的位置",
+        "inicio",
+    ]
+    .iter()
+    .any(|p| t.trim_start().starts_with(p));
+    let seps = text.matches(['>', '»', '›', '＞', '/']).count();
+    starts && seps >= 2
 }
 
 /// A line's weight as content and its chrome likelihood.
@@ -376,6 +603,8 @@ struct Weighed {
     strong_why: Why,
     /// Looks like a contact or supplier line.
     contact: Option<&'static str>,
+    /// A labelled field line ("Purity: 99%").
+    field: bool,
     /// Its text is template text (on most pages at its place).
     boilerplate: bool,
 }
@@ -412,6 +641,12 @@ fn weigh(page: &Page, l: &Line, i: usize, title: Option<usize>, t: &SiteTemplate
     if anchor >= 0.5 && !l.links.is_empty() {
         let list = to_listings > 0 || l.links.len() >= 2;
         signals.push((if list { 0.85 } else { 0.6 }, Why::Links, list));
+    } else if to_listings > 0 && anchor >= 0.25 {
+        // A product card: another listing's name linked, with its price.
+        signals.push((0.85, Why::Links, true));
+    }
+    if chrome_label(&l.text).is_some() || breadcrumb(&l.text) {
+        signals.push((0.9, Why::Label, true));
     }
     if title.is_some_and(|ti| i < ti) {
         signals.push((0.6, Why::BeforeTitle, false));
@@ -429,10 +664,15 @@ fn weigh(page: &Page, l: &Line, i: usize, title: Option<usize>, t: &SiteTemplate
     if tp > 0.0 {
         signals.push((tp, Why::Template, false));
     }
+    if pooled_keywords(t, &place, el.path, l, own) {
+        signals.push((0.85, Why::Template, true));
+    }
     let (chrome, why) = combine(&signals, false);
     let (strong, strong_why) = combine(&signals, true);
-    let contact = field_of_line(&l.text).filter(|f| matches!(*f, "supplier" | "contact"));
+    let field = field_of_line(&l.text);
+    let contact = field.filter(|f| matches!(*f, "supplier" | "contact"));
     Weighed {
+        field: field.is_some(),
         mass: chars.min(600.0) * (1.0 - anchor).max(0.05),
         chrome,
         why,
@@ -479,6 +719,50 @@ fn template_chrome(t: &SiteTemplate, place: &PlaceStats, path: u64, l: &Line, ow
     p
 }
 
+/// A keyword list drawn from a pool, even inside the main content ("Recent
+/// searches: a, b, c" without a label or class to say so): five or more
+/// short pieces, every one seen at this place on other pages, in a
+/// combination never seen before. Copy-pasted sentences and spec rows
+/// repeat whole, so they are not this.
+fn pooled_keywords(t: &SiteTemplate, place: &PlaceStats, path: u64, l: &Line, own: u32) -> bool {
+    l.items.len() >= 5
+        && place.pages.saturating_sub(own) >= 3
+        && place.item_repeat() >= 0.5
+        && t.known_items(path, &l.items, own) == l.items.len()
+        && t.text_pages(path, &l.text) <= own
+}
+
+/// Lines in a section headed as chrome ("Related products", "猜你喜欢"): the
+/// lines after the heading that share its parent element, up to the next
+/// heading or field line. They are strong chrome wherever they are.
+fn mark_sections(page: &Page, weighed: &mut [Weighed], title: Option<usize>) {
+    let mut i = 0;
+    while i < page.lines.len() {
+        let l = &page.lines[i];
+        if chrome_label(&l.text) != Some(true) || Some(i) == title {
+            i += 1;
+            continue;
+        }
+        let parent = page.elems[l.elem as usize].parent.unwrap_or(0);
+        let mut j = i + 1;
+        while j < page.lines.len() {
+            let m = &page.lines[j];
+            let inside = page.ancestors(m.elem).any(|e| e == parent);
+            let spec_row = weighed[j].field && m.anchor_chars == 0;
+            if !inside || m.heading > 0 || chrome_label(&m.text) == Some(true) || spec_row || Some(j) == title {
+                break;
+            }
+            let w = &mut weighed[j];
+            w.strong = w.strong.max(0.9);
+            w.chrome = w.chrome.max(0.9);
+            w.strong_why = Why::Section;
+            w.why = Why::Section;
+            j += 1;
+        }
+        i = j.max(i + 1);
+    }
+}
+
 /// The element whose subtree holds the most content-like text and the least
 /// chrome-like text: the listing's main content. Class and id words that say
 /// "content" raise an element's claim.
@@ -488,8 +772,15 @@ fn main_container(page: &Page, weighed: &[Weighed], title: Option<usize>) -> Opt
     for (l, w) in page.lines.iter().zip(weighed) {
         // Template text ("Price:", "Contact supplier") belongs to the main
         // content's template as much as to the chrome's: it weighs nothing.
-        let v = if w.boilerplate {
+        let v = if w.strong >= 0.5 {
+            // Dropped wherever it is (a menu, a product list, a headed
+            // section): it says nothing about where the content is.
             0.0
+        } else if w.boilerplate {
+            0.0
+        } else if w.field {
+            // A labelled spec line is the listing's, however alike listings are.
+            w.mass
         } else {
             w.mass * (1.0 - w.chrome) - CHROME_COST * w.mass * w.chrome
         };

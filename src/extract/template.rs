@@ -202,6 +202,10 @@ impl SiteTemplate {
 fn title_segments(title: &str) -> Vec<&str> {
     title
         .split(" - ")
+        .flat_map(|s| s.split(" -- "))
+        .flat_map(|s| s.split(" :: "))
+        .flat_map(|s| s.split(" » "))
+        .flat_map(|s| s.split(" · "))
         .flat_map(|s| s.split(" – "))
         .flat_map(|s| s.split(" — "))
         .flat_map(|s| s.split('|'))

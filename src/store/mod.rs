@@ -653,6 +653,7 @@ impl Store {
     pub fn pending_sites(&self, run_id: i64) -> Result<Vec<String>, StoreError> {
         let mut st = self.conn.prepare(
             "SELECT DISTINCT f.site FROM pages p JOIN frontier f ON f.id = p.frontier_id
+             JOIN blobs b ON b.sha256 = p.body_sha256
              WHERE p.run_id = ?1 AND p.listing_pending = 1",
         )?;
         let rows = st.query_map([run_id], |r| r.get(0))?;
