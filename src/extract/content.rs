@@ -426,7 +426,8 @@ fn find_title(page: &Page, title: &str) -> Option<usize> {
     if title_grams.is_empty() {
         return None;
     }
-    page.lines
+    let similar = page
+        .lines
         .iter()
         .enumerate()
         .filter(|(_, l)| !chromey(l))
@@ -435,8 +436,29 @@ fn find_title(page: &Page, title: &str) -> Option<usize> {
         .fold(None, |best: Option<(usize, f32)>, (i, s)| match best {
             Some((_, b)) if b >= s => best,
             _ => Some((i, s)),
-        })
+        });
+    if let Some((i, _)) = similar {
+        return Some(i);
+    }
+    // A `<title>` that keeps extra words ("… 价格 厂家 - 化工网"): the longest
+    // line whose own words are nearly all in it, and that is a good part of it.
+    page.lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !chromey(l))
+        .map(|(i, l)| (i, bigrams(&l.text)))
+        .filter(|(_, g)| g.len() >= 3 && g.len() * 3 >= title_grams.len() && containment(g, &title_grams) >= 0.9)
+        .max_by_key(|(i, g)| (g.len(), std::cmp::Reverse(*i)))
         .map(|(i, _)| i)
+}
+
+/// Share of `a`'s bigrams that are in `b` (both sorted).
+fn containment(a: &[u32], b: &[u32]) -> f32 {
+    if a.is_empty() {
+        return 0.0;
+    }
+    let both = 2.0 * similarity(a, b) * (a.len() + b.len()) as f32 / 2.0;
+    both / a.len() as f32
 }
 
 /// Character bigrams of the letters and digits of `s` (case-folded), as
@@ -546,9 +568,19 @@ const CHROME_LABELS: &[&str] = &[
     "también te puede interesar",
 ];
 
+/// Starts of short Chinese headings that announce lists of other things
+/// ("热门…", "相关…", "推荐…", "最新…", "猜你…", "其他…", "同类…").
+const CJK_CHROME_STARTS: &[&str] = &[
+    "热门", "相关", "推荐", "最新", "猜你", "其他", "同类", "友情", "热销", "热卖",
+];
+
 /// The line announces chrome: it is such a heading, or starts with such a
 /// label and a colon ("Recent searches: …").
 fn chrome_label(text: &str) -> Option<bool> {
+    let trimmed = text.trim();
+    if trimmed.chars().count() <= 8 && CJK_CHROME_STARTS.iter().any(|s| trimmed.starts_with(s)) {
+        return Some(trimmed.chars().all(|c| !matches!(c, ':' | '：')) || trimmed.ends_with([':', '：']));
+    }
     let t: String = text.chars().take(48).flat_map(char::to_lowercase).collect();
     let t = t.trim();
     for l in CHROME_LABELS {
