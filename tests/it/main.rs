@@ -9,4 +9,5 @@ mod politeness;
 mod proxy;
 mod recrawl;
 mod resume;
+mod sellers;
 mod util;
