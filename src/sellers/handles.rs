@@ -146,7 +146,7 @@ fn tg_link_start(text: &str, pos: usize) -> Option<usize> {
 /// in keyword order (so in text order per kind). Values are lower-cased,
 /// without `@`.
 pub(super) fn scan(text: &str, kws: &[Keyword], found: &mut dyn FnMut(Kind, String, usize, usize)) {
-    for kw in kws {
+    for (i, kw) in kws.iter().enumerate() {
         let Some((kind, valid)) = grammar(kw.class) else {
             continue;
         };
@@ -154,7 +154,7 @@ pub(super) fn scan(text: &str, kws: &[Keyword], found: &mut dyn FnMut(Kind, Stri
             let Some(p) = tg_link_start(text, kw.end) else { continue };
             (p, true)
         } else {
-            let Some(gap) = keywords::skip_filler(text, kw.end, text.len(), kws) else {
+            let Some(gap) = keywords::skip_filler(text, kw.end, text.len(), &kws[i + 1..]) else {
                 continue;
             };
             (gap.end, gap.strong)

@@ -305,15 +305,16 @@ pub(super) struct Gap {
     pub strong: bool,
 }
 
-/// Skips separators, filler words and other keywords (from `kws`) from
-/// `from` up to `limit` (a byte offset on a char boundary), reading at most
-/// [`MAX_GAP`] bytes. Returns where it stopped, or None when it stopped
-/// before `limit` only because the gap was too long.
+/// Skips separators, filler words and other keywords from `from` up to
+/// `limit` (a byte offset on a char boundary), reading at most [`MAX_GAP`]
+/// bytes. `kws` are the keywords that follow (the first may start at
+/// `from`); only those inside the gap are looked at, so a call costs
+/// O([`MAX_GAP`]). Returns where it stopped, or None when the gap was too long.
 pub(super) fn skip_filler(text: &str, from: usize, limit: usize, kws: &[Keyword]) -> Option<Gap> {
     let limit = limit.min(text.len());
     let mut pos = from;
     let mut strong = false;
-    let mut k = kws.partition_point(|kw| kw.start < from);
+    let mut k = 0;
     while pos < limit {
         if pos - from > MAX_GAP {
             return None;
@@ -321,9 +322,11 @@ pub(super) fn skip_filler(text: &str, from: usize, limit: usize, kws: &[Keyword]
         while k < kws.len() && kws[k].start < pos {
             k += 1;
         }
+        // Another keyword is skipped, unless a word goes on after it (`wechat888` is a handle).
+        let word_follows = |kw: &&Keyword| text.as_bytes().get(kw.end).is_some_and(|&b| is_word_byte(b));
         if let Some(kw) = kws
             .get(k)
-            .filter(|kw| kw.start == pos && kw.end <= limit && kw.class & BLOCK == 0)
+            .filter(|kw| kw.start == pos && kw.end <= limit && kw.class & BLOCK == 0 && !word_follows(kw))
         {
             pos = kw.end;
             continue;

@@ -271,7 +271,8 @@ impl<'a> Phones<'a> {
         }
         let mut ctx = Context::default();
         if let Some(kw) = self.k.checked_sub(1).map(|j| self.kws[j]) {
-            if keywords::is_filler(self.text, kw.end, start, self.kws) {
+            // No keyword starts between the nearest one and the run (none holds a digit, `+` or `(`).
+            if keywords::is_filler(self.text, kw.end, start, &[]) {
                 if kw.class & keywords::BLOCK != 0 {
                     ctx.blocked = true;
                     return ctx;
@@ -285,7 +286,7 @@ impl<'a> Phones<'a> {
                         break;
                     };
                     if prev.class & keywords::BLOCK != 0
-                        || !keywords::is_filler(self.text, prev.end, self.kws[j].start, self.kws)
+                        || !keywords::is_filler(self.text, prev.end, self.kws[j].start, &[])
                     {
                         break;
                     }

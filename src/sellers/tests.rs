@@ -227,6 +227,7 @@ fn telegram_handles() {
         ("t.me/s/chem_sup", "chem_sup"),
         ("Telegram/WeChat: @chemsup1", "chemsup1"),
         ("电报：@chem_sup", "chem_sup"),
+        ("Telegram: wechat888", "wechat888"),
     ] {
         assert_eq!(kinds_of(&found(text, None), "telegram"), vec![want], "{text}");
     }
