@@ -198,7 +198,7 @@ fn ends_cleanly(text: &str, end: usize) -> bool {
 
 /// What the keywords before a run say about it.
 #[derive(Debug, Default, Clone, Copy)]
-struct Context {
+struct Around {
     /// Classes of the keyword chain just before the run.
     classes: Class,
     /// The nearest label is a blocking one (CAS, order, price, ...).
@@ -265,11 +265,11 @@ impl<'a> Phones<'a> {
         }
     }
 
-    fn context(&mut self, start: usize) -> Context {
+    fn context(&mut self, start: usize) -> Around {
         while self.k < self.kws.len() && self.kws[self.k].end <= start {
             self.k += 1;
         }
-        let mut ctx = Context::default();
+        let mut ctx = Around::default();
         if let Some(kw) = self.k.checked_sub(1).map(|j| self.kws[j]) {
             // No keyword starts between the nearest one and the run (none holds a digit, `+` or `(`).
             if keywords::is_filler(self.text, kw.end, start, &[]) {
@@ -354,7 +354,7 @@ impl<'a> Phones<'a> {
     }
 
     /// The E.164 form and region of `digits` when they make a valid number.
-    fn validate(&mut self, plus: bool, digits: &str, ctx: &Context) -> Option<Valid> {
+    fn validate(&mut self, plus: bool, digits: &str, ctx: &Around) -> Option<Valid> {
         let (intl, digits) = match digits.strip_prefix("00") {
             _ if plus => (true, digits),
             Some(rest) => (true, rest),
@@ -388,7 +388,7 @@ impl<'a> Phones<'a> {
 
     fn emit(
         &self,
-        ctx: &Context,
+        ctx: &Around,
         e164: String,
         start: usize,
         end: usize,
