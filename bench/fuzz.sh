@@ -14,7 +14,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../fuzz"
 SECONDS_EACH=${SECONDS_EACH:-120}
 command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(matcher rules_loader decode extract robots)
+[ ${#targets[@]} -gt 0 ] || targets=(matcher rules_loader decode extract robots sellers)
 
 mkdir -p corpus/rules_loader
 cp ../rules/*.toml corpus/rules_loader/ 2>/dev/null || true

@@ -72,6 +72,26 @@ fn bench_sellers(c: &mut Criterion) {
             b.iter(|| seller_identifiers(black_box(t)))
         });
     }
+    // Hostile mixes: keyword-armed numbers in many regions (the libphonenumber
+    // budget), near-miss digit runs, keywords without handles, Base58 tokens.
+    let ctx = precwatch::sellers::Context { country: Some("CN") };
+    for n in [20_000, 40_000] {
+        let text: String = (0..n)
+            .map(|i| {
+                format!(
+                    "Tel: +{} {:09}, 电话 1381234{:04} CAS 39742-60-4 telegram wechat: ab 1A1zP1eP5QGefi2DMPTfTL5SLmv7Divf{:02} ",
+                    1 + i % 999,
+                    i,
+                    i % 10_000,
+                    i % 100
+                )
+            })
+            .collect();
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_with_input(BenchmarkId::new("hostile_mix", n), &text, |b, t| {
+            b.iter(|| precwatch::sellers::identifiers(black_box(t), &ctx, 100))
+        });
+    }
     g.finish();
 }
 

@@ -1,7 +1,7 @@
 //! Runs the commands: the glue between the CLI and the library parts.
 //! Errors become one clear line on stderr and an exit code.
 
-use crate::cli::{Cli, Command, RulesAction, ScanFormat};
+use crate::cli::{Cli, Command, RulesAction, ScanFormat, SellersFormat};
 use crate::config::Job;
 pub use crate::escape::term_safe;
 use crate::matcher::{Risk, Verdict};
@@ -36,6 +36,7 @@ pub fn run(cli: Cli) -> i32 {
             min_risk,
             out,
         } => export(&db, format, min_risk, out.as_deref()),
+        Command::Sellers { db, format, min_risk } => sellers(&db, format, min_risk),
     };
     match result {
         Ok(code) => code,
@@ -455,14 +456,19 @@ fn rules_cmd(action: RulesAction) -> Result<i32> {
     }
 }
 
-fn export(db: &Path, format: crate::export::Format, min_risk: Risk, out: Option<&Path>) -> Result<i32> {
+/// Opens a database that must already exist (`export`, `sellers`).
+fn open_existing(db: &Path) -> Result<Store> {
     if !db.exists() {
         anyhow::bail!(
             "{}: no such database (run `precwatch crawl` or `precwatch demo` first, or pass --db)",
             db.display()
         );
     }
-    let store = Store::open(db)?;
+    Ok(Store::open(db)?)
+}
+
+fn export(db: &Path, format: crate::export::Format, min_risk: Risk, out: Option<&Path>) -> Result<i32> {
+    let store = open_existing(db)?;
     let n = match out {
         Some(path) => {
             // Write to a temporary file and rename: a failed export never leaves half a file.
@@ -488,9 +494,147 @@ fn export(db: &Path, format: crate::export::Format, min_risk: Risk, out: Option<
     Ok(0)
 }
 
+/// Listings shown per cluster in text mode (`--format json` lists all).
+const CLUSTER_LISTINGS_SHOWN: usize = 5;
+
+fn sellers(db: &Path, format: SellersFormat, min_risk: Risk) -> Result<i32> {
+    let store = open_existing(db)?;
+    let mut report = store.seller_report()?;
+    report.clusters.retain(|c| c.risk >= min_risk);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match format {
+        SellersFormat::Json => writeln!(out, "{}", serde_json::to_string(&report)?)?,
+        SellersFormat::Text => write_clusters(&mut out, &report, min_risk)?,
+    }
+    out.flush()?;
+    Ok(0)
+}
+
+/// The text report: every cluster with its identifiers, sites and first
+/// listings, then the site-wide identifiers. Crawled text is made terminal-safe.
+fn write_clusters(out: &mut dyn Write, report: &crate::store::SellerReport, min_risk: Risk) -> Result<()> {
+    let listings: usize = report.clusters.iter().map(|c| c.listings.len()).sum();
+    let at_least = if min_risk > Risk::None {
+        format!(" at {}+ risk", min_risk.as_str())
+    } else {
+        String::new()
+    };
+    writeln!(
+        out,
+        "{} seller clusters{at_least}, {listings} listings",
+        report.clusters.len()
+    )?;
+    for c in &report.clusters {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "cluster {}: risk {}, {} listings on {} sites, first seen {}, last seen {}",
+            c.id,
+            c.risk,
+            c.listings.len(),
+            c.sites.len(),
+            term_safe(&c.first_seen),
+            term_safe(&c.last_seen)
+        )?;
+        for s in &c.identifiers {
+            writeln!(out, "  {:<9} {}", term_safe(&s.kind), term_safe(&s.value))?;
+        }
+        let sites: Vec<String> = c.sites.iter().map(|s| term_safe(s)).collect();
+        writeln!(out, "  sites: {}", sites.join(", "))?;
+        for l in c.listings.iter().take(CLUSTER_LISTINGS_SHOWN) {
+            writeln!(
+                out,
+                "  {} {}  {}",
+                column(l.risk.as_str(), 6),
+                term_safe(&l.url),
+                term_safe(&crate::escape::short(&l.title, 60))
+            )?;
+        }
+        if c.listings.len() > CLUSTER_LISTINGS_SHOWN {
+            writeln!(
+                out,
+                "  … and {} more (--format json lists all)",
+                c.listings.len() - CLUSTER_LISTINGS_SHOWN
+            )?;
+        }
+    }
+    if !report.site_wide.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "site-wide identifiers (on more than half of a site's listings: the site's own, not used to link):"
+        )?;
+        for s in &report.site_wide {
+            writeln!(
+                out,
+                "  {}  {}: {}  on {} of {} listings",
+                term_safe(&s.site),
+                term_safe(&s.kind),
+                term_safe(&s.value),
+                s.listings,
+                s.site_listings
+            )?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cluster_report_is_terminal_safe_and_short() {
+        use crate::store::{Cluster, ClusterListing, Seller, SellerReport, SiteWideIdentifier};
+        let listing = |id: i64| ClusterListing {
+            id,
+            url: format!("http://shop.test/p/{id}\x1b[2J"),
+            site: "shop".into(),
+            title: "NPP \u{202e}gpj.exe".into(),
+            risk: Risk::High,
+        };
+        let report = SellerReport {
+            clusters: vec![Cluster {
+                id: 1,
+                risk: Risk::High,
+                identifiers: vec![Seller {
+                    kind: "telegram".into(),
+                    value: "chem\x07sup".into(),
+                }],
+                sites: vec!["shop".into()],
+                listings: (1..=7).map(listing).collect(),
+                first_seen: "2026-01-01T00:00:00.000Z".into(),
+                last_seen: "2026-01-02T00:00:00.000Z".into(),
+            }],
+            site_wide: vec![SiteWideIdentifier {
+                site: "shop".into(),
+                kind: "email".into(),
+                value: "help@shop.test".into(),
+                listings: 30,
+                site_listings: 31,
+            }],
+        };
+        let mut out = Vec::new();
+        write_clusters(&mut out, &report, Risk::Medium).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.starts_with("1 seller clusters at medium+ risk, 7 listings\n"),
+            "{text}"
+        );
+        assert!(text.contains("cluster 1: risk high, 7 listings on 1 sites"), "{text}");
+        assert!(text.contains("telegram  chem\\u{7}sup"), "{text}");
+        assert!(
+            !text.contains('\x1b') && !text.contains('\u{202e}') && !text.contains('\x07'),
+            "{text}"
+        );
+        assert_eq!(text.matches("http://shop.test/p/").count(), CLUSTER_LISTINGS_SHOWN);
+        assert!(text.contains("… and 2 more"), "{text}");
+        assert!(
+            text.contains("shop  email: help@shop.test  on 30 of 31 listings"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn columns_count_display_width() {

@@ -88,6 +88,27 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// List seller clusters: listings linked by a shared phone, e-mail, messenger handle or crypto address, across sites and runs.
+    Sellers {
+        /// Database file.
+        #[arg(long, default_value = "db/precwatch.sqlite")]
+        db: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: SellersFormat,
+        /// Only clusters whose riskiest listing is at or above this risk.
+        #[arg(long, default_value = "none", value_parser = parse_risk)]
+        min_risk: Risk,
+    },
+}
+
+/// How `sellers` prints clusters (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SellersFormat {
+    /// For reading: each cluster with its identifiers, sites and a few listings.
+    Text,
+    /// For programs: one JSON object with every cluster (all listings) and the site-wide identifiers.
+    Json,
 }
 
 /// What `precwatch rules` does.

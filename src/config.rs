@@ -185,6 +185,10 @@ pub struct Site {
     /// The proxy this site's requests go through (the site's `proxy`, else
     /// `[crawl] proxy`), validated.
     pub proxy: Option<Proxy>,
+    /// ISO 3166 alpha-2 code of the site's country (`country = "CN"`),
+    /// upper-cased and known to the phone-number metadata: phone numbers
+    /// written without an international prefix are read as this country's.
+    pub country: Option<String>,
 }
 
 /// A validated proxy URL.
@@ -264,6 +268,7 @@ struct RawSite {
     fields: BTreeMap<String, toml::Spanned<String>>,
     proxy: Option<toml::Spanned<String>>,
     id_pattern: Option<toml::Spanned<String>>,
+    country: Option<toml::Spanned<String>>,
 }
 
 /// Folds a multi-line message (regex errors draw a caret diagram) into one line.
@@ -438,6 +443,21 @@ impl Job {
                     ),
                 ));
             }
+            let country = match &s.country {
+                Some(c) if crate::sellers::known_country(c.get_ref().trim()) => {
+                    Some(c.get_ref().trim().to_ascii_uppercase())
+                }
+                Some(c) => {
+                    return Err(invalid(
+                        c.span(),
+                        format!(
+                            "site {site_name:?}: country {:?} is not an ISO 3166 alpha-2 code with a telephone numbering plan (e.g. \"CN\", \"MX\", \"US\")",
+                            c.get_ref()
+                        ),
+                    ))
+                }
+                None => None,
+            };
             sites.push(Site {
                 name: site_name,
                 seeds,
@@ -448,6 +468,7 @@ impl Job {
                 fields,
                 id_pattern,
                 proxy,
+                country,
             });
         }
         let resolve = |p: &str| {
@@ -467,6 +488,33 @@ impl Job {
             sites,
             source_text: text.to_string(),
         })
+    }
+}
+
+#[cfg(test)]
+mod country_tests {
+    use super::*;
+
+    fn job(country: &str) -> Result<Job, ConfigError> {
+        let text = format!(
+            "[job]\nname = \"j\"\n\n[[site]]\nname = \"a\"\nseeds = [\"https://a.example/\"]\nlisting = '^/p/'\ncountry = {country}\n"
+        );
+        Job::parse(&text, "job.toml", Path::new("."))
+    }
+
+    #[test]
+    fn a_site_country_is_validated_and_upper_cased() {
+        assert_eq!(job("\"CN\"").unwrap().sites[0].country.as_deref(), Some("CN"));
+        assert_eq!(job("\"mx\"").unwrap().sites[0].country.as_deref(), Some("MX"));
+        for bad in ["\"China\"", "\"XX\"", "\"CHN\"", "\"\""] {
+            let err = job(bad).err().unwrap().to_string();
+            assert!(err.starts_with("job.toml:8: site \"a\": country"), "{err}");
+            assert!(err.contains("ISO 3166 alpha-2"), "{err}");
+        }
+        let err = job("86").err().unwrap().to_string();
+        assert!(err.starts_with("job.toml:8:"), "{err}");
+        let text = "[job]\nname = \"j\"\n[[site]]\nname = \"a\"\nseeds = [\"https://a.example/\"]\nlisting = '^/p/'\n";
+        assert_eq!(Job::parse(text, "j", Path::new(".")).unwrap().sites[0].country, None);
     }
 }
 

@@ -72,6 +72,7 @@ pub fn export(store: &Store, format: Format, min_risk: Risk, out: &mut dyn Write
                 "sellers",
                 "sha256",
                 "fetched_at",
+                "cluster",
             ])?;
             for l in &listings {
                 let mut rules: Vec<&str> = l.hits.iter().map(|h| h.rule.as_str()).collect();
@@ -96,6 +97,7 @@ pub fn export(store: &Store, format: Format, min_risk: Risk, out: &mut dyn Write
                     sellers.join("; "),
                     l.evidence.sha256.clone().unwrap_or_default(),
                     l.evidence.fetched_at.clone(),
+                    l.cluster.map(|c| c.to_string()).unwrap_or_default(),
                 ];
                 w.write_record(record.iter().map(|c| csv_safe(c)))?;
             }

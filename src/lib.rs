@@ -7,6 +7,8 @@
 //! - [`frontier`]: link admission (scope, traps); [`urls`]: URL normalisation.
 //! - [`fetch`]: HTTP client, address guard, explicit proxies, robots.txt, decoding.
 //! - [`extract`]: visible text, links, canonical URL, fields, seller ids.
+//! - [`sellers`]: seller identifiers found and validated (phones, e-mail,
+//!   crypto addresses, messenger handles). No I/O.
 //! - [`rules`]: rule packs: loading, validation, examples.
 //! - [`matcher`]: normalisation, automata, CAS detection, scoring. No I/O.
 //! - [`store`]: SQLite schema, migrations, one-writer commits, queries.
@@ -30,5 +32,6 @@ pub mod fetch;
 pub mod frontier;
 pub mod matcher;
 pub mod rules;
+pub mod sellers;
 pub mod store;
 pub mod urls;

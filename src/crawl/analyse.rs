@@ -283,8 +283,15 @@ fn listing_record(
             crate::matcher::Budget::TextBytes => Budget::TextBytes,
         });
     }
-    let (sellers, dropped) =
-        crate::extract::seller_identifiers_limited(&content.text, ctx.job.crawl.max_identifiers_per_listing);
+    let country = crate::sellers::Context {
+        country: site.country.as_deref(),
+    };
+    let (ids, dropped) =
+        crate::sellers::identifiers(&content.text, &country, ctx.job.crawl.max_identifiers_per_listing);
+    let sellers = ids
+        .into_iter()
+        .map(|i| (i.kind.as_str().to_string(), i.value))
+        .collect();
     if dropped > 0 {
         cuts.push(Budget::MaxIdentifiersPerListing);
     }

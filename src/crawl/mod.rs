@@ -200,12 +200,15 @@ pub async fn run(
 const ANALYSIS_VERSION: u32 = 1;
 
 /// What a site's listings' analysis depends on: the rules, the site's
-/// listing pattern and field selectors, and [`ANALYSIS_VERSION`].
+/// listing pattern, id pattern, country and field selectors, and
+/// [`ANALYSIS_VERSION`].
 fn analysis_key(rules: &RuleSet, site: &crate::config::Site) -> String {
     let mut s = format!(
-        "v{ANALYSIS_VERSION}\0{}\0{}",
+        "v{ANALYSIS_VERSION}\0{}\0{}\0{}\0{}",
         rules.fingerprint(),
-        site.listing.as_str()
+        site.listing.as_str(),
+        site.id_pattern.as_ref().map_or("", |r| r.as_str()),
+        site.country.as_deref().unwrap_or("")
     );
     for (k, v) in &site.fields {
         s.push_str(&format!("\0{k}={v}"));

@@ -42,10 +42,14 @@ pub struct ExportListing {
     pub chrome: serde_json::Value,
     /// What the current version was extracted from.
     pub evidence: Evidence,
+    /// The seller cluster it belongs to ([`Store::cluster_ids`]: the smallest
+    /// listing id of the cluster); None when it shares no identifier that
+    /// links (it has none, or only site-wide ones).
+    pub cluster: Option<i64>,
 }
 
 /// A seller identifier found on a listing.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Seller {
     /// What kind of identifier (`email`, `phone`, `telegram`, `supplier_name`, ...).
     pub kind: String,
@@ -100,6 +104,7 @@ impl Store {
             "SELECT DISTINCT s.kind, s.value FROM listing_sellers ls JOIN sellers s ON s.id = ls.seller_id
              WHERE ls.listing_id = ?1 AND ls.version_id = ?2 ORDER BY s.kind, s.value",
         )?;
+        let clusters = self.cluster_ids()?;
         let mut rows = st.query([])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -163,6 +168,7 @@ impl Store {
                     rules_sha256: r.get(18)?,
                     content_sha256: r.get(21)?,
                 },
+                cluster: clusters.get(&listing_id).copied(),
             });
         }
         Ok(out)

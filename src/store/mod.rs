@@ -1,5 +1,6 @@
 //! SQLite storage: schema migrations from `db/migrations`, runs, the
-//! frontier, pages with their evidence, listings with versions and hits.
+//! frontier, pages with their evidence, listings with versions and hits,
+//! and seller clusters computed from them (`sellers.rs`).
 //!
 //! Invariants:
 //! - One writer: the crawl engine owns one `Store` on one thread.
@@ -12,8 +13,10 @@
 
 mod commit;
 mod export;
+mod sellers;
 
 pub use export::{Evidence, ExportListing, Seller};
+pub use sellers::{Cluster, ClusterListing, SellerReport, SiteWideIdentifier, SITE_WIDE_MIN_LISTINGS};
 
 use crate::matcher::{Hit, Risk};
 use commit::{commit_one, insert_links};

@@ -10,4 +10,5 @@ mod politeness;
 mod proxy;
 mod recrawl;
 mod resume;
+mod sellers;
 mod util;
