@@ -251,14 +251,29 @@ fn path_hash(parent: u64, el: &Element) -> u64 {
     h
 }
 
-/// Hash of a piece of text, case- and space-insensitive.
+/// Hash of a piece of text, case- and space-insensitive (ASCII bytes are
+/// folded directly; other characters through Unicode lower case).
 pub fn text_hash(s: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for c in s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase) {
-        let mut buf = [0u8; 4];
-        for &b in c.encode_utf8(&mut buf).as_bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+    let mut eat = |b: u8| {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    };
+    for c in s.chars() {
+        if c.is_ascii() {
+            if !c.is_ascii_whitespace() {
+                eat(c.to_ascii_lowercase() as u8);
+            }
+            continue;
+        }
+        if c.is_whitespace() {
+            continue;
+        }
+        for l in c.to_lowercase() {
+            let mut buf = [0u8; 4];
+            for &b in l.encode_utf8(&mut buf).as_bytes() {
+                eat(b);
+            }
         }
     }
     h

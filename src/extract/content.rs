@@ -31,8 +31,10 @@
 use super::blocks::{flags, Line, Page};
 use super::template::{PlaceStats, SiteTemplate};
 use super::Extracted;
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use regex::Regex;
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 /// Most chrome lines kept as evidence per listing.
 const MAX_CHROME_LINES: usize = 400;
@@ -228,29 +230,42 @@ const LABELS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// An anchored, ASCII-case-insensitive, leftmost-longest automaton over
+/// `labels`, and the value each label stands for.
+fn label_automaton<T: Copy>(labels: impl Iterator<Item = (&'static str, T)>) -> (AhoCorasick, Vec<T>) {
+    let (pats, values): (Vec<&str>, Vec<T>) = labels.unzip();
+    let ac = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .start_kind(StartKind::Anchored)
+        .build(pats)
+        .expect("label automaton");
+    (ac, values)
+}
+
+/// The longest label `text` starts with, and the text after it.
+fn starting_label<'t, T: Copy>(auto: &(AhoCorasick, Vec<T>), text: &'t str) -> Option<(T, &'t str)> {
+    let head = text.trim_start();
+    let m = auto.0.find(Input::new(head).anchored(Anchored::Yes))?;
+    Some((auto.1[m.pattern().as_usize()], &head[m.end()..]))
+}
+
+static FIELD_LABELS: LazyLock<(AhoCorasick, Vec<&'static str>)> =
+    LazyLock::new(|| label_automaton(LABELS.iter().flat_map(|(f, ls)| ls.iter().map(move |l| (*l, *f)))));
+
 /// The field a line's label names ("CAS No.: 39742-60-4" → `cas`).
 pub fn field_of_line(text: &str) -> Option<&'static str> {
-    let head: String = text.chars().take(40).flat_map(char::to_lowercase).collect();
-    let mut best: Option<(&'static str, usize)> = None;
-    for (field, labels) in LABELS {
-        for l in *labels {
-            if let Some(rest) = head.strip_prefix(l) {
-                let next = rest.chars().next();
-                let bounded = next.is_none_or(|c| matches!(c, ':' | '：' | ' ' | '.' | '#' | '\u{a0}' | '(' | '/'));
-                if bounded
-                    && best.is_none_or(|(_, n)| l.len() > n)
-                    && rest
-                        .trim_start_matches([':', '：', ' ', '.', '#'])
-                        .chars()
-                        .next()
-                        .is_some()
-                {
-                    best = Some((field, l.len()));
-                }
-            }
-        }
-    }
-    best.map(|(f, _)| f)
+    let (field, rest) = starting_label(&FIELD_LABELS, text)?;
+    let bounded = rest
+        .chars()
+        .next()
+        .is_none_or(|c| matches!(c, ':' | '：' | ' ' | '.' | '#' | '\u{a0}' | '(' | '/'));
+    let has_value = rest
+        .trim_start_matches([':', '：', ' ', '.', '#'])
+        .chars()
+        .next()
+        .is_some();
+    (bounded && has_value).then_some(field)
 }
 
 /// Finds the listing's content on an extracted page.
@@ -574,6 +589,9 @@ const CJK_CHROME_STARTS: &[&str] = &[
     "热门", "相关", "推荐", "最新", "猜你", "其他", "同类", "友情", "热销", "热卖",
 ];
 
+static CHROME_HEADS: LazyLock<(AhoCorasick, Vec<()>)> =
+    LazyLock::new(|| label_automaton(CHROME_LABELS.iter().map(|l| (*l, ()))));
+
 /// The line announces chrome: it is such a heading, or starts with such a
 /// label and a colon ("Recent searches: …").
 fn chrome_label(text: &str) -> Option<bool> {
@@ -581,23 +599,15 @@ fn chrome_label(text: &str) -> Option<bool> {
     if trimmed.chars().count() <= 8 && CJK_CHROME_STARTS.iter().any(|s| trimmed.starts_with(s)) {
         return Some(trimmed.chars().all(|c| !matches!(c, ':' | '：')) || trimmed.ends_with([':', '：']));
     }
-    let t: String = text.chars().take(48).flat_map(char::to_lowercase).collect();
-    let t = t.trim();
-    for l in CHROME_LABELS {
-        if let Some(rest) = t.strip_prefix(l) {
-            let rest = rest.trim_start();
-            if rest.is_empty()
-                || rest.starts_with(['(', '»', '>'])
-                || rest.chars().all(|c| c.is_ascii_digit() || " ()».:：".contains(c))
-            {
-                return Some(true); // a heading
-            }
-            if rest.starts_with([':', '：']) {
-                return Some(false); // a labelled list on one line
-            }
-        }
+    let ((), rest) = starting_label(&CHROME_HEADS, trimmed)?;
+    let rest = rest.trim_start();
+    if rest.is_empty()
+        || rest.starts_with(['(', '»', '>'])
+        || rest.chars().all(|c| c.is_ascii_digit() || " ()».:：".contains(c))
+    {
+        return Some(true); // a heading
     }
-    None
+    rest.starts_with([':', '：']).then_some(false) // a labelled list on one line
 }
 
 /// A breadcrumb trail ("Home > Chemicals > …", "当前位置：首页 > …").
