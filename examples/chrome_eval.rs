@@ -18,7 +18,8 @@
 //!
 //! `--clean` renders the same sites without chrome (the clean reference).
 //! `--rerun` crawls the same job again against the same listings with
-//! rotated chrome and reports listing states and versions added.
+//! rotated chrome and reports listing states and versions added, for the set
+//! and per site.
 //! `--dump DIR` writes each listing's own text (`SITE/N.txt`) and its labels
 //! (`labels.jsonl`) and exits, for `precwatch scan --format json DIR/*/*.txt`.
 
@@ -453,6 +454,7 @@ async fn main() {
         let mut rerun = None;
         if a.rerun {
             let versions_before = count(&db, "SELECT COUNT(*) FROM listing_versions");
+            let before_by_site = versions_by_site(&db);
             for (spec, site) in &built {
                 let o = Options {
                     rotation: opts.rotation + 1,
@@ -469,7 +471,22 @@ async fn main() {
                 "SELECT state || ' ' || COUNT(*) FROM listings GROUP BY state ORDER BY state",
             );
             let added = count(&db, "SELECT COUNT(*) FROM listing_versions") - versions_before;
-            rerun = Some((states, added, s2.not_modified));
+            let after_by_site = versions_by_site(&db);
+            let per_site: Vec<(String, Vec<String>, i64)> = built
+                .iter()
+                .map(|(spec, _)| {
+                    let n = &spec.name;
+                    let states = strings_for(
+                        &db,
+                        "SELECT state || ' ' || COUNT(*) FROM listings WHERE site = ?1 GROUP BY state ORDER BY state",
+                        n,
+                    );
+                    let added =
+                        after_by_site.get(n).copied().unwrap_or(0) - before_by_site.get(n).copied().unwrap_or(0);
+                    (n.clone(), states, added)
+                })
+                .collect();
+            rerun = Some((states, added, s2.not_modified, per_site));
         }
         report.push((set.clone(), mode, summary, sites, all, dis, rerun));
         drop(stops);
@@ -484,7 +501,10 @@ async fn main() {
                     "sites": sites.iter().map(|(n, t, s)| { let mut j = s.json(); j["site"] = json!(n); j["template"] = json!(t); j }).collect::<Vec<_>>(),
                     "all": all.json(),
                     "disagreements": dis.iter().map(|d| json!({"site": d.site, "path": d.path, "case": d.case, "expected": d.expected, "got": d.got})).collect::<Vec<_>>(),
-                    "rerun": rerun.as_ref().map(|(st, added, nm)| json!({"states": st, "versions_added": added, "not_modified": nm})),
+                    "rerun": rerun.as_ref().map(|(st, added, nm, per_site)| json!({
+                        "states": st, "versions_added": added, "not_modified": nm,
+                        "sites": per_site.iter().map(|(n, st, added)| json!({"site": n, "states": st, "versions_added": added})).collect::<Vec<_>>(),
+                    })),
                 })
             })
             .collect();
@@ -504,11 +524,14 @@ async fn main() {
             println!("{}", row(&format!("{name} ({template})"), s));
         }
         println!("{}", row("ALL", all));
-        if let Some((states, added, nm)) = rerun {
+        if let Some((states, added, nm, per_site)) = rerun {
             println!(
                 "second run with rotated chrome: listing states {}; versions added {added}; 304s {nm}",
                 states.join(", ")
             );
+            for (n, st, added) in per_site {
+                println!("  {n:<36} {}; versions added {added}", st.join(", "));
+            }
         }
         println!("-- disagreements ({}): path: case | expected | got", dis.len());
         for d in dis {
@@ -523,6 +546,33 @@ fn count(db: &Path, sql: &str) -> i64 {
         .expect("open db")
         .query_row(sql, [], |r| r.get(0))
         .expect("count")
+}
+
+/// Listing versions per site.
+fn versions_by_site(db: &Path) -> BTreeMap<String, i64> {
+    let conn = rusqlite::Connection::open(db).expect("open db");
+    let mut st = conn
+        .prepare(
+            "SELECT l.site, COUNT(*) FROM listing_versions v JOIN listings l ON l.id = v.listing_id GROUP BY l.site",
+        )
+        .expect("query");
+    let v = st
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+        .expect("rows")
+        .map(|r| r.expect("row"))
+        .collect();
+    v
+}
+
+fn strings_for(db: &Path, sql: &str, arg: &str) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).expect("open db");
+    let mut st = conn.prepare(sql).expect("query");
+    let v = st
+        .query_map([arg], |r| r.get::<_, String>(0))
+        .expect("rows")
+        .map(|r| r.expect("row"))
+        .collect();
+    v
 }
 
 fn strings(db: &Path, sql: &str) -> Vec<String> {

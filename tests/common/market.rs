@@ -38,11 +38,16 @@
 //! precwatch reports.
 //!
 //! Templates here are the **tune** set (`html5`, `divsoup`, `table`,
-//! `zh-utf8`). The measure-only templates live in `market_measure.rs`.
+//! `zh-utf8`, `zh-portal`, `spanish`, `cards`, `no-title-markup`). The
+//! measure-only templates live in `market_measure.rs`. Pages are in English,
+//! Chinese (UTF-8, or GBK declared only in a `<meta>`) or Latin-American
+//! Spanish; the Spanish listings keep the substance names of the domain
+//! facts (as sellers there do) and write everything around them in Spanish.
 //!
-//! Every company, person, phone number (+86 555-xxxx, the +86 138 0013 8000
-//! example number), handle and e-mail address (example.com / example.cn) is
-//! invented.
+//! Every company, person, phone number (+86 555-xxxx, +52/+57/+51 numbers in
+//! the 555 range, the +86 138 0013 8000 example number and variants of it in
+//! domestic format), QQ number, handle and e-mail address (example.com /
+//! example.cn) is invented.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
@@ -56,6 +61,8 @@ use std::fmt::Write as _;
 pub enum Lang {
     En,
     Zh,
+    /// Latin-American Spanish.
+    Es,
 }
 
 /// How a site's pages are encoded (and declared: header and `<meta>`).
@@ -63,6 +70,8 @@ pub enum Lang {
 pub enum Charset {
     Utf8,
     Gbk,
+    /// GBK, declared only in a `<meta http-equiv>` (the Content-Type header has no charset).
+    GbkMetaOnly,
 }
 
 /// Generation knobs.
@@ -207,6 +216,10 @@ pub struct Chrome {
     pub trending: Vec<String>,
     /// Footer lines: the marketplace's contact, payment badges, logistics (stable across the site).
     pub footer: Vec<String>,
+    /// A second draw of other listings of the site, with a price line
+    /// ("latest supply", "recently viewed", more product cards). Drawn only
+    /// for the templates in [`MORE_TEMPLATES`].
+    pub more: Vec<(Link, String)>,
 }
 
 impl Chrome {
@@ -223,7 +236,7 @@ impl Chrome {
         {
             v.push(l.text.clone());
         }
-        for (l, p) in &self.related {
+        for (l, p) in self.related.iter().chain(&self.more) {
             v.push(l.text.clone());
             v.push(p.clone());
         }
@@ -236,7 +249,7 @@ impl Chrome {
         let mut v: Vec<String> = Vec::new();
         v.extend(self.hot_searches.iter().map(|l| l.text.clone()));
         v.extend(self.hot_products.iter().map(|l| l.text.clone()));
-        v.extend(self.related.iter().map(|l| l.0.href.clone()));
+        v.extend(self.related.iter().chain(&self.more).map(|l| l.0.href.clone()));
         v.extend(self.also_bought.iter().map(|l| l.text.clone()));
         v.extend(self.recent.iter().cloned());
         v.extend(self.trending.iter().cloned());
@@ -308,6 +321,9 @@ pub struct Ctx {
     pub class: Vec<String>,
     pub categories: Vec<Category>,
     pub chrome: bool,
+    /// The id of the one listing whose page carries the template's one-off
+    /// quirk (`zh-portal`: a malformed charset `<meta>`).
+    pub quirk: u32,
 }
 
 impl Ctx {
@@ -320,6 +336,7 @@ impl Ctx {
         match self.charset {
             Charset::Utf8 => "<meta charset=\"utf-8\">",
             Charset::Gbk => "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gbk\">",
+            Charset::GbkMetaOnly => "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\" />",
         }
     }
 }
@@ -411,6 +428,13 @@ fn category_name(c: Cat, lang: Lang) -> &'static str {
         (Cat::Food, Lang::Zh) => "食品添加剂",
         (Cat::Lab, Lang::Zh) => "实验室用品与检测",
         (Cat::Industrial, Lang::Zh) => "工业与农业",
+        (Cat::Piperidones, Lang::Es) => "Piperidonas (NPP, 4-Anilinopiperidine y derivados)",
+        (Cat::BmkPmk, Lang::Es) => "Serie BMK glycidate / PMK glycidate",
+        (Cat::Pharma, Lang::Es) => "Intermedios farmacéuticos (nitazenos, Xylazine)",
+        (Cat::Basic, Lang::Es) => "Químicos orgánicos e inorgánicos básicos",
+        (Cat::Food, Lang::Es) => "Aditivos para alimentos",
+        (Cat::Lab, Lang::Es) => "Laboratorio y pruebas rápidas",
+        (Cat::Industrial, Lang::Es) => "Industria y agro",
     }
 }
 
@@ -1145,6 +1169,319 @@ const WATCHED_TERMS: &[&str] = &[
 ];
 
 // ---------------------------------------------------------------------------
+// Spanish (Latin-American) content: the same facts, written in Spanish.
+// Substance names stay as the domain facts give them (sellers on these
+// marketplaces keep the English or systematic name); the sentences around
+// them, the spec labels, the tactics and the hard negatives are Spanish.
+// ---------------------------------------------------------------------------
+
+/// The Spanish wording of a form ("White powder").
+fn form_es(en: &'static str) -> &'static str {
+    match en {
+        "Light yellow crystalline powder" => "Polvo cristalino amarillo claro",
+        "White powder" => "Polvo blanco",
+        "White crystalline powder" => "Polvo cristalino blanco",
+        "Off-white powder" => "Polvo blanquecino",
+        "White crystal" | "White crystals" => "Cristales blancos",
+        "Colourless liquid" => "Líquido incoloro",
+        "Colourless to pale yellow oil" => "Aceite incoloro a amarillo pálido",
+        "Colourless oil" => "Aceite incoloro",
+        "Yellow oil" => "Aceite amarillo",
+        "White flakes" => "Hojuelas blancas",
+        "Yellow powder" => "Polvo amarillo",
+        "Yellow crystalline powder" => "Polvo cristalino amarillo",
+        "Pale yellow liquid" => "Líquido amarillo pálido",
+        "White granules" => "Gránulos blancos",
+        "Colourless viscous liquid" => "Líquido viscoso incoloro",
+        "White beads" => "Perlas blancas",
+        "Colourless to brown oily liquid" => "Líquido aceitoso incoloro a café",
+        "White prills" => "Gránulos perlados blancos",
+        _ => en,
+    }
+}
+
+const _: () = assert!(BENIGN_ES.len() == BENIGN.len());
+
+/// Spanish name and use of each [`BENIGN`] chemical, in the same order.
+const BENIGN_ES: &[(&str, &str)] = &[
+    (
+        "Cloruro de sodio",
+        "Sal grado alimenticio e industrial para procesamiento de alimentos, suavizado de agua y deshielo.",
+    ),
+    (
+        "Ácido cítrico anhidro",
+        "Acidulante para bebidas, confitería y detergentes, E330, grado BP/USP.",
+    ),
+    (
+        "Dióxido de titanio rutilo",
+        "Pigmento grado rutilo para recubrimientos, plásticos y tintas de impresión, alta blancura.",
+    ),
+    (
+        "Glicerina",
+        "Glicerina USP 99.7% para cosméticos, pasta dental y jarabes farmacéuticos.",
+    ),
+    (
+        "Carbonato de calcio",
+        "Carbonato de calcio pesado, malla 1250, carga para plásticos, papel y pinturas.",
+    ),
+    (
+        "Ácido esteárico",
+        "Ácido esteárico triple prensado para compuestos de hule, velas y cosméticos.",
+    ),
+    (
+        "Bicarbonato de sodio",
+        "Bicarbonato grado alimenticio para panaderías y bebidas, saco de 25 kg.",
+    ),
+    (
+        "Ácido ascórbico",
+        "Vitamina C en polvo, grado alimenticio y pecuario, antioxidante E300.",
+    ),
+    (
+        "Anilina",
+        "Anilina 99.9% para químicos de hule, MDI y fabricación de colorantes, isotanque o tambor de 200 kg.",
+    ),
+    (
+        "Piperidina",
+        "Piperidina 99% como disolvente y base para aceleradores de hule, tambor de 170 kg.",
+    ),
+    (
+        "Óxido de zinc",
+        "Óxido de zinc 99.7% (proceso indirecto) para hule, cerámica y alimento balanceado.",
+    ),
+    (
+        "Urea",
+        "Urea perlada 46% N, grado fertilizante y técnico, saco de 50 kg.",
+    ),
+    (
+        "Acetato de etilo",
+        "Acetato de etilo 99.9%, disolvente para recubrimientos, adhesivos y tintas, tambor de 180 kg.",
+    ),
+    (
+        "Alcohol polivinílico",
+        "PVA 2488 para adhesivos, apresto textil y recubrimiento de papel.",
+    ),
+];
+
+pub const HARD_ES: &[HardNeg] = &[
+    HardNeg {
+        key: "test-strips-es",
+        title: "Tiras reactivas para detectar fentanilo (fentanyl test strips), paquete de 100",
+        cas: "",
+        form: "Tiras de inmersión",
+        description: &[
+            "Tiras reactivas rápidas para servicios de análisis de sustancias y programas de reducción de daños.",
+            "Detectan fentanyl y sus análogos en residuos a 20 ng/mL; resultado en 5 minutos. Paquetes por mayoreo para brigadas comunitarias.",
+        ],
+        cat: Cat::Lab,
+    },
+    HardNeg {
+        key: "notice-npp-es",
+        title: "Aviso de cumplimiento: precursores de fentanilo controlados",
+        cas: "",
+        form: "Aviso",
+        description: &[
+            "Según la UNODC, la N-fenetil-4-piperidona (NPP) fue incluida en el Cuadro I de la Convención de 1988 en 2017.",
+            "Las publicaciones de precursores controlados se eliminan de este mercado y se reportan a la autoridad. Los proveedores sancionados por la OFAC están vetados.",
+        ],
+        cat: Cat::Pharma,
+    },
+    HardNeg {
+        key: "npp-nuclear-es",
+        title: "Charola portacables para proyectos NPP (central nuclear)",
+        cas: "",
+        form: "Acero galvanizado por inmersión en caliente",
+        description: &[
+            "Charolas tipo escalera y soportes para centrales nucleares (NPP) y subestaciones, tramos de 2 m.",
+            "Calificación sísmica, precio de fábrica, referencias de proyectos a solicitud.",
+        ],
+        cat: Cat::Industrial,
+    },
+    HardNeg {
+        key: "npp-fertiliser-es",
+        title: "Fertilizante compuesto NPK 15-15-15 y fertilizante NPP",
+        cas: "",
+        form: "Gránulos",
+        description: &["Fertilizante compuesto NPK/NPP para arroz, maíz y trigo, saco de 50 kg, precio de fábrica, pedido mínimo 20 toneladas."],
+        cat: Cat::Industrial,
+    },
+    HardNeg {
+        key: "benzyl-piperidone-es",
+        title: "1-Bencil-4-piperidona 98%",
+        cas: "3612-20-2",
+        form: "Líquido amarillo pálido",
+        description: &["1-Bencil-4-piperidona (N-bencil-4-piperidona), pureza 98%, tambor de 25 kg, para síntesis farmacéutica."],
+        cat: Cat::Piperidones,
+    },
+    HardNeg {
+        key: "2-piperidone-es",
+        title: "2-Piperidona 99%",
+        cas: "675-20-7",
+        form: "Sólido blanco a amarillento",
+        description: &["2-Piperidona (delta-valerolactama), 99%, monómero para poliamidas e intermedio farmacéutico."],
+        cat: Cat::Piperidones,
+    },
+    HardNeg {
+        key: "4-hydroxypiperidine-es",
+        title: "4-Hidroxipiperidina 98%",
+        cas: "5382-16-1",
+        form: "Cristales blancos a amarillo claro",
+        description: &["4-Hidroxipiperidina, 98% por GC, presentaciones de 1 kg y 25 kg, COA con cada lote."],
+        cat: Cat::Piperidones,
+    },
+    HardNeg {
+        key: "4-aminopyridine-es",
+        title: "4-AP (4-Aminopiridina) 99% en polvo",
+        cas: "504-24-5",
+        form: "Polvo cristalino blanco",
+        description: &["4-Aminopiridina, grado repelente de aves e intermedio para dalfampridina, precio de fábrica."],
+        cat: Cat::Pharma,
+    },
+    HardNeg {
+        key: "aniline-dyes-es",
+        title: "Colorantes de anilina para cuero y textiles",
+        cas: "",
+        form: "Polvo",
+        description: &["Colorantes de anilina (ácidos y básicos) para cuero, lana y seda, venta a granel, carta de colores a solicitud."],
+        cat: Cat::Basic,
+    },
+    HardNeg {
+        key: "office-chair-es",
+        title: "Silla de oficina ergonómica de malla",
+        cas: "",
+        form: "Respaldo de malla, base de nylon",
+        description: &[
+            "Silla ergonómica con soporte lumbar ajustable, probada BIFMA.",
+            "Envío puerta a puerta DDP a México, Colombia y Chile; aceptamos pedidos OEM.",
+        ],
+        cat: Cat::Industrial,
+    },
+    HardNeg {
+        key: "glycerin-shipping-es",
+        title: "Glicerina USP 99.7% con envío seguro a México",
+        cas: "56-81-5",
+        form: "Líquido viscoso incoloro",
+        description: &[
+            "Glicerina grado USP para cosméticos y alimentos, tambor de 250 kg.",
+            "Envío seguro a México y Centroamérica, bodega en Monterrey.",
+        ],
+        cat: Cat::Basic,
+    },
+    HardNeg {
+        key: "n-methyl-piperidone-es",
+        title: "N-Metil-4-piperidona 99%",
+        cas: "1445-73-4",
+        form: "Líquido incoloro a amarillo",
+        description: &["N-Metil-4-piperidona (1-metil-4-piperidona), 99%, tambor de 200 kg, intermedio farmacéutico."],
+        cat: Cat::Piperidones,
+    },
+];
+
+/// Strong tactics in a Spanish listing (one is in English, as sellers write them).
+const TACTICS_ES: &[&str] = &[
+    "Envío seguro a México, Colombia y Guatemala.",
+    "Bodega en México y en EE. UU., entrega inmediata.",
+    "Pago: USDT (TRC20), Bitcoin o Western Union.",
+    "Podemos cambiar el nombre de la mercancía; se declara como alimento para perros o cosméticos.",
+    "Reenvío gratis si hay decomiso, 100% despacho aduanal.",
+    "Empaque discreto, servicio puerta a puerta a México.",
+    "100% safe delivery to Mexico, USA and Canada.",
+    "Escríbeme por Telegram: @labsupply_demo para la lista de precios.",
+];
+
+const WEAK_ES: &[&str] = &[
+    "Oferta especial, descuento por volumen para clientes frecuentes.",
+    "Solo para uso en investigación.",
+    "Existencias limitadas, haga su pedido cuanto antes.",
+];
+
+const GENERIC_ES: &[&str] = &[
+    "Venta directa de fábrica, calidad estable y precio competitivo.",
+    "COA, MSDS y HNMR disponibles para cada lote.",
+    "Muestras disponibles, respondemos en menos de 12 horas.",
+    "Nuestra empresa tiene más de diez años de experiencia en química fina y exporta a más de 40 países.",
+    "Conservar en un lugar fresco y seco, protegido de la luz.",
+    "Empaque: bolsa de aluminio de 1 kg, tambor de fibra de 25 kg o según requerimiento del cliente.",
+];
+
+const GENERIC_TITLES_ES: &[&str] = &[
+    "Intermedio farmacéutico de alta pureza",
+    "Intermedio orgánico, venta directa de fábrica",
+    "Materia prima de química fina, el mejor precio",
+    "Reactivo químico de alta calidad, entrega rápida",
+];
+
+/// Suppliers on a Latin-American marketplace: (company, contact, location, phone).
+/// Mexican, Colombian and Peruvian distributors and Chinese exporters; the
+/// phone numbers use the 555 fictional range.
+const SUPPLIERS_ES: &[(&str, &str, &str, &str)] = &[
+    (
+        "Química Sierra Alta S.A. de C.V.",
+        "Lic. Mariana Ortega",
+        "Guadalajara, Jalisco, México",
+        "+52 33 5550 0111",
+    ),
+    (
+        "Reactivos del Bajío S.A. de C.V.",
+        "Ing. Jorge Méndez",
+        "León, Guanajuato, México",
+        "+52 477 555 0118",
+    ),
+    (
+        "Distribuidora Andina de Insumos S.A.S.",
+        "Ing. Carolina Rojas",
+        "Medellín, Antioquia, Colombia",
+        "+57 604 555 0125",
+    ),
+    (
+        "Insumos Químicos del Pacífico S.A.C.",
+        "Sr. Luis Paredes",
+        "Lima, Perú",
+        "+51 1 555 0132",
+    ),
+    (
+        "Hangzhou Mapleridge Chemical Co., Ltd.",
+        "Ms. Anna Lin",
+        "Hangzhou, Zhejiang, China",
+        "+86 555-0139",
+    ),
+    (
+        "Química Fina del Norte S.A. de C.V.",
+        "Lic. Ricardo Salas",
+        "Monterrey, Nuevo León, México",
+        "+52 81 5550 0146",
+    ),
+    (
+        "Wuhan Bluefinch Biotech Co., Ltd.",
+        "Ms. Coco",
+        "Wuhan, Hubei, China",
+        "+86 555-0153",
+    ),
+    (
+        "Shanghai Clearwell Trading Co., Ltd.",
+        "Ms. Lucy Xu",
+        "Shanghai, China",
+        "+86 555-0160",
+    ),
+];
+
+const BENIGN_TERMS_ES: &[&str] = &[
+    "sosa cáustica",
+    "dióxido de titanio",
+    "ácido cítrico",
+    "glicerina",
+    "benzoato de sodio",
+    "resina epóxica",
+    "resina de pvc",
+    "óxido de zinc",
+    "carbonato de sodio",
+    "cloruro de calcio",
+    "tubo de acero inoxidable",
+    "tira led",
+    "panel solar",
+    "silla de oficina",
+];
+
+// ---------------------------------------------------------------------------
 // Generation
 // ---------------------------------------------------------------------------
 
@@ -1233,9 +1570,12 @@ pub fn slug(s: &str) -> String {
 }
 
 fn suppliers(rng: &mut fastrand::Rng, lang: Lang) -> Vec<Supplier> {
+    if lang == Lang::Es {
+        return suppliers_es(rng);
+    }
     let pool = match lang {
-        Lang::En => SUPPLIERS_EN,
         Lang::Zh => SUPPLIERS_ZH,
+        _ => SUPPLIERS_EN,
     };
     let mut idx: Vec<usize> = (0..pool.len()).collect();
     rng.shuffle(&mut idx);
@@ -1252,6 +1592,7 @@ fn suppliers(rng: &mut fastrand::Rng, lang: Lang) -> Vec<Supplier> {
                 (Lang::En, _) => format!("Wickr: {tag}_demo"),
                 (Lang::Zh, 0) => "微信/WhatsApp: +86 138 0013 8000".to_string(),
                 (Lang::Zh, _) => format!("微信：{tag}_demo"),
+                (Lang::Es, _) => unreachable!("suppliers_es"),
             });
             Supplier {
                 company: company.to_string(),
@@ -1259,6 +1600,35 @@ fn suppliers(rng: &mut fastrand::Rng, lang: Lang) -> Vec<Supplier> {
                 location: location.to_string(),
                 phone: format!("+86 555-01{:02}", 10 + i * 7),
                 email: format!("sales@{tag}.example.cn"),
+                member: 2012 + rng.u32(..12),
+                messenger,
+            }
+        })
+        .collect()
+}
+
+/// Four suppliers of a Spanish-language site, one of them shady.
+fn suppliers_es(rng: &mut fastrand::Rng) -> Vec<Supplier> {
+    let mut idx: Vec<usize> = (0..SUPPLIERS_ES.len()).collect();
+    rng.shuffle(&mut idx);
+    let shady = rng.usize(..4);
+    idx.iter()
+        .take(4)
+        .enumerate()
+        .map(|(k, &i)| {
+            let (company, contact, location, phone) = SUPPLIERS_ES[i];
+            let tag = format!("proveedor{}", i + 1);
+            let messenger = (k == shady).then(|| match rng.usize(..3) {
+                0 => "WhatsApp: +86 138 0013 8000".to_string(),
+                1 => format!("Telegram: @{tag}_demo"),
+                _ => format!("Wickr: {tag}_demo"),
+            });
+            Supplier {
+                company: company.to_string(),
+                contact: contact.to_string(),
+                location: location.to_string(),
+                phone: phone.to_string(),
+                email: format!("ventas@{tag}.example.com"),
                 member: 2012 + rng.u32(..12),
                 messenger,
             }
@@ -1298,6 +1668,21 @@ fn label(lang: Lang, key: &str) -> &'static str {
         (Lang::Zh, "messenger") => "在线联系",
         (Lang::Zh, "location") => "所在地",
         (Lang::Zh, "member") => "入驻年份",
+        (Lang::Es, "cas") => "Número CAS",
+        (Lang::Es, "purity") => "Pureza",
+        (Lang::Es, "appearance") => "Apariencia",
+        (Lang::Es, "package") => "Presentación",
+        (Lang::Es, "moq") => "Pedido mínimo",
+        (Lang::Es, "price") => "Precio",
+        (Lang::Es, "supply") => "Capacidad de suministro",
+        (Lang::Es, "payment") => "Forma de pago",
+        (Lang::Es, "supplier") => "Empresa",
+        (Lang::Es, "contact") => "Contacto",
+        (Lang::Es, "phone") => "Teléfono",
+        (Lang::Es, "email") => "Correo electrónico",
+        (Lang::Es, "messenger") => "Contacto en línea",
+        (Lang::Es, "location") => "Ubicación",
+        (Lang::Es, "member") => "Miembro desde",
         _ => "",
     }
 }
@@ -1356,6 +1741,7 @@ fn plan_listing(
     let (generic, generic_titles, tactics, weaks) = match lang {
         Lang::En => (GENERIC_EN, GENERIC_TITLES_EN, TACTICS_EN, WEAK_EN),
         Lang::Zh => (GENERIC_ZH, GENERIC_TITLES_ZH, TACTICS_ZH, WEAK_ZH),
+        Lang::Es => (GENERIC_ES, GENERIC_TITLES_ES, TACTICS_ES, WEAK_ES),
     };
     let purity = *pick(rng, &["99%", "99.5%", "98% min", "99.8%"]);
     let (moq, price, package, supply) = match lang {
@@ -1390,10 +1776,28 @@ fn plan_listing(
             *pick(rng, &["1公斤/袋，25公斤/桶", "25公斤/纸板桶", "200公斤/铁桶"]),
             *pick(rng, &["500公斤/月", "20吨/月"]),
         ),
+        Lang::Es => (
+            *pick(rng, &["1 kilogramo", "100 gramos", "25 kilogramos", "10 kilogramos"]),
+            *pick(
+                rng,
+                &["US$ 5-50 / kg", "A convenir", "US$ 120 / kg", "MXN $ 2,400 / kg"],
+            ),
+            *pick(
+                rng,
+                &[
+                    "Bolsa de 1 kg, tambor de 25 kg",
+                    "Tambor de fibra de 25 kg",
+                    "Tambor de hierro de 200 kg",
+                    "Bolsa de aluminio de 1 kg",
+                ],
+            ),
+            *pick(rng, &["500 kg/mes", "20 toneladas/mes", "1000 kg/semana"]),
+        ),
     };
     let payment_default = match lang {
         Lang::En => "T/T, L/C",
         Lang::Zh => "银行转账",
+        Lang::Es => "Transferencia bancaria (T/T), carta de crédito",
     };
     let mut substances = BTreeSet::new();
     let mut description: Vec<String> = Vec::new();
@@ -1411,7 +1815,11 @@ fn plan_listing(
             cat = wt.cat;
             case = format!("{} {}", wt.key, naming.as_str());
             slug_base = wt.names[0].to_string();
-            let form = if lang == Lang::Zh { wt.form_zh } else { wt.form };
+            let form = match lang {
+                Lang::Zh => wt.form_zh,
+                Lang::Es => form_es(wt.form),
+                Lang::En => wt.form,
+            };
             let v = rng.usize(..4);
             let name = watched_name(wt, lang, v);
             let other = watched_name(wt, lang, v + 1);
@@ -1425,6 +1833,12 @@ fn plan_listing(
                 (Naming::Full, Lang::Zh) => format!("{name} {} 现货供应", wt.cas),
                 (Naming::TitleOnly, Lang::En) => format!("{name} {purity}"),
                 (Naming::TitleOnly, Lang::Zh) => format!("{name} 厂家直销"),
+                (Naming::Full, Lang::Es) => match rng.usize(..3) {
+                    0 => format!("{name} CAS {} {purity}", wt.cas),
+                    1 => format!("Venta de {name} {purity}, {}", form.to_lowercase()),
+                    _ => format!("{name}, pureza {purity}, en existencia"),
+                },
+                (Naming::TitleOnly, Lang::Es) => format!("{name} {purity}, precio de mayoreo"),
                 (_, _) => g_title.to_string(),
             };
             if matches!(naming, Naming::Full | Naming::CasOnly) {
@@ -1444,6 +1858,18 @@ fn plan_listing(
                 (Naming::DescOnly, Lang::Zh) => {
                     Some(format!("产品名称：{name}，CAS {}，{form}，纯度{purity}。", wt.cas))
                 }
+                (Naming::Full, Lang::Es) => Some(format!(
+                    "Ofrecemos {other} ({name}) con pureza {purity}, {}.",
+                    form.to_lowercase()
+                )),
+                (Naming::DescOnly, Lang::Es) => Some(if rng.bool() {
+                    format!("Nombre del producto: {name}. CAS: {}. {form}, pureza {purity}.", wt.cas)
+                } else {
+                    format!(
+                        "Tenemos {name} en existencia, {}, pureza {purity}.",
+                        form.to_lowercase()
+                    )
+                }),
                 _ => None,
             };
             description.extend(intro);
@@ -1453,18 +1879,23 @@ fn plan_listing(
             cat = bn.cat;
             case = format!("benign {}", slug(bn.name));
             slug_base = bn.name.to_string();
-            let name = if lang == Lang::Zh { bn.zh } else { bn.name };
+            let (name, use_text) = match lang {
+                Lang::En => (bn.name, bn.use_en),
+                Lang::Zh => (bn.zh, bn.use_zh),
+                Lang::Es => BENIGN_ES[b],
+            };
             title = match lang {
-                Lang::En => format!("{name} {purity}, CAS {}", bn.cas),
                 Lang::Zh => format!("{name} {purity} 厂家直销"),
+                _ => format!("{name} {purity}, CAS {}", bn.cas),
             };
             specs.push(field(lang, "cas", bn.cas));
-            description.push(if lang == Lang::Zh { bn.use_zh } else { bn.use_en }.to_string());
+            description.push(use_text.to_string());
         }
         Kind::Hard(h) => {
             let hn = match lang {
                 Lang::En => &HARD_EN[h],
                 Lang::Zh => &HARD_ZH[h],
+                Lang::Es => &HARD_ES[h],
             };
             cat = hn.cat;
             case = format!("hard-negative {}", hn.key);
@@ -1479,13 +1910,12 @@ fn plan_listing(
     }
     if !matches!(kind, Kind::Hard(_)) {
         let form = match kind {
-            Kind::Watched { w, .. } => {
-                if lang == Lang::Zh {
-                    WATCHED[w].form_zh
-                } else {
-                    WATCHED[w].form
-                }
-            }
+            Kind::Watched { w, .. } => match lang {
+                Lang::Zh => WATCHED[w].form_zh,
+                Lang::Es => form_es(WATCHED[w].form),
+                Lang::En => WATCHED[w].form,
+            },
+            Kind::Benign(b) if lang == Lang::Es => form_es(BENIGN[b].form),
             Kind::Benign(b) => BENIGN[b].form,
             Kind::Hard(_) => "",
         };
@@ -1509,13 +1939,14 @@ fn plan_listing(
         description.push(match lang {
             Lang::En => format!("We also supply {an} (CAS {}), please ask for the price.", aw.cas),
             Lang::Zh => format!("另外供应{an}（CAS {}），欢迎询价。", aw.cas),
+            Lang::Es => format!("También ofrecemos {an} (CAS {}), consulte el precio.", aw.cas),
         });
         case.push_str(&format!(" +also {}", aw.key));
     }
     if let Some(t) = tactic {
         let t = tactics[t % tactics.len()];
-        if t.starts_with("Payment:") {
-            payment = t.trim_start_matches("Payment: ").trim_end_matches('.').to_string();
+        if let Some(p) = t.strip_prefix("Payment: ").or_else(|| t.strip_prefix("Pago: ")) {
+            payment = p.trim_end_matches('.').to_string();
         } else {
             description.push(t.to_string());
         }
@@ -1561,6 +1992,7 @@ fn plan_site(seed: u64, lang: Lang, n: usize) -> Vec<Planned> {
     let hard_pool = match lang {
         Lang::En => HARD_EN,
         Lang::Zh => HARD_ZH,
+        Lang::Es => HARD_ES,
     };
     let mut w_order: Vec<usize> = (0..WATCHED.len()).collect();
     rng.shuffle(&mut w_order);
@@ -1644,6 +2076,14 @@ fn pools(lang: Lang) -> Pools {
                 terms_watched.push(n.to_string());
                 terms_watched.push(w.cas.to_string());
             }
+            Lang::Es => {
+                hot_watched.push(format!("{} al mejor precio", w.names[0]));
+                hot_watched.push(format!("{} CAS {}", w.names[w.names.len() - 1], w.cas));
+                hot_watched.push(format!("CAS {} en existencia", w.cas));
+                terms_watched.push(w.names[0].to_lowercase());
+                terms_watched.push(w.cas.to_string());
+                continue;
+            }
         }
         if !w.zh.is_empty() {
             hot_watched.push(w.zh.to_string());
@@ -1658,6 +2098,10 @@ fn pools(lang: Lang) -> Pools {
         Lang::Zh => (
             BENIGN.iter().map(|b| format!("{} 厂家直销", b.zh)).collect(),
             BENIGN_TERMS_ZH.iter().map(|s| s.to_string()).collect(),
+        ),
+        Lang::Es => (
+            BENIGN_ES.iter().map(|b| format!("{} precio de fábrica", b.0)).collect(),
+            BENIGN_TERMS_ES.iter().map(|s| s.to_string()).collect(),
         ),
     };
     Pools {
@@ -1693,12 +2137,21 @@ struct SiteChrome {
 }
 
 fn market_name(rng: &mut fastrand::Rng, lang: Lang) -> (String, String) {
+    if lang == Lang::Es {
+        let a = *pick(rng, &["Quimi", "Insumo", "Reacti", "Latino", "Andes"]);
+        let b = *pick(rng, &["Mercado", "Red", "Plaza", "Punto", "Hub"]);
+        let n = rng.u32(10..99);
+        return (
+            format!("{a}{b}{n}"),
+            format!("{}{}{n}.example.com", a.to_lowercase(), b.to_lowercase()),
+        );
+    }
     let a = *pick(rng, &["Chem", "Sino", "Global", "Asia", "Trade", "Pharma", "Best"]);
     let b = *pick(rng, &["Hub", "Source", "Mart", "Link", "Bay", "Net", "Port"]);
     let n = rng.u32(10..99);
     let name = match lang {
         Lang::En => format!("{a}{b}{n}"),
-        Lang::Zh => format!("{a}{b}{n} 化工网"),
+        _ => format!("{a}{b}{n} 化工网"),
     };
     let domain = format!("{}{}{n}.example.com", a.to_lowercase(), b.to_lowercase());
     (name, domain)
@@ -1731,6 +2184,21 @@ fn site_footer(rng: &mut fastrand::Rng, lang: Lang, market: &str, domain: &str) 
             v.push(format!("版权所有 2025 {market}"));
             v
         }
+        Lang::Es => {
+            let mut v = vec![
+                format!(
+                    "Atención a clientes {market}: soporte@{domain} | Tel/WhatsApp: +52 55 5550 0199 | Lunes a viernes de 9:00 a 18:00"
+                ),
+                "Formas de pago: transferencia bancaria, tarjeta de crédito, PayPal, Western Union".to_string(),
+            ];
+            if rng.bool() {
+                v.push(format!(
+                    "{market} Envíos: hacemos envíos a todo México y Latinoamérica, puerta a puerta"
+                ));
+            }
+            v.push(format!("© 2025 {market}. Todos los derechos reservados."));
+            v
+        }
     }
 }
 
@@ -1751,7 +2219,7 @@ pub fn build(spec: &SiteSpec, opts: &Options) -> Site {
             name: category_name(c, lang).to_string(),
         })
         .collect();
-    let ctx = Ctx {
+    let mut ctx = Ctx {
         market: market.clone(),
         domain: domain.clone(),
         lang,
@@ -1759,6 +2227,7 @@ pub fn build(spec: &SiteSpec, opts: &Options) -> Site {
         class,
         categories: categories.clone(),
         chrome: opts.chrome,
+        quirk: 0,
     };
     let site_chrome = SiteChrome {
         menu: categories
@@ -1770,7 +2239,12 @@ pub fn build(spec: &SiteSpec, opts: &Options) -> Site {
             .collect(),
         footer: site_footer(&mut rng, lang, &market, &domain),
     };
-    let planned = plan_site(spec.seed, lang, n);
+    let mut planned = plan_site(spec.seed, lang, n);
+    if t.name == ZH_PORTAL.name {
+        for p in &mut planned {
+            portal_contacts(&mut p.own);
+        }
+    }
     let mut listings: Vec<Listing> = Vec::new();
     let mut truths: Vec<Truth> = Vec::new();
     let mut next_id = 1000 + rng.u32(..9000);
@@ -1798,10 +2272,17 @@ pub fn build(spec: &SiteSpec, opts: &Options) -> Site {
             own: p.own,
         });
     }
+    if let Some(l) = listings.get(listings.len() / 3) {
+        ctx.quirk = l.id;
+        if let Some(note) = quirk_note(t.name) {
+            truths[listings.len() / 3].case.push_str(note);
+        }
+    }
     let pools = pools(lang);
     let mut pages = BTreeMap::new();
     let mut signatures = HashSet::new();
     let term_path = |term: &str| -> Option<String> { t.search_path.map(|f| f(&search_slug(term))) };
+    let more_wanted = MORE_TEMPLATES.contains(&t.name);
     // Chrome for one page: rotating blocks drawn from the page's own seed.
     let make_chrome = |path: &str, cat: Option<usize>, title: Option<&str>, salt: u64| -> Chrome {
         if !opts.chrome {
@@ -1859,6 +2340,7 @@ pub fn build(spec: &SiteSpec, opts: &Options) -> Site {
                 text: match lang {
                     Lang::En => "Home".into(),
                     Lang::Zh => "首页".into(),
+                    Lang::Es => "Inicio".into(),
                 },
                 href: "/".into(),
             });
@@ -1870,6 +2352,29 @@ pub fn build(spec: &SiteSpec, opts: &Options) -> Site {
                 });
             }
         }
+        // Drawn last, and only for the templates that show it, so that the
+        // other templates' pages and chrome lists stay as they were.
+        let mut more: Vec<(Link, String)> = Vec::new();
+        let mut guard = 0;
+        while more_wanted && more.len() < 8 && guard < 200 && listings.len() > 12 {
+            guard += 1;
+            let l = &listings[r.usize(..listings.len())];
+            if l.path == path
+                || related
+                    .iter()
+                    .chain(&more)
+                    .any(|(x, _): &(Link, String)| x.href == l.path)
+            {
+                continue;
+            }
+            more.push((
+                Link {
+                    text: l.own.title.clone(),
+                    href: l.path.clone(),
+                },
+                l.own.spec("price").map(|f| f.value.clone()).unwrap_or_default(),
+            ));
+        }
         Chrome {
             hot_searches,
             menu: site_chrome.menu.clone(),
@@ -1880,6 +2385,7 @@ pub fn build(spec: &SiteSpec, opts: &Options) -> Site {
             recent,
             trending,
             footer: site_chrome.footer.clone(),
+            more,
         }
     };
     // Listing pages.
@@ -1910,7 +2416,12 @@ pub fn build(spec: &SiteSpec, opts: &Options) -> Site {
             let mut pager = Vec::new();
             if p > 1 {
                 pager.push(Link {
-                    text: if lang == Lang::En { "Prev" } else { "上一页" }.into(),
+                    text: match lang {
+                        Lang::En => "Prev",
+                        Lang::Zh => "上一页",
+                        Lang::Es => "Anterior",
+                    }
+                    .into(),
                     href: (t.category_path)(c.slug, p - 1),
                 });
             }
@@ -1922,7 +2433,12 @@ pub fn build(spec: &SiteSpec, opts: &Options) -> Site {
             }
             if p < n_pages {
                 pager.push(Link {
-                    text: if lang == Lang::En { "Next" } else { "下一页" }.into(),
+                    text: match lang {
+                        Lang::En => "Next",
+                        Lang::Zh => "下一页",
+                        Lang::Es => "Siguiente",
+                    }
+                    .into(),
                     href: (t.category_path)(c.slug, p + 1),
                 });
             }
@@ -1931,6 +2447,7 @@ pub fn build(spec: &SiteSpec, opts: &Options) -> Site {
                 intro: match lang {
                     Lang::En => format!("{} products in {}", items.len(), c.name),
                     Lang::Zh => format!("共{}个产品", items.len()),
+                    Lang::Es => format!("{} productos en {}", items.len(), c.name),
                 },
                 items: items
                     .iter()
@@ -1951,10 +2468,12 @@ pub fn build(spec: &SiteSpec, opts: &Options) -> Site {
             heading: match lang {
                 Lang::En => format!("Welcome to {market}"),
                 Lang::Zh => format!("欢迎来到{market}"),
+                Lang::Es => format!("Bienvenido a {market}"),
             },
             intro: match lang {
                 Lang::En => "Browse suppliers of chemicals and raw materials by category.".into(),
                 Lang::Zh => "按分类浏览化工原料供应商。".into(),
+                Lang::Es => "Encuentre proveedores de químicos y materias primas por categoría.".into(),
             },
             items: categories
                 .iter()
@@ -1996,6 +2515,7 @@ pub fn build(spec: &SiteSpec, opts: &Options) -> Site {
                 heading: match lang {
                     Lang::En => format!("Search results for \"{term}\""),
                     Lang::Zh => format!("“{term}”的搜索结果"),
+                    Lang::Es => format!("Resultados de búsqueda para \"{term}\""),
                 },
                 intro: String::new(),
                 items,
@@ -2058,6 +2578,11 @@ fn page(html: &str, charset: Charset, opts: &Options, seed: u64) -> Page {
             assert!(!errors, "page has characters GBK cannot encode");
             (b.into_owned(), "text/html; charset=GBK".to_string())
         }
+        Charset::GbkMetaOnly => {
+            let (b, _, errors) = encoding_rs::GBK.encode(html);
+            assert!(!errors, "page has characters GBK cannot encode");
+            (b.into_owned(), "text/html".to_string())
+        }
     };
     let (etag, last_modified) = if opts.validators {
         let secs = 1_735_700_000 + (seed % 1000) * 3600 + opts.rotation * 86_400;
@@ -2101,6 +2626,7 @@ fn lang_attr(l: Lang) -> &'static str {
     match l {
         Lang::En => "en",
         Lang::Zh => "zh-CN",
+        Lang::Es => "es-MX",
     }
 }
 
@@ -2843,7 +3369,854 @@ fn zh_index(ctx: &Ctx, idx: &Index, ch: &Chrome) -> String {
     s
 }
 
-/// The tune set: four templates, one site each. The measure set
+// ---------------------------------------------------------------------------
+// Tune templates added for the second round (zh-portal, spanish, cards,
+// no-title-markup)
+// ---------------------------------------------------------------------------
+
+/// Templates whose pages show [`Chrome::more`] (a second draw of other listings).
+const MORE_TEMPLATES: &[&str] = &["zh-portal", "spanish", "cards"];
+
+/// What a template's one-off quirk ([`Ctx::quirk`]) adds to that listing's case.
+fn quirk_note(template: &str) -> Option<&'static str> {
+    (template == "zh-portal").then_some(" [malformed charset meta]")
+}
+
+/// `zh-portal` company boxes also show a mobile number (domestic format, no
+/// +86) and a QQ number, as every company box on such portals does. Neither
+/// is an off-platform tactic by `shared/domain/precursors.md` §4 (which names
+/// Wickr, Telegram, WhatsApp, WeChat, Signal, Threema, Wire, Session and +86
+/// numbers): they are the portal's ordinary contact fields.
+fn portal_contacts(own: &mut Own) {
+    let company = own
+        .supplier
+        .iter()
+        .find(|f| f.key == "supplier")
+        .map(|f| f.value.clone())
+        .unwrap_or_default();
+    let h = fnv(company.as_bytes());
+    let at = own
+        .supplier
+        .iter()
+        .position(|f| f.key == "phone")
+        .map_or(own.supplier.len(), |i| i + 1);
+    own.supplier.insert(
+        at,
+        Field {
+            key: "mobile",
+            label: "手机".into(),
+            value: format!("138 0013 80{:02}", h % 100),
+        },
+    );
+    own.supplier.insert(
+        at + 1,
+        Field {
+            key: "qq",
+            label: "QQ".into(),
+            value: format!("8005550{:02}", (h >> 8) % 100),
+        },
+    );
+}
+
+/// A posting date for a link (stable per target).
+fn portal_date(href: &str) -> String {
+    let h = fnv(href.as_bytes());
+    format!("2025-{:02}-{:02}", 1 + h % 12, 1 + (h >> 8) % 28)
+}
+
+/// Sub-categories of the portal's category tree (stable across the site).
+fn portal_subcats(slug: &str) -> &'static [&'static str] {
+    match slug {
+        "piperidones" => &[
+            "N-苯乙基-4-哌啶酮",
+            "4-哌啶酮盐酸盐",
+            "N-叔丁氧羰基-4-哌啶酮",
+            "N-苄基-4-哌啶酮",
+        ],
+        "bmk-pmk" => &["BMK缩水甘油酸甲酯", "PMK缩水甘油酸甲酯", "胡椒醛"],
+        "pharma-intermediates" => &["去甲芬太尼", "4-苯胺基哌啶", "硝唑类中间体", "赛拉嗪"],
+        "basic-chemicals" => &["无机盐", "有机溶剂", "有机酸"],
+        "food-additives" => &["酸味剂", "防腐剂", "维生素"],
+        "lab-testing" => &["检测试纸", "实验耗材"],
+        _ => &["复合肥", "电缆桥架", "橡胶助剂"],
+    }
+}
+
+const PORTAL_FRIENDS: &[(&str, &str)] = &[
+    ("中国化工信息港", "http://www.hgxxg.example.cn/"),
+    ("医药原料交易网", "http://www.yyyljy.example.cn/"),
+    ("精细化工在线", "http://www.jxhgzx.example.cn/"),
+    ("华东化工商务网", "http://www.hdhgsw.example.cn/"),
+    ("涂料助剂网", "http://www.tlzj.example.cn/"),
+    ("化学试剂采购网", "http://www.hxsjcg.example.cn/"),
+];
+
+/// `zh-portal`: an old-school Chinese chemical B2B portal (a DESTOON-style
+/// "sell" module) served as GBK with the charset only in a `<meta
+/// http-equiv>` (gb2312, as these portals declare it; one listing page has a
+/// malformed one); XHTML-transitional tables and divs with pinyin class
+/// names; `<title>` as `产品名_价格_厂家_网站名` (a third of the listings use
+/// `产品名－网站名`); no `<h1>`: the product name is a `<strong>` in a `<td>`;
+/// a `您现在的位置：` breadcrumb; a left column with the category tree and
+/// 推荐产品; the product table with the spec rows as label and value cells
+/// (`<td>CAS号：</td><td>…</td>`), 详细说明, then 相关产品 inside the centre
+/// column; a right column with the company box (公司名称, 联系人, 电话, 手机,
+/// QQ, 邮箱…) and 最新供应; 友情链接; a footer with the portal's hotline, ICP
+/// licence number and copyright.
+pub static ZH_PORTAL: Template = Template {
+    name: "zh-portal",
+    lang: Lang::Zh,
+    charset: Charset::GbkMetaOnly,
+    listing_re: r"^/sell/show-\d+\.html$",
+    listing_path: |id, _| format!("/sell/show-{id}.html"),
+    category_path: |s, n| {
+        if n == 1 {
+            format!("/sell/list-{s}.html")
+        } else {
+            format!("/sell/list-{s}-{n}.html")
+        }
+    },
+    search_path: Some(|q| format!("/sell/search.php?kw={q}")),
+    listing: portal_listing,
+    index: portal_index,
+    selectors: Some(|_| {
+        vec![
+            ("title".into(), "td.cpmc".into()),
+            ("description".into(), "div.cpjs".into()),
+            ("supplier".into(), "div.gsxx".into()),
+        ]
+    }),
+    classes: 1,
+    obfuscated: false,
+};
+
+fn portal_head(ctx: &Ctx, title: &str, keywords: &str, malformed: bool) -> String {
+    let meta = if malformed {
+        // The closing quote of `content` comes too early: a strict
+        // WHATWG prescan finds no charset here.
+        "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=\"gb2312\"\" />"
+    } else {
+        ctx.meta_charset()
+    };
+    format!(
+        "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n<html xmlns=\"http://www.w3.org/1999/xhtml\">\n<head>\n{meta}\n<title>{}</title>\n<meta name=\"keywords\" content=\"{}\" />\n<link href=\"/skin/default/style.css\" rel=\"stylesheet\" type=\"text/css\" />\n<script type=\"text/javascript\" src=\"/file/script/config.js\"></script>\n</head>\n<body>\n",
+        esc(title),
+        esc(keywords)
+    )
+}
+
+fn portal_top(ctx: &Ctx, ch: &Chrome, s: &mut String) {
+    let _ = write!(
+        s,
+        "<div id=\"top\"><div class=\"top_l\">您好，欢迎来到{}！ <a href=\"/member/login.php\">请登录</a> <a href=\"/member/register.php\">免费注册</a></div><div class=\"top_r\"><a href=\"/member/\">会员中心</a> | <a href=\"/help/\">帮助</a></div></div>\n<div id=\"head\"><div class=\"logo\"><a href=\"/\"><img src=\"/skin/default/image/logo.gif\" alt=\"{}\" /></a></div><div class=\"sousuo\"><form action=\"/sell/search.php\" method=\"get\"><select name=\"mid\"><option value=\"5\">供应</option><option value=\"6\">求购</option><option value=\"4\">公司</option></select><input type=\"text\" name=\"kw\" class=\"ss_kw\" value=\"\" /><input type=\"submit\" value=\"搜 索\" class=\"ss_an\" /></form>",
+        esc(&ctx.market),
+        esc(&ctx.market)
+    );
+    if !ch.hot_searches.is_empty() {
+        let _ = write!(
+            s,
+            "<div class=\"rmss\">热门搜索：{}</div>",
+            links(&ch.hot_searches, " ")
+        );
+    }
+    s.push_str("</div></div>\n<div id=\"nav\"><ul><li><a href=\"/\">首 页</a></li><li><a href=\"/sell/\">供应信息</a></li><li><a href=\"/buy/\">求购信息</a></li><li><a href=\"/company/\">企业库</a></li><li><a href=\"/news/\">行业资讯</a></li><li><a href=\"/price/\">价格行情</a></li></ul></div>\n");
+    if !ch.crumbs.is_empty() {
+        let mut trail = vec![a(&ch.crumbs[0]), "<a href=\"/sell/\">供应</a>".to_string()];
+        trail.extend(ch.crumbs[1..].iter().map(a));
+        let _ = writeln!(s, "<div class=\"weizhi\">您现在的位置：{}</div>", trail.join(" &gt; "));
+    }
+}
+
+fn portal_left(ctx: &Ctx, ch: &Chrome, s: &mut String) {
+    s.push_str("<td width=\"200\" valign=\"top\" class=\"zuo\">");
+    if ctx.chrome && !ch.menu.is_empty() {
+        s.push_str("<div class=\"box cplb\"><div class=\"box_t\"><span>产品分类</span></div><div class=\"box_c\"><ul class=\"tree\">");
+        for (l, c) in ch.menu.iter().zip(&ctx.categories) {
+            let _ = write!(s, "<li class=\"yj\">{}<ul class=\"ej\">", a(l));
+            for sub in portal_subcats(c.slug) {
+                let _ = write!(s, "<li><a href=\"{}\">{}</a></li>", esc(&l.href), esc(sub));
+            }
+            s.push_str("</ul></li>");
+        }
+        s.push_str("</ul></div></div>");
+    }
+    if !ch.hot_products.is_empty() {
+        s.push_str("<div class=\"box tjcp\"><div class=\"box_t\"><span>推荐产品</span></div><div class=\"box_c\"><ul>");
+        for l in &ch.hot_products {
+            let _ = write!(s, "<li>&middot; {}</li>", a(l));
+        }
+        s.push_str("</ul></div></div>");
+    }
+    s.push_str("</td>\n<td width=\"10\"></td>\n");
+}
+
+fn portal_latest(ch: &Chrome, s: &mut String) {
+    if ch.more.is_empty() {
+        return;
+    }
+    s.push_str("<div class=\"box zxgy\"><div class=\"box_t\"><span>最新供应</span></div><div class=\"box_c\"><ul>");
+    for (l, _) in &ch.more {
+        let _ = write!(
+            s,
+            "<li>{} <span class=\"rq\">{}</span></li>",
+            a(l),
+            portal_date(&l.href)
+        );
+    }
+    s.push_str("</ul></div></div>");
+}
+
+fn portal_foot(ctx: &Ctx, ch: &Chrome, s: &mut String) {
+    if !ctx.chrome {
+        s.push_str("</body>\n</html>\n");
+        return;
+    }
+    s.push_str("<div class=\"yqlj\"><strong>友情链接：</strong>");
+    for (name, href) in PORTAL_FRIENDS {
+        let _ = write!(s, "<a href=\"{href}\" target=\"_blank\">{name}</a> ");
+    }
+    s.push_str("</div>\n<div id=\"foot\"><div class=\"foot_nav\"><a href=\"/about/\">关于我们</a> | <a href=\"/about/contact.html\">联系方式</a> | <a href=\"/about/ad.html\">广告服务</a> | <a href=\"/about/agreement.html\">服务条款</a> | <a href=\"/sitemap/\">网站地图</a></div><div class=\"foot_c\">");
+    for f in &ch.footer {
+        let _ = write!(s, "{}<br />", esc(f));
+    }
+    let _ = write!(
+        s,
+        "服务热线：400-555-0199 &nbsp; 传真：0571-5550199 &nbsp; 客服QQ：800055501<br />Copyright &copy; 2005-2025 {} All Rights Reserved &nbsp; <a href=\"http://beian.example.cn/\" target=\"_blank\">浙ICP备05055501号</a></div></div>\n</body>\n</html>\n",
+        esc(&ctx.market)
+    );
+}
+
+fn portal_listing(ctx: &Ctx, l: &Listing, ch: &Chrome) -> String {
+    let o = &l.own;
+    let title = if l.id.is_multiple_of(3) {
+        format!("{}－{}", o.title, ctx.market)
+    } else {
+        format!("{}_价格_厂家_{}", o.title, ctx.market)
+    };
+    let keywords = format!("{t},{t}价格,{t}厂家", t = o.title);
+    let mut s = portal_head(ctx, &title, &keywords, l.id == ctx.quirk);
+    portal_top(ctx, ch, &mut s);
+    s.push_str(
+        "<table width=\"980\" border=\"0\" cellspacing=\"0\" cellpadding=\"0\" align=\"center\" class=\"zt\"><tr>\n",
+    );
+    portal_left(ctx, ch, &mut s);
+    let _ = write!(
+        s,
+        "<td valign=\"top\" class=\"zhong\"><div class=\"cpxx\"><table width=\"100%\" border=\"0\" cellpadding=\"4\" cellspacing=\"1\" class=\"cpxx_t\"><tr><td width=\"160\" rowspan=\"{}\" valign=\"top\" class=\"cptp\"><img src=\"/file/upload/201{}/{}.jpg\" width=\"150\" height=\"150\" alt=\"{}\" /></td><td colspan=\"2\" class=\"cpmc\"><strong>{}</strong></td></tr>",
+        o.specs.len() + 2,
+        l.id % 10,
+        l.id,
+        esc(&o.title),
+        esc(&o.title)
+    );
+    for f in &o.specs {
+        let _ = write!(
+            s,
+            "<tr><td width=\"90\" class=\"bt\">{}：</td><td class=\"nr\">{}</td></tr>",
+            esc(&f.label),
+            esc(&f.value)
+        );
+    }
+    let _ = write!(
+        s,
+        "<tr><td colspan=\"2\" class=\"an\"><input type=\"button\" class=\"xj\" value=\"立即询价\" onclick=\"Go('/member/inquiry.php?itemid={id}');\" /> <input type=\"button\" class=\"sc\" value=\"加入收藏\" onclick=\"Go('/member/favorite.php?itemid={id}');\" /></td></tr></table></div>\n<div class=\"box\"><div class=\"box_t\"><span>详细说明</span></div><div class=\"box_c cpjs\">",
+        id = l.id
+    );
+    for p in &o.description {
+        let _ = write!(s, "<p>{}</p>", esc(p));
+    }
+    s.push_str("</div></div>\n");
+    if !ch.related.is_empty() {
+        let more = ch.crumbs.get(1).map_or("/", |c| c.href.as_str());
+        let _ = write!(
+            s,
+            "<div class=\"box xgcp\"><div class=\"box_t\"><span>相关产品</span><a href=\"{}\" class=\"more\">更多&gt;&gt;</a></div><div class=\"box_c\"><table width=\"100%\" cellpadding=\"3\">",
+            esc(more)
+        );
+        for (r, p) in &ch.related {
+            let _ = write!(
+                s,
+                "<tr><td class=\"mc\">{}</td><td class=\"jg\">{}</td><td class=\"rq\">{}</td></tr>",
+                a(r),
+                esc(p),
+                portal_date(&r.href)
+            );
+        }
+        s.push_str("</table></div></div>\n");
+    }
+    s.push_str("</td>\n<td width=\"10\"></td>\n<td width=\"210\" valign=\"top\" class=\"you\"><div class=\"box gsxx\"><div class=\"box_t\"><span>公司信息</span></div><div class=\"box_c\"><table width=\"100%\" cellpadding=\"3\">");
+    for f in &o.supplier {
+        let v = if f.key == "supplier" {
+            format!("<strong>{}</strong>", esc(&f.value))
+        } else {
+            esc(&f.value)
+        };
+        let _ = write!(
+            s,
+            "<tr><td width=\"62\" class=\"bt\">{}：</td><td>{v}</td></tr>",
+            esc(&f.label)
+        );
+    }
+    s.push_str("</table></div></div>");
+    portal_latest(ch, &mut s);
+    s.push_str("</td>\n</tr></table>\n");
+    portal_foot(ctx, ch, &mut s);
+    s
+}
+
+fn portal_index(ctx: &Ctx, idx: &Index, ch: &Chrome) -> String {
+    let title = format!("{}－{}", idx.heading, ctx.market);
+    let mut s = portal_head(ctx, &title, &idx.heading, false);
+    portal_top(ctx, ch, &mut s);
+    s.push_str(
+        "<table width=\"980\" border=\"0\" cellspacing=\"0\" cellpadding=\"0\" align=\"center\" class=\"zt\"><tr>\n",
+    );
+    portal_left(ctx, ch, &mut s);
+    let _ = write!(
+        s,
+        "<td valign=\"top\" class=\"zhong\"><div class=\"box\"><div class=\"box_t\"><span>{}</span></div><div class=\"box_c\"><p>{}</p><table width=\"100%\" class=\"lb\">",
+        esc(&idx.heading),
+        esc(&idx.intro)
+    );
+    for (l, p) in &idx.items {
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td class=\"jg\">{}</td><td class=\"rq\">{}</td></tr>",
+            a(l),
+            esc(p),
+            portal_date(&l.href)
+        );
+    }
+    let _ = write!(
+        s,
+        "</table><div class=\"fy\">{}</div></div></div></td>\n<td width=\"10\"></td>\n<td width=\"210\" valign=\"top\" class=\"you\">",
+        links(&idx.pager, " ")
+    );
+    portal_latest(ch, &mut s);
+    s.push_str("</td>\n</tr></table>\n");
+    portal_foot(ctx, ch, &mut s);
+    s
+}
+
+/// `spanish`: a Latin-American B2B marketplace in Spanish (UTF-8), a
+/// Bootstrap layout: header with "Búsquedas populares" (links), a
+/// "Categorías" bar, the breadcrumb "Inicio > …", the product with a spec
+/// table (Número CAS, Pureza, Pedido mínimo, Precio…), "Descripción del
+/// producto", the supplier box, then "Productos relacionados" as product
+/// cards inside the main column; a right column with "Lo más vendido",
+/// "También te puede interesar" (other listings with prices), "Quienes
+/// vieron este producto también compraron" and the visitor's recent searches
+/// (plain text); a footer with "Tendencias" (links), the marketplace's
+/// contact and shipping line.
+pub static SPANISH: Template = Template {
+    name: "spanish",
+    lang: Lang::Es,
+    charset: Charset::Utf8,
+    listing_re: r"^/producto/[a-z0-9-]+_\d+$",
+    listing_path: |id, s| format!("/producto/{s}_{id}"),
+    category_path: |s, n| {
+        if n == 1 {
+            format!("/categoria/{s}")
+        } else {
+            format!("/categoria/{s}?pagina={n}")
+        }
+    },
+    search_path: Some(|q| format!("/buscar?q={q}")),
+    listing: es_listing,
+    index: es_index,
+    selectors: Some(|_| {
+        vec![
+            ("title".into(), "h1.titulo-producto".into()),
+            ("description".into(), "div.descripcion".into()),
+            ("cas".into(), "td.ficha-cas".into()),
+            ("price".into(), "td.ficha-price".into()),
+            ("payment".into(), "td.ficha-payment".into()),
+            ("supplier".into(), "div.proveedor".into()),
+        ]
+    }),
+    classes: 1,
+    obfuscated: false,
+};
+
+fn es_top(ctx: &Ctx, title: &str, ch: &Chrome) -> String {
+    let mut s = format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n{}\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} | {}</title>\n<link rel=\"stylesheet\" href=\"/assets/css/bootstrap.min.css\">\n</head>\n<body>\n<header class=\"navbar navbar-default\"><div class=\"container\"><a class=\"navbar-brand\" href=\"/\">{}</a><form class=\"buscador navbar-form\" action=\"/buscar\" method=\"get\"><input type=\"search\" name=\"q\" class=\"form-control\" placeholder=\"Buscar productos, marcas y más…\"><button type=\"submit\" class=\"btn\">Buscar</button></form>",
+        lang_attr(ctx.lang),
+        ctx.meta_charset(),
+        esc(title),
+        esc(&ctx.market),
+        esc(&ctx.market)
+    );
+    if !ch.hot_searches.is_empty() {
+        let _ = write!(
+            s,
+            "<div class=\"busquedas-populares\"><strong>Búsquedas populares:</strong> {}</div>",
+            links(&ch.hot_searches, " · ")
+        );
+    }
+    s.push_str("</div></header>\n");
+    if !ch.menu.is_empty() {
+        s.push_str("<nav class=\"categorias\"><div class=\"container\"><span class=\"titulo\">Categorías</span><ul class=\"list-inline\">");
+        for l in &ch.menu {
+            let _ = write!(s, "<li>{}</li>", a(l));
+        }
+        s.push_str("</ul></div></nav>\n");
+    }
+    s
+}
+
+fn es_side_foot(ch: &Chrome, s: &mut String) {
+    s.push_str("<aside class=\"col-md-3 lateral\">");
+    if !ch.hot_products.is_empty() {
+        s.push_str("<div class=\"panel mas-vendidos\"><h3>Lo más vendido</h3><ol>");
+        for l in &ch.hot_products {
+            let _ = write!(s, "<li>{}</li>", a(l));
+        }
+        s.push_str("</ol></div>");
+    }
+    if !ch.more.is_empty() {
+        s.push_str("<div class=\"panel te-puede-interesar\"><h3>También te puede interesar</h3><ul>");
+        for (l, p) in ch.more.iter().take(4) {
+            let _ = write!(s, "<li>{} <span class=\"precio\">{}</span></li>", a(l), esc(p));
+        }
+        s.push_str("</ul></div>");
+    }
+    if !ch.also_bought.is_empty() {
+        s.push_str(
+            "<div class=\"panel tambien-compraron\"><h3>Quienes vieron este producto también compraron</h3><ul>",
+        );
+        for l in &ch.also_bought {
+            let _ = write!(s, "<li>{}</li>", a(l));
+        }
+        s.push_str("</ul></div>");
+    }
+    if !ch.recent.is_empty() {
+        let _ = write!(
+            s,
+            "<div class=\"panel recientes\"><h3>Tus búsquedas recientes</h3><p>{}</p></div>",
+            plain(&ch.recent, ", ")
+        );
+    }
+    s.push_str("</aside>\n</div></div>\n");
+    if !ch.trending.is_empty() || !ch.footer.is_empty() {
+        s.push_str("<footer class=\"pie\"><div class=\"container\">");
+        if !ch.trending.is_empty() {
+            let tl: Vec<Link> = ch
+                .trending
+                .iter()
+                .map(|t| Link {
+                    text: t.clone(),
+                    href: format!("/buscar?q={}", search_slug(t)),
+                })
+                .collect();
+            let _ = write!(
+                s,
+                "<div class=\"tendencias\"><h4>Tendencias</h4><p>{}</p></div>",
+                links(&tl, " | ")
+            );
+        }
+        for f in &ch.footer {
+            let _ = write!(s, "<p class=\"legal\">{}</p>", esc(f));
+        }
+        s.push_str("</div></footer>\n");
+    }
+    s.push_str("</body>\n</html>\n");
+}
+
+fn es_listing(ctx: &Ctx, l: &Listing, ch: &Chrome) -> String {
+    let o = &l.own;
+    let mut s = es_top(ctx, &o.title, ch);
+    s.push_str("<div class=\"container\">\n");
+    if !ch.crumbs.is_empty() {
+        s.push_str("<ol class=\"breadcrumb\">");
+        for c in &ch.crumbs {
+            if c.href.is_empty() {
+                let _ = write!(s, "<li class=\"active\">{}</li>", esc(&c.text));
+            } else {
+                let _ = write!(s, "<li>{}</li>", a(c));
+            }
+        }
+        s.push_str("</ol>\n");
+    }
+    let _ = write!(
+        s,
+        "<div class=\"row\"><div class=\"col-md-9 ficha-producto\">\n<h1 class=\"titulo-producto\">{}</h1>\n<table class=\"table table-striped ficha-tecnica\"><tbody>",
+        esc(&o.title)
+    );
+    for f in &o.specs {
+        let _ = write!(
+            s,
+            "<tr><th>{}</th><td class=\"ficha-{}\">{}</td></tr>",
+            esc(&f.label),
+            f.key,
+            esc(&f.value)
+        );
+    }
+    s.push_str("</tbody></table>\n<h2>Descripción del producto</h2>\n<div class=\"descripcion\">");
+    for p in &o.description {
+        let _ = write!(s, "<p>{}</p>", esc(p));
+    }
+    s.push_str("</div>\n<div class=\"proveedor\" id=\"proveedor\"><h3>Información del proveedor</h3><ul class=\"list-unstyled\">");
+    for f in &o.supplier {
+        let _ = write!(s, "<li><strong>{}:</strong> {}</li>", esc(&f.label), esc(&f.value));
+    }
+    s.push_str("</ul><button type=\"button\" class=\"btn btn-primary\">Contactar al proveedor</button></div>\n");
+    if !ch.related.is_empty() {
+        s.push_str("<section class=\"relacionados\"><h2>Productos relacionados</h2><div class=\"row\">");
+        for (r, p) in &ch.related {
+            let _ = write!(
+                s,
+                "<div class=\"col-xs-6 col-md-3 producto\"><a href=\"{}\"><img src=\"/img/p/{}.jpg\" alt=\"{}\" class=\"img-responsive\"><p class=\"nombre\">{}</p></a><p class=\"precio\">{}</p></div>",
+                esc(&r.href),
+                fnv(r.href.as_bytes()) % 100_000,
+                esc(&r.text),
+                esc(&r.text),
+                esc(p)
+            );
+        }
+        s.push_str("</div></section>\n");
+    }
+    s.push_str("</div>\n");
+    es_side_foot(ch, &mut s);
+    s
+}
+
+fn es_index(ctx: &Ctx, idx: &Index, ch: &Chrome) -> String {
+    let mut s = es_top(ctx, &idx.heading, ch);
+    let _ = write!(
+        s,
+        "<div class=\"container\">\n<div class=\"row\"><div class=\"col-md-9 listado\">\n<h1>{}</h1>\n<p>{}</p>\n<ul class=\"resultados\">",
+        esc(&idx.heading),
+        esc(&idx.intro)
+    );
+    for (l, p) in &idx.items {
+        let _ = write!(s, "<li>{} <span class=\"precio\">{}</span></li>", a(l), esc(p));
+    }
+    let _ = write!(
+        s,
+        "</ul>\n<nav class=\"paginacion\">{}</nav>\n</div>\n",
+        links(&idx.pager, " ")
+    );
+    es_side_foot(ch, &mut s);
+    s
+}
+
+/// `cards`: a modern product page. A sticky header with a search box whose
+/// placeholder and `<datalist>` suggest searches (the hot and recent
+/// searches), "Trending now" chips and a category bar; in the main column the
+/// breadcrumb, the product (image, `h1`, attribute rows, supplier section,
+/// details) and, below the details, a grid of "Similar products" cards
+/// (`<div class="card"><a><img alt><span>name</span></a><span>US$ …</span></div>`,
+/// each a link to another listing); a "Recently viewed" strip of cards; a
+/// footer with popular searches (links) and the marketplace's contact.
+pub static CARDS: Template = Template {
+    name: "cards",
+    lang: Lang::En,
+    charset: Charset::Utf8,
+    listing_re: r"^/products/[a-z0-9-]+-\d+$",
+    listing_path: |id, s| format!("/products/{s}-{id}"),
+    category_path: |s, n| {
+        if n == 1 {
+            format!("/c/{s}")
+        } else {
+            format!("/c/{s}?p={n}")
+        }
+    },
+    search_path: Some(|q| format!("/search?keyword={q}")),
+    listing: cards_listing,
+    index: cards_index,
+    selectors: Some(|_| {
+        vec![
+            ("title".into(), "h1.pdp-title".into()),
+            ("description".into(), "section.pdp-desc".into()),
+            ("cas".into(), "span.attr-cas".into()),
+            ("price".into(), "span.attr-price".into()),
+            ("payment".into(), "span.attr-payment".into()),
+            ("supplier".into(), "section.pdp-supplier".into()),
+        ]
+    }),
+    classes: 1,
+    obfuscated: false,
+};
+
+/// A card's price line ("US$ 5-50 / Kilogram").
+fn card_price(p: &str) -> String {
+    p.replace("US $ ", "US$ ")
+}
+
+fn card(l: &Link, price: &str) -> String {
+    format!(
+        "<div class=\"card\"><a href=\"{}\"><img src=\"/cdn/img/{}.webp\" alt=\"{}\" loading=\"lazy\"><span>{}</span></a><span>{}</span></div>",
+        esc(&l.href),
+        fnv(l.href.as_bytes()) % 1_000_000,
+        esc(&l.text),
+        esc(&l.text),
+        esc(&card_price(price))
+    )
+}
+
+fn cards_top(ctx: &Ctx, title: &str, ch: &Chrome) -> String {
+    let placeholder = ch
+        .hot_searches
+        .first()
+        .map_or("Search products, suppliers or CAS".to_string(), |l| {
+            format!("Search “{}”", l.text)
+        });
+    let mut s = format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n{}\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} - Buy on {}</title>\n<link rel=\"stylesheet\" href=\"/_next/static/css/app.css\">\n</head>\n<body class=\"pdp-body\">\n<header class=\"hdr sticky\"><div class=\"hdr-row\"><a class=\"brand\" href=\"/\">{}</a><form class=\"hdr-search\" role=\"search\" action=\"/search\"><input type=\"search\" name=\"keyword\" list=\"kw-suggest\" autocomplete=\"off\" placeholder=\"{}\">",
+        ctx.meta_charset(),
+        esc(title),
+        esc(&ctx.market),
+        esc(&ctx.market),
+        esc(&placeholder)
+    );
+    if !ch.hot_searches.is_empty() || !ch.recent.is_empty() {
+        s.push_str("<datalist id=\"kw-suggest\">");
+        let mut seen = HashSet::new();
+        for t in ch.hot_searches.iter().skip(1).map(|l| &l.text).chain(&ch.recent) {
+            if seen.insert(t) {
+                let _ = write!(s, "<option>{}</option>", esc(t));
+            }
+        }
+        s.push_str("</datalist>");
+    }
+    s.push_str("<button type=\"submit\" aria-label=\"Search\">Search</button></form><div class=\"hdr-actions\"><button type=\"button\">Sign in</button><button type=\"button\">Post RFQ</button></div></div>");
+    if !ch.hot_products.is_empty() {
+        let _ = write!(
+            s,
+            "<div class=\"hdr-trending\"><span class=\"chip-label\">Trending now</span>{}</div>",
+            ch.hot_products
+                .iter()
+                .map(|l| format!("<a class=\"chip\" href=\"{}\">{}</a>", esc(&l.href), esc(&l.text)))
+                .collect::<String>()
+        );
+    }
+    if !ch.menu.is_empty() {
+        let _ = write!(s, "<nav class=\"hdr-cats\">{}</nav>", links(&ch.menu, ""));
+    }
+    s.push_str("</header>\n");
+    s
+}
+
+fn cards_foot(ctx: &Ctx, ch: &Chrome, s: &mut String) {
+    if !ch.trending.is_empty() || !ch.footer.is_empty() {
+        s.push_str("<footer class=\"ftr\"><div class=\"ftr-cols\">");
+        if !ch.trending.is_empty() {
+            let tl: Vec<Link> = ch
+                .trending
+                .iter()
+                .map(|t| Link {
+                    text: t.clone(),
+                    href: format!("/search?keyword={}", search_slug(t)),
+                })
+                .collect();
+            let _ = write!(
+                s,
+                "<div class=\"ftr-col\"><h4>Popular searches</h4><div class=\"ftr-tags\">{}</div></div>",
+                links(&tl, "")
+            );
+        }
+        let _ = write!(
+            s,
+            "<div class=\"ftr-col\"><h4>{}</h4><button type=\"button\">About us</button><button type=\"button\">Help center</button></div></div>",
+            esc(&ctx.market)
+        );
+        for f in &ch.footer {
+            let _ = write!(s, "<p class=\"ftr-line\">{}</p>", esc(f));
+        }
+        s.push_str("</footer>\n");
+    }
+    s.push_str("</body>\n</html>\n");
+}
+
+fn cards_listing(ctx: &Ctx, l: &Listing, ch: &Chrome) -> String {
+    let o = &l.own;
+    let mut s = cards_top(ctx, &o.title, ch);
+    s.push_str("<main class=\"pdp-page\">\n");
+    if !ch.crumbs.is_empty() {
+        let _ = writeln!(
+            s,
+            "<nav class=\"crumbs\" aria-label=\"Breadcrumb\">{}</nav>",
+            links(&ch.crumbs, " › ")
+        );
+    }
+    let _ = write!(
+        s,
+        "<div class=\"pdp\">\n<div class=\"pdp-media\"><img src=\"/cdn/img/{}-1.webp\" alt=\"{}\"></div>\n<div class=\"pdp-main\"><h1 class=\"pdp-title\">{}</h1><div class=\"pdp-attrs\">",
+        l.id,
+        esc(&o.title),
+        esc(&o.title)
+    );
+    for f in &o.specs {
+        let _ = write!(
+            s,
+            "<div class=\"attr\"><span class=\"attr-k\">{}</span><span class=\"attr-v attr-{}\">{}</span></div>",
+            esc(&f.label),
+            f.key,
+            esc(&f.value)
+        );
+    }
+    s.push_str("</div><div class=\"pdp-cta\"><button type=\"button\">Contact supplier</button><button type=\"button\">Start order</button></div></div>\n<section class=\"pdp-supplier\"><h2>Supplier</h2>");
+    for f in &o.supplier {
+        let _ = write!(
+            s,
+            "<div class=\"sup-row\"><span class=\"k\">{}</span><span class=\"v\">{}</span></div>",
+            esc(&f.label),
+            esc(&f.value)
+        );
+    }
+    s.push_str("</section>\n<section class=\"pdp-desc\"><h2>Product details</h2>");
+    for p in &o.description {
+        let _ = write!(s, "<p>{}</p>", esc(p));
+    }
+    s.push_str("</section>\n");
+    if !ch.related.is_empty() || !ch.more.is_empty() {
+        s.push_str("<section class=\"pdp-similar\"><h2>Similar products</h2><div class=\"grid\">");
+        for (r, p) in ch.related.iter().chain(ch.more.iter().take(4)) {
+            s.push_str(&card(r, p));
+        }
+        s.push_str("</div></section>\n");
+    }
+    s.push_str("</div>\n");
+    if ch.more.len() > 4 {
+        s.push_str("<section class=\"recently-viewed\"><h2>Recently viewed</h2><div class=\"strip\">");
+        for (r, _) in &ch.more[4..] {
+            let _ = write!(
+                s,
+                "<a class=\"rv\" href=\"{}\"><img src=\"/cdn/img/{}.webp\" alt=\"{}\"><span>{}</span></a>",
+                esc(&r.href),
+                fnv(r.href.as_bytes()) % 1_000_000,
+                esc(&r.text),
+                esc(&r.text)
+            );
+        }
+        s.push_str("</div></section>\n");
+    }
+    s.push_str("</main>\n");
+    cards_foot(ctx, ch, &mut s);
+    s
+}
+
+fn cards_index(ctx: &Ctx, idx: &Index, ch: &Chrome) -> String {
+    let mut s = cards_top(ctx, &idx.heading, ch);
+    let _ = write!(
+        s,
+        "<main class=\"plp-page\">\n<h1>{}</h1>\n<p>{}</p>\n<div class=\"grid\">",
+        esc(&idx.heading),
+        esc(&idx.intro)
+    );
+    for (l, p) in &idx.items {
+        s.push_str(&card(l, p));
+    }
+    let _ = write!(
+        s,
+        "</div>\n<nav class=\"pager\">{}</nav>\n</main>\n",
+        links(&idx.pager, " ")
+    );
+    cards_foot(ctx, ch, &mut s);
+    s
+}
+
+/// `no-title-markup`: a page with no heading or bold anywhere. The product
+/// name is only in `<title>` and once in a plain `<div>`; above it, inside the
+/// main column, a plain-text rotating "Hot: a, b, c, d, e" line; a left
+/// column of plain-text category names (no links); spec rows as
+/// `<dl><dt>…</dt><dd>…</dd></dl>`; the supplier as plain lines; other
+/// listings (links) after the supplier; a footer with plain-text popular
+/// searches and the marketplace's contact. No search pages, no selectors
+/// (nothing to select the name by).
+pub static NO_TITLE_MARKUP: Template = Template {
+    name: "no-title-markup",
+    lang: Lang::En,
+    charset: Charset::Utf8,
+    listing_re: r"^/goods/\d+\.html$",
+    listing_path: |id, _| format!("/goods/{id}.html"),
+    category_path: |s, n| format!("/goods/list-{s}_{n}.html"),
+    search_path: None,
+    listing: ntm_listing,
+    index: ntm_index,
+    selectors: None,
+    classes: 1,
+    obfuscated: false,
+};
+
+fn ntm_open(ctx: &Ctx, title: &str, ch: &Chrome) -> String {
+    let mut s = format!(
+        "<!DOCTYPE html>\n<html>\n<head>\n{}\n<title>{} - {}</title>\n<style>.l{{float:left;width:180px}}.m{{margin-left:200px}}.f{{clear:both}}</style>\n</head>\n<body>\n<div class=\"t\"><a href=\"/\">{}</a></div>\n<div class=\"w\">\n<div class=\"l\">",
+        ctx.meta_charset(),
+        esc(title),
+        esc(&ctx.market),
+        esc(&ctx.market)
+    );
+    if !ch.menu.is_empty() {
+        s.push_str("<div>Categories</div>");
+        for l in &ch.menu {
+            let _ = write!(s, "<div>{}</div>", esc(&l.text));
+        }
+    }
+    s.push_str("</div>\n<div class=\"m\">\n");
+    if ch.crumbs.len() > 1 {
+        let _ = writeln!(s, "<div>{}</div>", links(&ch.crumbs[..2], " &gt; "));
+    }
+    if !ch.hot_searches.is_empty() {
+        let hot: Vec<String> = ch.hot_searches.iter().map(|l| l.text.clone()).collect();
+        let _ = writeln!(s, "<div>Hot: {}</div>", plain(&hot, ", "));
+    }
+    s
+}
+
+fn ntm_close(ch: &Chrome, s: &mut String) {
+    s.push_str("</div>\n</div>\n");
+    if !ch.trending.is_empty() || !ch.footer.is_empty() {
+        s.push_str("<div class=\"f\">");
+        if !ch.trending.is_empty() {
+            let _ = write!(s, "<div>Popular: {}</div>", plain(&ch.trending, ", "));
+        }
+        for f in &ch.footer {
+            let _ = write!(s, "<div>{}</div>", esc(f));
+        }
+        s.push_str("</div>\n");
+    }
+    s.push_str("</body>\n</html>\n");
+}
+
+fn ntm_listing(ctx: &Ctx, l: &Listing, ch: &Chrome) -> String {
+    let o = &l.own;
+    let mut s = ntm_open(ctx, &o.title, ch);
+    let _ = writeln!(s, "<div>{}</div>", esc(&o.title));
+    for f in &o.specs {
+        let _ = write!(s, "<dl><dt>{}</dt><dd>{}</dd></dl>", esc(&f.label), esc(&f.value));
+    }
+    s.push_str("\n<div>Description</div>\n");
+    for p in &o.description {
+        let _ = writeln!(s, "<div>{}</div>", esc(p));
+    }
+    s.push_str("<div>Supplier</div>\n");
+    for f in &o.supplier {
+        let _ = writeln!(s, "<div>{}: {}</div>", esc(&f.label), esc(&f.value));
+    }
+    if !ch.related.is_empty() {
+        s.push_str("<div>Other listings</div>\n");
+        for (r, p) in &ch.related {
+            let _ = writeln!(s, "<div>{} {}</div>", a(r), esc(p));
+        }
+    }
+    ntm_close(ch, &mut s);
+    s
+}
+
+fn ntm_index(ctx: &Ctx, idx: &Index, ch: &Chrome) -> String {
+    let mut s = ntm_open(ctx, &idx.heading, ch);
+    let _ = writeln!(s, "<div>{}</div>\n<div>{}</div>", esc(&idx.heading), esc(&idx.intro));
+    for (l, p) in &idx.items {
+        let _ = writeln!(s, "<div>{} {}</div>", a(l), esc(p));
+    }
+    let _ = writeln!(s, "<div>{}</div>", links(&idx.pager, " "));
+    ntm_close(ch, &mut s);
+    s
+}
+
+/// The tune set: eight templates, one site each. The measure set
 /// (`market_measure.rs`) uses other seeds and two templates not here.
 pub fn tune_specs() -> Vec<SiteSpec> {
     vec![
@@ -2870,6 +4243,30 @@ pub fn tune_specs() -> Vec<SiteSpec> {
             template: &ZH_UTF8,
             seed: 14,
             listings: 30,
+        },
+        SiteSpec {
+            name: "tune-zh-portal".into(),
+            template: &ZH_PORTAL,
+            seed: 115,
+            listings: 30,
+        },
+        SiteSpec {
+            name: "tune-spanish".into(),
+            template: &SPANISH,
+            seed: 116,
+            listings: 32,
+        },
+        SiteSpec {
+            name: "tune-cards".into(),
+            template: &CARDS,
+            seed: 117,
+            listings: 30,
+        },
+        SiteSpec {
+            name: "tune-no-title-markup".into(),
+            template: &NO_TITLE_MARKUP,
+            seed: 118,
+            listings: 28,
         },
     ]
 }
