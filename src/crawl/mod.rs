@@ -19,6 +19,7 @@
 //! owns the database connection, [`summary`] counts, [`progress`] shows.
 
 mod analyse;
+mod pool;
 mod progress;
 pub(crate) mod scheduler;
 pub mod summary;
@@ -42,7 +43,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use task::{Report, TaskDone};
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 use writer::Writer;
 
@@ -93,8 +94,8 @@ pub(crate) struct Ctx {
     match_limits: crate::matcher::Limits,
     /// The job's extraction budgets.
     extract_limits: crate::extract::Limits,
-    /// Pages analysed at once (one per core): the blocking pool never queues more.
-    analysis: Semaphore,
+    /// The analysis threads (one per core).
+    analysis: pool::Pool,
     limits: Limits,
     run_id: i64,
 }
@@ -150,9 +151,10 @@ pub async fn run(
             .collect(),
         templates: job.sites.iter().map(|_| Mutex::default()).collect(),
         admission: Mutex::new(Admission::new(&job.crawl)),
-        seen: Mutex::new(SeenCache::new(1 << 20)),
+        seen: Mutex::new(SeenCache::new(1 << 18)),
         refused: Mutex::new(BTreeMap::new()),
-        analysis: Semaphore::new(cores),
+        analysis: pool::Pool::new(cores)
+            .map_err(|e| CrawlError::Setup(format!("cannot start the analysis threads: {e}")))?,
         analysis_keys: job.sites.iter().map(|s| analysis_key(&rules, s)).collect(),
         match_limits: crate::matcher::Limits {
             max_hits_per_rule: job.crawl.max_hits_per_rule,
@@ -324,8 +326,7 @@ impl Engine {
                 .await?;
             for p in pages.into_iter().rev() {
                 let ctx = self.ctx.clone();
-                let learned =
-                    task::on_blocking_pool(&self.ctx.analysis, move || analyse::learn_stored(&ctx, i, p)).await;
+                let learned = self.ctx.analysis.run(move || analyse::learn_stored(&ctx, i, p)).await;
                 if let Err(why) = learned {
                     tracing::error!("relearning a stored page failed (a bug; please report it): {why}");
                 }

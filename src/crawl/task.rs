@@ -273,10 +273,10 @@ async fn fail(
 /// A response to keep: analysed on the blocking pool, then committed.
 async fn stored(ctx: Arc<Ctx>, host: String, request: Request, site_idx: usize, f: Fetched) -> TaskDone {
     let (ctx2, r) = (ctx.clone(), request.clone());
-    let analysed = on_blocking_pool(&ctx.analysis, move || {
-        analyse(&ctx2, site_idx, r.item.id, &r.item.url, r.item.depth, &r.redirects, f)
-    })
-    .await;
+    let analysed = ctx
+        .analysis
+        .run(move || analyse(&ctx2, site_idx, r.item.id, &r.item.url, r.item.depth, &r.redirects, f))
+        .await;
     match analysed {
         Ok(a) => {
             let mut report = Report::new(PageResult::Stored);
@@ -292,25 +292,6 @@ async fn stored(ctx: Arc<Ctx>, host: String, request: Request, site_idx: usize, 
             fail(ctx, host, request, FailureKind::Internal, why, None).await
         }
     }
-}
-
-/// Runs CPU-bound `f` on the blocking pool once one of `slots` is free, so
-/// the async workers keep fetching; a panic in `f` comes back as a short,
-/// terminal-safe reason instead of ending the crawl.
-pub(crate) async fn on_blocking_pool<T: Send + 'static>(
-    slots: &tokio::sync::Semaphore,
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, String> {
-    let _slot = slots
-        .acquire()
-        .await
-        .map_err(|_| "the analysis pool is closed".to_string())?;
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| match e.try_into_panic() {
-            Ok(p) => panic_reason(&*p),
-            Err(e) => format!("did not finish: {e}"),
-        })
 }
 
 async fn commit(ctx: Arc<Ctx>, host: String, request: Request, o: Outcome, mut report: Report) -> TaskDone {
@@ -344,19 +325,22 @@ pub(crate) async fn deferred(ctx: Arc<Ctx>, site: usize) -> TaskDone {
     let mut reports = Vec::with_capacity(pages.len());
     for p in pages {
         let (ctx2, page_id) = (ctx.clone(), p.page_id);
-        let outcome =
-            match on_blocking_pool(&ctx.analysis, move || super::analyse::analyse_stored(&ctx2, site, p)).await {
-                Ok(a) => {
-                    let mut report = Report::new(PageResult::Stored);
-                    report.hits = a.hits;
-                    report.cuts = a.cuts;
-                    report.fields_missed = a.fields_missed;
-                    Ok((a.outcome, report))
-                }
-                Err(reason) => Err(format!(
-                    "internal error analysing stored page {page_id} (a bug; please report it): {reason}"
-                )),
-            };
+        let outcome = match ctx
+            .analysis
+            .run(move || super::analyse::analyse_stored(&ctx2, site, p))
+            .await
+        {
+            Ok(a) => {
+                let mut report = Report::new(PageResult::Stored);
+                report.hits = a.hits;
+                report.cuts = a.cuts;
+                report.fields_missed = a.fields_missed;
+                Ok((a.outcome, report))
+            }
+            Err(reason) => Err(format!(
+                "internal error analysing stored page {page_id} (a bug; please report it): {reason}"
+            )),
+        };
         match outcome {
             Ok((o, mut report)) => match ctx.writer.commit(o).await {
                 Ok(c) => {
@@ -439,18 +423,6 @@ pub(crate) async fn fetch_robots(ctx: Arc<Ctx>, host: String, sample_url: String
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[tokio::test]
-    async fn a_panic_in_analysis_is_a_short_safe_reason() {
-        let slots = tokio::sync::Semaphore::new(1);
-        // NUL and DEL stand for the control bytes (harmless in the test log itself).
-        let long = format!("bad page \x00\x7f{}", "é".repeat(500));
-        let r: Result<(), String> = on_blocking_pool(&slots, move || panic!("{long}")).await;
-        let reason = r.unwrap_err();
-        assert!(reason.starts_with("bad page \\u{0}\\u{7f}é"), "{reason}");
-        assert!(reason.ends_with("é…") && reason.chars().count() < 200, "{reason}");
-        assert_eq!(on_blocking_pool(&slots, || 7).await, Ok(7), "the slot was released");
-    }
 
     #[tokio::test]
     async fn a_panicking_task_reports_as_crashed() {

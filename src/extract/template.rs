@@ -18,7 +18,7 @@ use super::blocks::{text_hash, Page};
 use std::collections::HashMap;
 
 /// Fingerprints per generation (text and pieces, each).
-pub const CAP: usize = 1 << 17;
+pub const CAP: usize = 1 << 13;
 
 /// Counts of one DOM place.
 #[derive(Debug, Clone, Copy, Default)]
