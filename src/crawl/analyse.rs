@@ -1,6 +1,6 @@
 //! Everything CPU-bound about a fetched page: decode, extract, match, admit
-//! links. Runs on the blocking pool (bounded by the engine's analysis
-//! slots), never on the async workers, so one heavy page cannot stall
+//! links. Runs on the analysis pool (one thread per core), never on the
+//! async workers, so one heavy page cannot stall
 //! fetching; each step is linear in the page and cut by the job's per-page
 //! budgets, which are reported back so the summary can name them.
 

@@ -1,5 +1,5 @@
 //! The crawl engine: a scheduler that keeps hosts polite, fetch tasks that
-//! fetch and commit one request each, analysis on the blocking pool, and one
+//! fetch and commit one request each, analysis on a pool of one thread per core, and one
 //! writer thread that commits each page with everything found on it.
 //!
 //! ```text
@@ -8,14 +8,15 @@
 //!      │ one start per host per max(interval, Crawl-delay, Retry-After);
 //!      │ a redirect hop is a request to its own host like any other
 //!      ▼
-//!  task: fetch ─► analysis on the blocking pool (decode → extract → match → admit links)
+//!  task: fetch ─► analysis pool (decode → extract → match → admit links)
 //!      │ Outcome (page + listing + hits + links)
 //!      ▼
 //!  writer thread: group commit, one transaction, frontier row marked done
 //! ```
 //!
 //! The parts: [`scheduler`] decides, [`task`] fetches and commits,
-//! [`analyse`] does the CPU-bound work within the job's budgets, [`writer`]
+//! [`analyse`] does the CPU-bound work within the job's budgets on the
+//! threads of [`pool`], [`writer`]
 //! owns the database connection, [`summary`] counts, [`progress`] shows.
 
 mod analyse;

@@ -1,6 +1,6 @@
 //! Fetch tasks: one request each. A task fetches, classifies the answer
 //! (page, redirect hop, transient failure, failure) with the scheduler's
-//! retry policy, has the page analysed on the blocking pool, commits the
+//! retry policy, has the page analysed on the analysis pool, commits the
 //! outcome through the writer and reports back. A panic anywhere in a task is
 //! caught and reported with a short, terminal-safe reason.
 
@@ -270,7 +270,7 @@ async fn fail(
     commit(ctx, host, request, o, report).await
 }
 
-/// A response to keep: analysed on the blocking pool, then committed.
+/// A response to keep: analysed on the analysis pool, then committed.
 async fn stored(ctx: Arc<Ctx>, host: String, request: Request, site_idx: usize, f: Fetched) -> TaskDone {
     let (ctx2, r) = (ctx.clone(), request.clone());
     let analysed = ctx
