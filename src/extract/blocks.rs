@@ -74,6 +74,10 @@ pub struct Line {
     pub field: Option<u16>,
     /// The sum of the [`Elem::hint`]s of the line's ancestors, clamped.
     pub hint: i8,
+    /// Where the line's first inline element ends, when the text after it
+    /// follows without a space or colon (`<span>Price</span><span>US $ 5</span>`
+    /// reads "PriceUS $ 5"; a browser's CSS would show the two apart).
+    pub glued: Option<u32>,
 }
 
 /// A page segmented into lines.
@@ -287,6 +291,8 @@ struct Pending {
     line: Line,
     /// Inline element pieces of this line (link and span texts).
     pieces: Vec<String>,
+    /// Where a piece that starts the line ends.
+    first_piece_end: Option<usize>,
 }
 
 struct Walker<'a> {
@@ -359,6 +365,10 @@ impl<'a> Walker<'a> {
         }
         let mut p = std::mem::take(&mut self.cur);
         p.line.chars = u32::try_from(p.line.text.chars().count()).unwrap_or(u32::MAX);
+        p.line.glued = p
+            .first_piece_end
+            .filter(|&k| p.line.text[k..].starts_with(|c: char| !c.is_whitespace() && !matches!(c, ':' | '：')))
+            .and_then(|k| u32::try_from(k).ok());
         p.line.items = items(&p.line.text, &p.pieces);
         self.page.lines.push(p.line);
     }
@@ -477,6 +487,9 @@ impl<'a> Walker<'a> {
                 let piece = piece.trim();
                 if !piece.is_empty() && self.cur.pieces.len() < MAX_LINE_ITEMS {
                     self.cur.pieces.push(piece.to_string());
+                }
+                if start == 0 && !piece.is_empty() && self.cur.first_piece_end.is_none() {
+                    self.cur.first_piece_end = Some(self.cur.line.text.len());
                 }
             }
         }

@@ -154,7 +154,22 @@ pub struct Site<'a> {
 
 /// Field labels as product pages write them, by field name.
 const LABELS: &[(&str, &[&str])] = &[
-    ("cas", &["cas no", "cas number", "cas#", "cas", "cas号", "cas 号"]),
+    (
+        "cas",
+        &[
+            "cas no",
+            "cas number",
+            "cas#",
+            "cas",
+            "cas号",
+            "cas 号",
+            "número cas",
+            "numero cas",
+            "no. cas",
+            "nº cas",
+            "n° cas",
+        ],
+    ),
     (
         "name",
         &[
@@ -165,16 +180,55 @@ const LABELS: &[(&str, &[&str])] = &[
             "品名",
             "中文名称",
             "英文名称",
+            "nombre del producto",
+            "nombre químico",
+            "nombre",
         ],
     ),
     (
         "synonyms",
-        &["synonyms", "other names", "other name", "alias", "别名", "英文别名"],
+        &[
+            "synonyms",
+            "other names",
+            "other name",
+            "alias",
+            "别名",
+            "英文别名",
+            "sinónimos",
+            "otros nombres",
+        ],
     ),
-    ("formula", &["molecular formula", "mf", "formula", "分子式"]),
-    ("purity", &["purity", "assay", "content", "纯度", "含量"]),
-    ("appearance", &["appearance", "color", "colour", "外观"]),
-    ("price", &["fob price", "price", "unit price", "价格", "单价"]),
+    (
+        "formula",
+        &[
+            "molecular formula",
+            "mf",
+            "formula",
+            "分子式",
+            "fórmula molecular",
+            "fórmula",
+        ],
+    ),
+    (
+        "purity",
+        &["purity", "assay", "content", "纯度", "含量", "pureza", "contenido"],
+    ),
+    (
+        "appearance",
+        &["appearance", "color", "colour", "外观", "apariencia", "aspecto"],
+    ),
+    (
+        "price",
+        &[
+            "fob price",
+            "price",
+            "unit price",
+            "价格",
+            "单价",
+            "precio",
+            "precio unitario",
+        ],
+    ),
     (
         "moq",
         &[
@@ -184,13 +238,73 @@ const LABELS: &[(&str, &[&str])] = &[
             "moq",
             "起订量",
             "最小起订量",
+            "pedido mínimo",
+            "cantidad mínima",
         ],
     ),
-    ("packaging", &["packaging", "package", "packing", "包装"]),
-    ("supply", &["supply ability", "supply", "stock", "供应能力", "库存"]),
-    ("delivery", &["delivery time", "delivery", "shipping", "发货期", "运输"]),
-    ("payment", &["payment terms", "payment", "付款方式"]),
-    ("location", &["place of origin", "origin", "location", "产地", "所在地"]),
+    (
+        "packaging",
+        &[
+            "packaging",
+            "package",
+            "packing",
+            "包装",
+            "embalaje",
+            "empaque",
+            "presentación",
+        ],
+    ),
+    (
+        "supply",
+        &[
+            "supply ability",
+            "supply",
+            "stock",
+            "供应能力",
+            "库存",
+            "capacidad de suministro",
+            "existencias",
+            "disponibilidad",
+        ],
+    ),
+    (
+        "delivery",
+        &[
+            "delivery time",
+            "delivery",
+            "shipping",
+            "发货期",
+            "运输",
+            "tiempo de entrega",
+            "entrega",
+            "envío",
+        ],
+    ),
+    (
+        "payment",
+        &[
+            "payment terms",
+            "payment",
+            "付款方式",
+            "forma de pago",
+            "formas de pago",
+            "método de pago",
+            "pago",
+        ],
+    ),
+    (
+        "location",
+        &[
+            "place of origin",
+            "origin",
+            "location",
+            "产地",
+            "所在地",
+            "lugar de origen",
+            "origen",
+            "ubicación",
+        ],
+    ),
     (
         "supplier",
         &[
@@ -202,12 +316,17 @@ const LABELS: &[(&str, &[&str])] = &[
             "供应商",
             "公司名称",
             "厂家",
+            "proveedor",
+            "empresa",
+            "fabricante",
+            "vendedor",
         ],
     ),
     (
         "contact",
         &[
             "contact person",
+            "online contact",
             "contact",
             "tel",
             "telephone",
@@ -226,6 +345,13 @@ const LABELS: &[(&str, &[&str])] = &[
             "手机",
             "微信",
             "邮箱",
+            "contacto en línea",
+            "contacto",
+            "teléfono",
+            "móvil",
+            "celular",
+            "correo electrónico",
+            "correo",
         ],
     ),
 ];
@@ -252,6 +378,51 @@ fn starting_label<'t, T: Copy>(auto: &(AhoCorasick, Vec<T>), text: &'t str) -> O
 
 static FIELD_LABELS: LazyLock<(AhoCorasick, Vec<&'static str>)> =
     LazyLock::new(|| label_automaton(LABELS.iter().flat_map(|(f, ls)| ls.iter().map(move |l| (*l, *f)))));
+
+/// The field `label` names when it is nothing but a label ("Price",
+/// "CAS No.:"): a line whose first inline piece is a label glued to its
+/// value ("PriceUS $ 5") is that field.
+fn bare_label(label: &str) -> Option<&'static str> {
+    let (field, rest) = starting_label(&FIELD_LABELS, label)?;
+    rest.trim_matches([':', '：', ' ', '.', '#'])
+        .is_empty()
+        .then_some(field)
+}
+
+/// A line shaped as "label: value" in any language: a short label of one to
+/// four words, a colon, and a value that is not a list of pieces. Spec rows
+/// are this whatever words a site uses; "Hot: a, b, c" is not.
+fn key_value(text: &str) -> bool {
+    let Some((label, value)) = text.split_once([':', '：']) else {
+        return false;
+    };
+    let words = label.split_whitespace().count();
+    let cjk = label.chars().filter(|c| (*c as u32) >= 0x2E80).count();
+    let short = (1..=4).contains(&words) && label.chars().count() <= 32 || (cjk > 0 && label.chars().count() <= 8);
+    let value = value.trim();
+    short && !value.is_empty() && value.matches([',', '，', '、', '·', '|']).count() < 2
+}
+
+/// The field a line is: by its label, or by a label glued to its value.
+fn field_of(l: &Line) -> Option<&'static str> {
+    field_of_line(&l.text).or_else(|| {
+        let k = l.glued? as usize;
+        bare_label(l.text.get(..k)?)
+    })
+}
+
+/// The line as content: a label glued to its value gets its colon back
+/// ("PriceUS $ 5" → "Price: US $ 5"), so the value is matched as a word.
+fn content_text(l: &Line) -> std::borrow::Cow<'_, str> {
+    match l
+        .glued
+        .map(|k| k as usize)
+        .filter(|&k| l.text.get(..k).and_then(bare_label).is_some())
+    {
+        Some(k) => std::borrow::Cow::Owned(format!("{}: {}", &l.text[..k], &l.text[k..])),
+        None => std::borrow::Cow::Borrowed(&l.text),
+    }
+}
 
 /// The field a line's label names ("CAS No.: 39742-60-4" → `cas`).
 pub fn field_of_line(text: &str) -> Option<&'static str> {
@@ -306,10 +477,10 @@ pub fn listing_content(ex: &Extracted, field_names: &[String], template: &SiteTe
         let inside = main.is_none_or(|m| page.ancestors(line.elem).any(|e| e == m));
         match decide(w, inside, selected.description.is_some()) {
             Decision::Content => {
-                let part = field_of_line(&line.text).unwrap_or("description");
-                out.push(part, &line.text);
+                let part = field_of(line).unwrap_or("description");
+                out.push(part, &content_text(line));
             }
-            Decision::Contact(part) => out.push(part, &line.text),
+            Decision::Contact(part) => out.push(part, &content_text(line)),
             Decision::Chrome(why) => out.drop_line(&line.text, why, &mut chrome_bytes),
         }
     }
@@ -576,6 +747,33 @@ const CHROME_LABELS: &[&str] = &[
     "最新产品",
     "热销产品",
     "大家都在搜",
+    "hot",
+    "popular",
+    "热门推荐",
+    "相关推荐",
+    "推荐供应商",
+    "最新供应",
+    "最新求购",
+    "其他产品",
+    "同类产品",
+    "热门供应",
+    "热卖产品",
+    "热销推荐",
+    "精品推荐",
+    "本站推荐",
+    "友情链接",
+    "相关资讯",
+    "热点资讯",
+    "排行榜",
+    "热门资讯",
+    "产品目录",
+    "全部分类",
+    "所有分类",
+    "热门分类",
+    "您可能感兴趣",
+    "看了又看",
+    "为您推荐",
+    "相关供应",
     "productos relacionados",
     "productos populares",
     "búsquedas populares",
@@ -618,8 +816,12 @@ fn breadcrumb(text: &str) -> bool {
         "首页",
         "your position",
         "you are here",
+        "current location",
         "当前位置",
         "您的位置",
+        "您现在的位置",
+        "所在位置",
+        "位置：",
         "inicio",
     ]
     .iter()
@@ -697,7 +899,10 @@ fn weigh(page: &Page, l: &Line, i: usize, title: Option<usize>, t: &SiteTemplate
     let own = u32::from(site.learned);
     let boilerplate = is_boilerplate(t, &place, el.path, &l.text, own);
     if boilerplate {
-        signals.push((0.9, Why::Boilerplate, false));
+        // Strong (even inside the main content) when the site's other pages
+        // show it too: the site's own text, not what listings share.
+        let site_wide = t.site_wide(el.path, &l.text);
+        signals.push((0.9, Why::Boilerplate, site_wide));
     }
     // The template says where chrome sits (it helps choose the main
     // content), never that a line inside the main content is chrome: many
@@ -711,10 +916,10 @@ fn weigh(page: &Page, l: &Line, i: usize, title: Option<usize>, t: &SiteTemplate
     }
     let (chrome, why) = combine(&signals, false);
     let (strong, strong_why) = combine(&signals, true);
-    let field = field_of_line(&l.text);
+    let field = field_of(l);
     let contact = field.filter(|f| matches!(*f, "supplier" | "contact"));
     Weighed {
-        field: field.is_some(),
+        field: field.is_some() || key_value(&l.text),
         mass: chars.min(600.0) * (1.0 - anchor).max(0.05),
         chrome,
         why,

@@ -58,6 +58,8 @@ fn ratio(a: u32, b: u32) -> f32 {
 #[derive(Debug, Clone, Copy, Default)]
 struct Seen {
     pages: u32,
+    /// Of those, pages that were not listings (home, category, search).
+    other_pages: u32,
     last_page: u32,
 }
 
@@ -77,8 +79,9 @@ impl Generations {
             .unwrap_or_default()
     }
 
-    /// Records `k` on page `page`; returns the pages it was seen on before.
-    fn record(&mut self, k: (u64, u64), page: u32) -> u32 {
+    /// Records `k` on page `page` (`other`: not a listing page); returns
+    /// the pages it was seen on before.
+    fn record(&mut self, k: (u64, u64), page: u32, other: bool) -> u32 {
         let mut s = match self.current.get(&k) {
             Some(s) => *s,
             None => self.previous.remove(&k).unwrap_or_default(),
@@ -90,6 +93,7 @@ impl Generations {
         };
         if s.last_page != page {
             s.pages += 1;
+            s.other_pages += u32::from(other);
             s.last_page = page;
         }
         self.current.insert(k, s);
@@ -137,11 +141,11 @@ impl SiteTemplate {
         let n = self.pages;
         for line in &page.lines {
             let place = page.elems[line.elem as usize].path;
-            let before = self.texts.record((place, text_hash(&line.text)), n);
+            let before = self.texts.record((place, text_hash(&line.text)), n, !listing);
             let items: u32 = line
                 .items
                 .iter()
-                .map(|i| u32::from(self.items.record((place, *i), n) > 0))
+                .map(|i| u32::from(self.items.record((place, *i), n, !listing) > 0))
                 .sum();
             let st = self.places.entry(place).or_default();
             if st.last_page != n {
@@ -156,7 +160,7 @@ impl SiteTemplate {
             st.repeated_items = st.repeated_items.saturating_add(items);
         }
         for seg in title_segments(title_tag) {
-            self.texts.record((TITLE_PLACE, text_hash(seg)), n);
+            self.texts.record((TITLE_PLACE, text_hash(seg)), n, !listing);
         }
     }
 
@@ -168,6 +172,15 @@ impl SiteTemplate {
     /// On how many learned pages `text` appeared at `path`.
     pub fn text_pages(&self, path: u64, text: &str) -> u32 {
         self.texts.get(&(path, text_hash(text))).pages
+    }
+
+    /// Text the whole site shows, not only its listings: at `path` on at
+    /// least half of the pages that were not listings (and on two or more).
+    /// A footer's hotline is; a description many listings share is not.
+    pub fn site_wide(&self, path: u64, text: &str) -> bool {
+        let others = self.pages.saturating_sub(self.listings);
+        let n = self.texts.get(&(path, text_hash(text))).other_pages;
+        n >= 2 && 2 * n >= others
     }
 
     /// How many of `items` (piece hashes) were learned at `path` on more
@@ -264,14 +277,14 @@ mod tests {
     fn memory_stays_bounded() {
         let mut g = Generations::default();
         for i in 0..(3 * CAP as u64) {
-            g.record((1, i), 1);
+            g.record((1, i), 1, false);
         }
         assert!(g.current.len() + g.previous.len() <= 2 * CAP);
-        g.record((1, 7), 2);
+        g.record((1, 7), 2, false);
         for i in 0..CAP as u64 {
-            g.record((2, i), 3);
+            g.record((2, i), 3, false);
             if i % 1000 == 0 {
-                g.record((1, 7), 3);
+                g.record((1, 7), 3, false);
             }
         }
         assert!(g.get(&(1, 7)).pages >= 2, "what recurs is kept");

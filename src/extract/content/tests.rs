@@ -229,3 +229,53 @@ fn listings_that_share_their_description_keep_it() {
         c.text
     );
 }
+
+#[test]
+fn labels_glued_to_values_and_spec_rows_in_other_languages() {
+    let html = r#"<html><head><title>Piperonal 99% | Mercado</title></head><body><div class=a><h1>Piperonal 99%</h1>
+<div class=r><span>Price</span><span>US $ 120 / Kilogram</span></div>
+<div class=r><span>Online contact</span><span>Wickr: seller_x</span></div>
+<div class=r>Número CAS: 120-57-0</div><div class=r>Pureza: 99%</div>
+<p>Piperonal de alta pureza, envío seguro a México.</p></div>
+<div class=b><div>Búsquedas populares</div><a href="/producto/9">N-Phenethyl-4-piperidone</a> <a href="/producto/8">Xylazine</a></div></body></html>"#;
+    let c = content(html, &SiteTemplate::new());
+    assert!(
+        c.text.contains("Price: US $ 120") && c.text.contains("Online contact: Wickr: seller_x"),
+        "{}",
+        c.text
+    );
+    assert_eq!(c.part_at(c.text.find("US $").unwrap()), Some("price"));
+    assert_eq!(c.part_at(c.text.find("Wickr").unwrap()), Some("contact"));
+    assert_eq!(c.part_at(c.text.find("120-57-0").unwrap()), Some("cas"));
+    assert_eq!(c.part_at(c.text.find("99%").unwrap()), Some("title"));
+    assert!(!c.text.contains("Xylazine"), "{}", c.text);
+}
+
+#[test]
+fn the_sites_own_text_inside_a_flat_page_is_chrome() {
+    // Every line at the same DOM place: only what the site's other pages
+    // (home, categories) show too tells the footer from the listing.
+    let page = |body: &str| {
+        format!("<html><body><div class=w><div>{body}</div><div>Popular: NPP, 4-ANPP, xylazine, urea</div><div>Payment methods: T/T, Western Union. Tel/WhatsApp: +86 555 0199</div></div></body></html>")
+    };
+    let mut t = SiteTemplate::new();
+    for i in 0..5 {
+        let e = ex(&page(&format!("<a href='/c/{i}'>Category {i}</a>")));
+        t.learn(&e.page, &e.title_tag, false);
+    }
+    for i in 0..10 {
+        let e = ex(&format!(
+            "<title>Glycerol {i} | Shop</title>{}",
+            page(&format!("Glycerol {i}, 99.5%, drums"))
+        ));
+        t.learn(&e.page, &e.title_tag, true);
+    }
+    let c = content(
+        &format!("<title>Glycerol 99 | Shop</title>{}", page("Glycerol 99, 99.5%, drums")),
+        &t,
+    );
+    assert!(c.text.contains("Glycerol 99, 99.5%"), "{}", c.text);
+    for gone in ["NPP", "Western Union", "WhatsApp"] {
+        assert!(!c.text.contains(gone), "{gone}: {}", c.text);
+    }
+}
