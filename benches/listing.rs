@@ -24,12 +24,12 @@ fn pages() -> Vec<(String, Url, regex::Regex, usize)> {
         let re = regex::Regex::new(&site.listing_re).expect("listing regex");
         for (path, p) in &site.pages {
             if re.is_match(path) {
-                let (html, _, _) = encoding_rs::GB18030.decode(&p.body);
-                let html = if p.content_type.contains("gb") {
-                    html.into_owned()
-                } else {
-                    String::from_utf8_lossy(&p.body).into_owned()
-                };
+                // Decoded as the crawler decodes (header, then `<meta>`, then
+                // detection): the GBK sites declare it in the header
+                // ("charset=GBK") or only in a `<meta>`.
+                let html = precwatch::fetch::decode::decode(&p.body, Some(&p.content_type))
+                    .text
+                    .into_owned();
                 out.push((
                     html,
                     Url::parse(&format!("http://shop{si}.test{path}")).expect("url"),

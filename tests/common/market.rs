@@ -38,11 +38,20 @@
 //! precwatch reports.
 //!
 //! Templates here are the **tune** set (`html5`, `divsoup`, `table`,
-//! `zh-utf8`, `zh-portal`, `spanish`, `cards`, `no-title-markup`). The
-//! measure-only templates live in `market_measure.rs`. Pages are in English,
-//! Chinese (UTF-8, or GBK declared only in a `<meta>`) or Latin-American
-//! Spanish; the Spanish listings keep the substance names of the domain
-//! facts (as sellers there do) and write everything around them in Spanish.
+//! `zh-utf8`, `zh-portal`, `spanish`, `cards`, `no-title-markup`, `zh-b2b`,
+//! `alibaba-like`, `mobile`, `forum-like`). The measure-only templates live
+//! in `market_measure.rs`. Pages are in English, Chinese (UTF-8, GBK declared
+//! only in a `<meta>`, or GBK declared only in the HTTP header), Latin-American
+//! Spanish, or English listings in a Chinese/English interface; the Spanish
+//! listings keep the substance names of the domain facts (as sellers there
+//! do) and write everything around them in Spanish.
+//!
+//! A supplier block (company, contact person, phones, e-mail, messenger,
+//! location) is the listing's own content on every template, wherever the
+//! layout puts it (a side-column supplier card, the description's last
+//! line, a forum signature, a mobile contact sheet): it names the one seller
+//! of this offer and shows only on that seller's listings. What a supplier
+//! card lists besides (the shop's other products) is chrome.
 //!
 //! Every company, person, phone number (+86 555-xxxx, +52/+57/+51 numbers in
 //! the 555 range, the +86 138 0013 8000 example number and variants of it in
@@ -220,6 +229,10 @@ pub struct Chrome {
     /// ("latest supply", "recently viewed", more product cards). Drawn only
     /// for the templates in [`MORE_TEMPLATES`].
     pub more: Vec<(Link, String)>,
+    /// The same supplier's other listings, with a price line (the "shop's
+    /// other products" of a supplier card). Drawn only for the templates in
+    /// [`SHOP_TEMPLATES`], after every other block.
+    pub shop: Vec<(Link, String)>,
 }
 
 impl Chrome {
@@ -236,7 +249,7 @@ impl Chrome {
         {
             v.push(l.text.clone());
         }
-        for (l, p) in self.related.iter().chain(&self.more) {
+        for (l, p) in self.related.iter().chain(&self.more).chain(&self.shop) {
             v.push(l.text.clone());
             v.push(p.clone());
         }
@@ -249,7 +262,13 @@ impl Chrome {
         let mut v: Vec<String> = Vec::new();
         v.extend(self.hot_searches.iter().map(|l| l.text.clone()));
         v.extend(self.hot_products.iter().map(|l| l.text.clone()));
-        v.extend(self.related.iter().chain(&self.more).map(|l| l.0.href.clone()));
+        v.extend(
+            self.related
+                .iter()
+                .chain(&self.more)
+                .chain(&self.shop)
+                .map(|l| l.0.href.clone()),
+        );
         v.extend(self.also_bought.iter().map(|l| l.text.clone()));
         v.extend(self.recent.iter().cloned());
         v.extend(self.trending.iter().cloned());
@@ -2240,9 +2259,9 @@ pub fn build(spec: &SiteSpec, opts: &Options) -> Site {
         footer: site_footer(&mut rng, lang, &market, &domain),
     };
     let mut planned = plan_site(spec.seed, lang, n);
-    if t.name == ZH_PORTAL.name {
+    if let Some(f) = own_layout(t.name) {
         for p in &mut planned {
-            portal_contacts(&mut p.own);
+            f(&mut p.own);
         }
     }
     let mut listings: Vec<Listing> = Vec::new();
@@ -2283,6 +2302,7 @@ pub fn build(spec: &SiteSpec, opts: &Options) -> Site {
     let mut signatures = HashSet::new();
     let term_path = |term: &str| -> Option<String> { t.search_path.map(|f| f(&search_slug(term))) };
     let more_wanted = MORE_TEMPLATES.contains(&t.name);
+    let shop_wanted = SHOP_TEMPLATES.contains(&t.name);
     // Chrome for one page: rotating blocks drawn from the page's own seed.
     let make_chrome = |path: &str, cat: Option<usize>, title: Option<&str>, salt: u64| -> Chrome {
         if !opts.chrome {
@@ -2375,6 +2395,29 @@ pub fn build(spec: &SiteSpec, opts: &Options) -> Site {
                 l.own.spec("price").map(|f| f.value.clone()).unwrap_or_default(),
             ));
         }
+        // The same supplier's other listings: drawn after everything else,
+        // and only for the templates whose supplier card shows them.
+        let mut shop: Vec<(Link, String)> = Vec::new();
+        if let Some(me) = listings.iter().find(|l| shop_wanted && l.path == path) {
+            let mut mine: Vec<&Listing> = listings
+                .iter()
+                .filter(|l| l.path != path && company_of(&l.own) == company_of(&me.own))
+                .collect();
+            r.shuffle(&mut mine);
+            shop = mine
+                .into_iter()
+                .take(5)
+                .map(|l| {
+                    (
+                        Link {
+                            text: l.own.title.clone(),
+                            href: l.path.clone(),
+                        },
+                        l.own.spec("price").map(|f| f.value.clone()).unwrap_or_default(),
+                    )
+                })
+                .collect();
+        }
         Chrome {
             hot_searches,
             menu: site_chrome.menu.clone(),
@@ -2386,6 +2429,7 @@ pub fn build(spec: &SiteSpec, opts: &Options) -> Site {
             trending,
             footer: site_chrome.footer.clone(),
             more,
+            shop,
         }
     };
     // Listing pages.
@@ -3375,7 +3419,38 @@ fn zh_index(ctx: &Ctx, idx: &Index, ch: &Chrome) -> String {
 // ---------------------------------------------------------------------------
 
 /// Templates whose pages show [`Chrome::more`] (a second draw of other listings).
-const MORE_TEMPLATES: &[&str] = &["zh-portal", "spanish", "cards"];
+const MORE_TEMPLATES: &[&str] = &[
+    "zh-portal",
+    "spanish",
+    "cards",
+    "zh-b2b",
+    "alibaba-like",
+    "mobile",
+    "forum-like",
+];
+
+/// Templates whose supplier card shows [`Chrome::shop`] (the supplier's other listings).
+const SHOP_TEMPLATES: &[&str] = &["zh-b2b", "alibaba-like"];
+
+/// How a template reshapes every listing's own content into the fields its
+/// layout shows (before the labels and the pages are made).
+fn own_layout(template: &str) -> Option<fn(&mut Own)> {
+    match template {
+        "zh-portal" => Some(portal_contacts),
+        "zh-b2b" => Some(b2b_own),
+        "alibaba-like" => Some(ali_own),
+        "forum-like" => Some(forum_own),
+        _ => None,
+    }
+}
+
+/// The supplier's company name.
+fn company_of(own: &Own) -> &str {
+    own.supplier
+        .iter()
+        .find(|f| f.key == "supplier")
+        .map_or("", |f| f.value.as_str())
+}
 
 /// What a template's one-off quirk ([`Ctx::quirk`]) adds to that listing's case.
 fn quirk_note(template: &str) -> Option<&'static str> {
@@ -4216,7 +4291,1381 @@ fn ntm_index(ctx: &Ctx, idx: &Index, ch: &Chrome) -> String {
     s
 }
 
-/// The tune set: eight templates, one site each. The measure set
+// ---------------------------------------------------------------------------
+// Tune templates added for the third round (zh-b2b, alibaba-like, mobile,
+// forum-like)
+// ---------------------------------------------------------------------------
+
+/// A supplier field's value ("" when absent).
+fn sup_get(own: &Own, key: &str) -> String {
+    own.supplier
+        .iter()
+        .find(|f| f.key == key)
+        .map(|f| f.value.clone())
+        .unwrap_or_default()
+}
+
+fn own_field(key: &'static str, label: &str, value: impl Into<String>) -> Field {
+    Field {
+        key,
+        label: label.to_string(),
+        value: value.into(),
+    }
+}
+
+/// The short name of a Chinese company: the four characters after the city
+/// ("杭州枫岭化工有限公司" → "枫岭化工").
+fn zh_short(company: &str) -> String {
+    let chars: Vec<char> = company.trim_end_matches("有限公司").chars().collect();
+    let start = if chars.len() > 4 { 2 } else { 0 };
+    chars[start..(start + 4).min(chars.len())].iter().collect()
+}
+
+/// An amount in fen as yuan ("￥46.00").
+fn yuan(fen: u32) -> String {
+    format!("￥{}.{:02}", fen / 100, fen % 100)
+}
+
+/// `zh-b2b` own content. The supplier card of a Chinese wholesale platform:
+/// 公司名称, 诚信通 years, 联系人, 手机 (domestic format), 座机, 旺旺, QQ, 经营模式,
+/// 所在地, and the shady supplier's 在线联系 (WeChat/WhatsApp). The card's
+/// contact lines are the listing's own content: they name the one seller of
+/// this offer (the card is the same on that seller's listings, not on the
+/// site's), as the supplier block is on every other template. 手机 without
+/// +86, 座机, 旺旺 (the platform's own messenger) and QQ are the platform's
+/// ordinary contact fields, not tactics (§4 of the domain facts names
+/// WeChat, WhatsApp… and +86 numbers). The card's "该店铺其他产品" (the shop's
+/// other listings) is chrome. The price and MOQ become a price-tier table
+/// (起批量 / 价格); 品牌, 货号 and 产地 join the attributes.
+fn b2b_own(own: &mut Own) {
+    let company = sup_get(own, "supplier");
+    let location = sup_get(own, "location");
+    let member: u32 = sup_get(own, "member").parse().unwrap_or(2018);
+    let h = fnv(company.as_bytes());
+    let short = zh_short(&company);
+    let area = match location.as_str() {
+        "浙江杭州" => "0571",
+        "江苏南京" => "025",
+        "山东济南" => "0531",
+        "湖北武汉" => "027",
+        "河北石家庄" => "0311",
+        "上海" => "021",
+        _ => "010",
+    };
+    let mut sup = vec![
+        own_field("supplier", "公司名称", company.clone()),
+        own_field("years", "诚信通", format!("第{}年", 2026 - member)),
+        own_field("contact", "联系人", sup_get(own, "contact")),
+        own_field("mobile", "手机", format!("139 5550 {:04}", h % 10_000)),
+        own_field("phone", "座机", format!("{area}-5550{:04}", (h >> 16) % 10_000)),
+        own_field("wangwang", "旺旺", format!("{short}{:02}", (h >> 32) % 100)),
+        own_field("qq", "QQ", format!("8005552{:02}", (h >> 40) % 100)),
+    ];
+    if let Some(m) = own.supplier.iter().find(|f| f.key == "messenger") {
+        sup.push(m.clone());
+    }
+    sup.push(own_field(
+        "mode",
+        "经营模式",
+        ["生产厂家", "经销批发", "生产加工"][(h % 3) as usize],
+    ));
+    sup.push(own_field("location", "所在地", location.clone()));
+    own.supplier = sup;
+
+    let price = own.spec("price").map(|f| f.value.clone()).unwrap_or_default();
+    let moq = own.spec("moq").map(|f| f.value.clone()).unwrap_or_default();
+    let th = fnv(own.title.as_bytes());
+    let mut specs = vec![
+        own_field("brand", "品牌", short.chars().take(2).collect::<String>()),
+        own_field("model", "货号", format!("HG-{:04}", th % 10_000)),
+    ];
+    specs.extend(own.specs.drain(..).filter(|f| f.key != "price" && f.key != "moq"));
+    specs.push(own_field("origin", "产地", location));
+    match price.strip_suffix("元/公斤").and_then(|p| p.parse::<u32>().ok()) {
+        Some(p) => {
+            let q = if moq == "25公斤" { 25 } else { 1 };
+            specs.push(own_field("price", "价格", yuan(p * 100)));
+            specs.push(own_field("moq", "起批量", format!("{}-{}公斤", q, q * 10 - 1)));
+            specs.push(own_field(
+                "tier",
+                &format!("{}-{}公斤", q * 10, q * 100 - 1),
+                yuan(p * 92),
+            ));
+            specs.push(own_field("tier", &format!("≥{}公斤", q * 100), yuan(p * 85)));
+        }
+        None => {
+            specs.push(own_field("price", "价格", price));
+            specs.push(own_field("moq", "起批量", format!("≥{moq}")));
+        }
+    }
+    own.specs = specs;
+}
+
+/// `alibaba-like` own content: "Key attributes" (Place of Origin, Brand Name,
+/// Model Number, CAS No., Purity, Appearance, Application) and the supplier
+/// card (company, years, location, verification, response time and rate,
+/// contact person). The card shows no phone, e-mail or messenger, as on the
+/// international platforms; sellers write them at the end of their own
+/// description ("Contact: … | Telephone: … | E-mail: … | WhatsApp: …"), so
+/// the shady supplier's messenger is still the listing's own content. The
+/// card's "Other products from this supplier" is chrome.
+fn ali_own(own: &mut Own) {
+    let company = sup_get(own, "supplier");
+    let location = sup_get(own, "location");
+    let contact = sup_get(own, "contact");
+    let member: u32 = sup_get(own, "member").parse().unwrap_or(2018);
+    let h = fnv(company.as_bytes());
+    let th = fnv(own.title.as_bytes());
+    let brand = company.split_whitespace().nth(1).unwrap_or("OEM").to_string();
+    let parts: Vec<&str> = location.split(", ").collect();
+    let origin = if parts.len() > 2 {
+        parts[1..].join(", ")
+    } else {
+        location.clone()
+    };
+    let mut specs = vec![
+        own_field("origin", "Place of Origin", origin),
+        own_field("brand", "Brand Name", brand.clone()),
+        own_field(
+            "model",
+            "Model Number",
+            format!("{}-{:03}", brand[..2].to_uppercase(), th % 1000),
+        ),
+    ];
+    for key in ["cas", "purity", "appearance"] {
+        specs.extend(own.spec(key).cloned());
+    }
+    if own.spec("purity").is_some() {
+        let app = ["Chemical raw material", "Organic synthesis", "Industrial use"][(th % 3) as usize];
+        specs.push(own_field("application", "Application", app));
+    }
+    specs.extend(
+        own.specs
+            .iter()
+            .filter(|f| !["cas", "purity", "appearance"].contains(&f.key))
+            .cloned(),
+    );
+    own.specs = specs;
+    let mut line = format!(
+        "Contact: {contact} | Telephone: {} | E-mail: {}",
+        sup_get(own, "phone"),
+        sup_get(own, "email")
+    );
+    if let Some(m) = own.supplier.iter().find(|f| f.key == "messenger") {
+        let _ = write!(line, " | {}", m.value);
+    }
+    own.description.push(line);
+    own.supplier = vec![
+        own_field("supplier", "Company", company),
+        own_field("years", "Years", format!("{} yrs", 2026 - member)),
+        own_field("location", "Location", location),
+        own_field(
+            "verified",
+            "Verification",
+            if h.is_multiple_of(3) {
+                "Verified Manufacturer"
+            } else {
+                "Verified Supplier"
+            },
+        ),
+        own_field("response", "Response time", format!("≤{}h", 1 + h % 6)),
+        own_field(
+            "rate",
+            "Response rate",
+            format!("{}.{}%", 88 + (h >> 8) % 12, (h >> 16) % 10),
+        ),
+        own_field("contact", "Contact Person", contact),
+    ];
+}
+
+/// `forum-like` own content: the seller is the thread's author. Their user
+/// name (from the company) is added; the rest of the supplier block is the
+/// author's signature under the post, with the contacts, and "Member since"
+/// sits in the author's profile column. Signature and profile are the
+/// listing's own content: they are the seller's, shown on that seller's
+/// threads only.
+fn forum_own(own: &mut Own) {
+    let company = sup_get(own, "supplier");
+    let h = fnv(company.as_bytes());
+    let user = format!(
+        "{}_{}",
+        company.split_whitespace().nth(1).unwrap_or("seller").to_lowercase(),
+        ["chem", "trade", "sales", "supply"][(h % 4) as usize]
+    );
+    own.supplier.insert(0, own_field("author", "Author", user));
+}
+
+// ----- zh-b2b ---------------------------------------------------------------
+
+/// `zh-b2b`: a Chinese domestic B2B wholesale site in the style of the big
+/// wholesale platforms (1688, hc360, the Chinese edition of Made-in-China),
+/// served as GBK with the charset in the HTTP header only (no `<meta>`).
+/// `<title>` as `产品名-厂家直销-公司名-网站名` (hyphens without spaces, which
+/// also occur inside the chemical names). A sticky 导航 bar (site links and
+/// the 全部分类 category list), unlabelled hot words under the search box,
+/// 当前位置 breadcrumb; the product name in a `<div class="d-title">` (an
+/// `<h2>` inside it, except on a quarter of the listings, older offers, where
+/// it is plain text); a price-tier table (价格 / 起批量 rows); tabs 商品详情 /
+/// 评价 / 成交记录; the attributes as a table of two label/value pairs a row;
+/// 详细描述; the reviews and deals panels; 相关搜索 (links) and 大家还在看 (other
+/// listings) below; a right column with the supplier card (contact lines,
+/// 进入店铺, and 该店铺其他产品: the same supplier's other listings, rotating)
+/// and 同类推荐 (other listings); a footer with 热门推荐 keyword links, the
+/// marketplace's contact, payment and ICP lines.
+pub static ZH_B2B: Template = Template {
+    name: "zh-b2b",
+    lang: Lang::Zh,
+    charset: Charset::Gbk,
+    listing_re: r"^/offer/\d+\.html$",
+    listing_path: |id, _| format!("/offer/{}.html", 600_000_000_000u64 + u64::from(id) * 7_919),
+    category_path: |s, n| {
+        if n == 1 {
+            format!("/pifa/{s}.html")
+        } else {
+            format!("/pifa/{s}-p{n}.html")
+        }
+    },
+    search_path: Some(|q| format!("/selloffer/offer_search.htm?keywords={q}")),
+    listing: b2b_listing,
+    index: b2b_index,
+    selectors: Some(|_| {
+        vec![
+            ("title".into(), "div.d-title".into()),
+            ("description".into(), "div.desc-content".into()),
+            ("specs".into(), "table.attr-table".into()),
+            ("price".into(), "div.price-box".into()),
+            ("supplier".into(), "div.supplier-contact".into()),
+        ]
+    }),
+    classes: 1,
+    obfuscated: false,
+};
+
+fn b2b_market(ctx: &Ctx) -> String {
+    ctx.market.replace(" 化工网", "批发网")
+}
+
+fn b2b_head(ctx: &Ctx, title: &str, keywords: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html>\n<head>\n<title>{}</title>\n<meta name=\"keywords\" content=\"{}\">\n<link rel=\"stylesheet\" href=\"//style.{d}/app/detail/css/od.css\">\n<script src=\"//style.{d}/app/detail/js/od.js\"></script>\n</head>\n<body class=\"od-body\">\n",
+        esc(title),
+        esc(keywords),
+        d = ctx.domain
+    )
+}
+
+fn b2b_top(ctx: &Ctx, ch: &Chrome, s: &mut String) {
+    let m = b2b_market(ctx);
+    if ctx.chrome {
+        let _ = write!(
+            s,
+            "<div class=\"sticky-nav\" id=\"J_StickyNav\"><div class=\"w1190\"><a class=\"sn-logo\" href=\"/\">{}</a><ul class=\"sn-links\"><li><a href=\"/\">首页</a></li><li><a href=\"/pifa/\">批发进货</a></li><li><a href=\"/qiugou/\">采购求购</a></li><li><a href=\"/gongchang/\">找工厂</a></li><li><a href=\"/zixun/\">行业资讯</a></li></ul>",
+            esc(&m)
+        );
+        if !ch.menu.is_empty() {
+            s.push_str("<div class=\"sn-cats\"><span class=\"sn-cats-t\">全部分类</span><ul>");
+            for l in &ch.menu {
+                let _ = write!(s, "<li>{}</li>", a(l));
+            }
+            s.push_str("</ul></div>");
+        }
+        s.push_str("<div class=\"sn-user\"><a href=\"/login.htm\">请登录</a> <a href=\"/reg.htm\">免费注册</a> <a href=\"/cart.htm\">进货单</a> <a href=\"/member/\">会员中心</a></div></div></div>\n");
+    }
+    let _ = write!(
+        s,
+        "<div class=\"header\"><div class=\"logo\"><a href=\"/\"><img src=\"/img/logo.png\" alt=\"{}\"></a></div><div class=\"search-box\"><form action=\"/selloffer/offer_search.htm\" method=\"get\"><input type=\"text\" name=\"keywords\" class=\"search-input\" placeholder=\"搜索产品名称、CAS号\"><button type=\"submit\">搜 索</button></form>",
+        esc(&m)
+    );
+    if !ch.hot_searches.is_empty() {
+        let _ = write!(s, "<div class=\"hot-words\">{}</div>", links(&ch.hot_searches, " "));
+    }
+    s.push_str("</div></div>\n");
+    if !ch.crumbs.is_empty() {
+        let _ = writeln!(
+            s,
+            "<div class=\"crumbs\">当前位置：{}</div>",
+            links(&ch.crumbs, " &gt; ")
+        );
+    }
+}
+
+/// A list of other listings with their price lines.
+fn b2b_items(v: &[(Link, String)], s: &mut String) {
+    s.push_str("<ul>");
+    for (l, p) in v {
+        let _ = write!(
+            s,
+            "<li><div class=\"pic\"><img src=\"/img/o/{}.jpg\" alt=\"\"></div><div class=\"t\">{}</div><div class=\"price\">{}</div></li>",
+            fnv(l.href.as_bytes()) % 100_000,
+            a(l),
+            esc(p)
+        );
+    }
+    s.push_str("</ul>");
+}
+
+fn b2b_side(ch: &Chrome, s: &mut String) {
+    if !ch.more.is_empty() {
+        s.push_str("<div class=\"mod-similar\"><div class=\"title\">同类推荐</div>");
+        b2b_items(&ch.more, s);
+        s.push_str("</div>");
+    }
+}
+
+fn b2b_foot(ctx: &Ctx, ch: &Chrome, s: &mut String) {
+    if ctx.chrome {
+        s.push_str("<div class=\"footer\">");
+        if !ch.trending.is_empty() {
+            let tl: Vec<Link> = ch
+                .trending
+                .iter()
+                .map(|t| Link {
+                    text: t.clone(),
+                    href: format!("/selloffer/offer_search.htm?keywords={}", search_slug(t)),
+                })
+                .collect();
+            let _ = write!(
+                s,
+                "<div class=\"seo-links\"><span>热门推荐：</span>{}</div>",
+                links(&tl, " ")
+            );
+        }
+        s.push_str("<div class=\"foot-links\"><a href=\"/about.htm\">关于我们</a> | <a href=\"/help/\">帮助中心</a> | <a href=\"/rule/\">规则中心</a> | <a href=\"/link.htm\">友情链接</a> | <a href=\"/sitemap.htm\">网站地图</a></div>");
+        for f in &ch.footer {
+            let _ = write!(s, "<p>{}</p>", esc(f));
+        }
+        let _ = writeln!(
+            s,
+            "<p class=\"copy\">&copy; 2010-2025 {} 版权所有 <a href=\"https://beian.example.cn/\">浙ICP备10055502号-1</a> 增值电信业务经营许可证：浙B2-20100555</p></div>",
+            esc(&b2b_market(ctx))
+        );
+    }
+    s.push_str("</body>\n</html>\n");
+}
+
+fn b2b_listing(ctx: &Ctx, l: &Listing, ch: &Chrome) -> String {
+    let o = &l.own;
+    let company = company_of(o);
+    let tag = ["厂家直销", "批发价格", "价格优惠"]
+        .into_iter()
+        .cycle()
+        .skip(l.id as usize % 3)
+        .take(3)
+        .find(|t| !o.title.contains(t))
+        .unwrap_or("批发");
+    let title = format!("{}-{tag}-{company}-{}", o.title, b2b_market(ctx));
+    let keywords = format!("{t},{t}价格,{t}批发", t = o.title);
+    let mut s = b2b_head(ctx, &title, &keywords);
+    b2b_top(ctx, ch, &mut s);
+    let _ = write!(
+        s,
+        "<div class=\"detail-wrap w1190\"><div class=\"region-main\">\n<div class=\"mod-gallery\"><img src=\"//img.{}/offer/{}.jpg\" alt=\"{}\"></div>\n<div class=\"mod-info\">",
+        ctx.domain,
+        l.id,
+        esc(&o.title)
+    );
+    if l.id.is_multiple_of(4) {
+        let _ = write!(s, "<div class=\"d-title\">{}</div>", esc(&o.title));
+    } else {
+        let _ = write!(s, "<div class=\"d-title\"><h2>{}</h2></div>", esc(&o.title));
+    }
+    // Price tiers: 价格 and 起批量 rows.
+    let price = o.spec("price");
+    let moq = o.spec("moq");
+    let tiers: Vec<&Field> = o.specs.iter().filter(|f| f.key == "tier").collect();
+    s.push_str("<div class=\"price-box\">");
+    if let (Some(p), Some(q)) = (price, moq) {
+        if tiers.is_empty() {
+            let _ = write!(
+                s,
+                "<div class=\"price-one\"><span class=\"k\">{}</span> <span class=\"v\">{}</span></div><div class=\"amount-one\"><span class=\"k\">{}</span> <span class=\"v\">{}</span></div>",
+                esc(&p.label),
+                esc(&p.value),
+                esc(&q.label),
+                esc(&q.value)
+            );
+        } else {
+            let _ = write!(
+                s,
+                "<table class=\"price-table\"><tr class=\"price\"><th>{}</th><td>{}</td>",
+                esc(&p.label),
+                esc(&p.value)
+            );
+            for t in &tiers {
+                let _ = write!(s, "<td>{}</td>", esc(&t.value));
+            }
+            let _ = write!(
+                s,
+                "</tr><tr class=\"amount\"><th>{}</th><td>{}</td>",
+                esc(&q.label),
+                esc(&q.value)
+            );
+            for t in &tiers {
+                let _ = write!(s, "<td>{}</td>", esc(&t.label));
+            }
+            s.push_str("</tr></table>");
+        }
+    }
+    s.push_str("</div><div class=\"obj-order\"><a class=\"do-purchase\" href=\"#\">立即订购</a> <a class=\"do-cart\" href=\"#\">加入进货单</a></div></div>\n");
+    let deals = (fnv(l.path.as_bytes()) % 4) as usize;
+    let _ = write!(
+        s,
+        "<div class=\"mod-tabs\" id=\"J_Tabs\"><ul><li class=\"selected\"><a href=\"#desc\">商品详情</a></li><li><a href=\"#reviews\">评价 <em>0</em></a></li><li><a href=\"#deals\">成交记录 <em>{deals}</em></a></li></ul></div>\n<div id=\"desc\" class=\"mod-detail\"><div class=\"mod-detail-attributes\"><div class=\"title\">商品属性</div><table class=\"attr-table\">"
+    );
+    let attrs: Vec<&Field> = o
+        .specs
+        .iter()
+        .filter(|f| !matches!(f.key, "price" | "moq" | "tier"))
+        .collect();
+    for pair in attrs.chunks(2) {
+        s.push_str("<tr>");
+        for f in pair {
+            let _ = write!(
+                s,
+                "<td class=\"de-feature\">{}</td><td class=\"de-value\">{}</td>",
+                esc(&f.label),
+                esc(&f.value)
+            );
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</table></div>\n<div class=\"mod-detail-description\"><div class=\"title\">详细描述</div><div class=\"desc-content\">");
+    for p in &o.description {
+        let _ = write!(s, "<p>{}</p>", esc(p));
+    }
+    s.push_str("</div></div></div>\n<div id=\"reviews\" class=\"mod-reviews\"><div class=\"title\">评价</div><p class=\"empty\">暂无评价</p></div>\n<div id=\"deals\" class=\"mod-deals\"><div class=\"title\">成交记录</div>");
+    if deals == 0 {
+        s.push_str("<p class=\"empty\">暂无成交记录</p>");
+    } else {
+        s.push_str("<table><tr><th>采购商</th><th>采购数量</th><th>成交时间</th></tr>");
+        for i in 0..deals {
+            let h = fnv(format!("{}#{i}", l.path).as_bytes());
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td>{}公斤</td><td>{}</td></tr>",
+                ["广州**贸易有限公司", "苏州**化工", "济南**科技", "深圳**实业"][(h % 4) as usize],
+                [2, 5, 10, 25][((h >> 8) % 4) as usize],
+                portal_date(&format!("{}#{i}", l.path))
+            );
+        }
+        s.push_str("</table>");
+    }
+    s.push_str("</div>\n");
+    if !ch.recent.is_empty() {
+        let rl: Vec<Link> = ch
+            .recent
+            .iter()
+            .map(|t| Link {
+                text: t.clone(),
+                href: format!("/selloffer/offer_search.htm?keywords={}", search_slug(t)),
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "<div class=\"related-search\"><span class=\"t\">相关搜索：</span>{}</div>",
+            links(&rl, " ")
+        );
+    }
+    if !ch.related.is_empty() {
+        s.push_str("<div class=\"others-view\"><div class=\"title\">大家还在看</div>");
+        b2b_items(&ch.related, &mut s);
+        s.push_str("</div>\n");
+    }
+    let shop_href = format!("/shop/{:x}.html", fnv(company.as_bytes()) & 0xff_ffff);
+    let _ = write!(
+        s,
+        "</div>\n<div class=\"region-side\"><div class=\"mod-supplier\"><div class=\"supplier-contact\"><div class=\"company-name\"><a href=\"{}\" title=\"{c}\">{c}</a></div>",
+        esc(&shop_href),
+        c = esc(company)
+    );
+    for f in &o.supplier {
+        match f.key {
+            "supplier" => {}
+            "years" => {
+                let _ = write!(
+                    s,
+                    "<div class=\"cxt\"><span class=\"cxt-t\">{}</span> <span class=\"cxt-y\">{}</span></div>",
+                    esc(&f.label),
+                    esc(&f.value)
+                );
+            }
+            _ => {
+                let _ = write!(
+                    s,
+                    "<dl class=\"contact-item\"><dt>{}：</dt><dd>{}</dd></dl>",
+                    esc(&f.label),
+                    esc(&f.value)
+                );
+            }
+        }
+    }
+    let _ = write!(
+        s,
+        "</div><div class=\"shop-btns\"><a class=\"enter-shop\" href=\"{}\">进入店铺</a> <a class=\"fav-shop\" href=\"/favorite.htm\">收藏店铺</a></div>",
+        esc(&shop_href)
+    );
+    if !ch.shop.is_empty() {
+        s.push_str("<div class=\"shop-other\"><div class=\"title\">该店铺其他产品</div>");
+        b2b_items(&ch.shop, &mut s);
+        s.push_str("</div>");
+    }
+    s.push_str("</div>");
+    b2b_side(ch, &mut s);
+    s.push_str("</div></div>\n");
+    b2b_foot(ctx, ch, &mut s);
+    s
+}
+
+fn b2b_index(ctx: &Ctx, idx: &Index, ch: &Chrome) -> String {
+    let title = format!("{}-{}", idx.heading, b2b_market(ctx));
+    let mut s = b2b_head(ctx, &title, &idx.heading);
+    b2b_top(ctx, ch, &mut s);
+    let _ = write!(
+        s,
+        "<div class=\"list-wrap w1190\"><div class=\"region-main\"><h1 class=\"list-title\">{}</h1><p class=\"list-intro\">{}</p><div class=\"offer-list\">",
+        esc(&idx.heading),
+        esc(&idx.intro)
+    );
+    b2b_items(&idx.items, &mut s);
+    let _ = write!(
+        s,
+        "</div><div class=\"pager\">{}</div></div>\n<div class=\"region-side\">",
+        links(&idx.pager, " ")
+    );
+    b2b_side(ch, &mut s);
+    s.push_str("</div></div>\n");
+    b2b_foot(ctx, ch, &mut s);
+    s
+}
+
+// ----- alibaba-like ---------------------------------------------------------
+
+/// `alibaba-like`: an international B2B product page. A header with the
+/// categories drop-down and the search bar; a breadcrumb; the product `<h1>`,
+/// the price and MOQ, a "Key attributes" grid (Place of Origin, Brand Name,
+/// Model Number, CAS No., Purity, Appearance, Application; label and value
+/// in separate `<div>`s, no colons), "Packaging and delivery" in the same
+/// grid, the product description (ending with the seller's contact line); a
+/// right column with the supplier card (company, years, location,
+/// verification, response time and rate as value-then-label, the contact
+/// person, "Contact supplier", "Chat now", and "Other products from this
+/// supplier": the same supplier's other listings, rotating); a "Products you
+/// may like" carousel of other listings; "Top searches"; a mega-footer with
+/// link columns, "Trending keywords" and the marketplace's contact.
+pub static ALIBABA_LIKE: Template = Template {
+    name: "alibaba-like",
+    lang: Lang::En,
+    charset: Charset::Utf8,
+    listing_re: r"^/product-detail/[a-z0-9-]+_\d+\.html$",
+    listing_path: |id, s| {
+        format!(
+            "/product-detail/{s}_{}.html",
+            1_600_000_000_000u64 + u64::from(id) * 104_729
+        )
+    },
+    category_path: |s, n| {
+        if n == 1 {
+            format!("/catalog/{s}")
+        } else {
+            format!("/catalog/{s}?page={n}")
+        }
+    },
+    search_path: Some(|q| format!("/trade/search?SearchText={q}")),
+    listing: ali_listing,
+    index: ali_index,
+    selectors: Some(|_| {
+        vec![
+            ("title".into(), "h1.product-title".into()),
+            ("description".into(), "div.product-description".into()),
+            ("specs".into(), "div.key-attributes".into()),
+            ("price".into(), "div.price-module".into()),
+            ("supplier".into(), "div.card-company".into()),
+        ]
+    }),
+    classes: 1,
+    obfuscated: false,
+};
+
+fn ali_top(ctx: &Ctx, title: &str, ch: &Chrome) -> String {
+    let kw = title.split(',').next().unwrap_or(title).trim();
+    let mut s = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n{}\n<title>{} - Buy {} Product on {}</title>\n<link rel=\"stylesheet\" href=\"//assets.{}/pc/detail/index.css\">\n</head>\n<body class=\"detail-page\">\n<div class=\"header\"><div class=\"header-row\"><a class=\"logo\" href=\"/\">{}</a>",
+        ctx.meta_charset(),
+        esc(title),
+        esc(kw),
+        esc(&ctx.market),
+        ctx.domain,
+        esc(&ctx.market)
+    );
+    if !ch.menu.is_empty() {
+        s.push_str(
+            "<div class=\"categories-dropdown\"><span class=\"cd-label\">Categories</span><ul class=\"cd-list\">",
+        );
+        for l in &ch.menu {
+            let _ = write!(s, "<li>{}</li>", a(l));
+        }
+        s.push_str("</ul></div>");
+    }
+    s.push_str("<form class=\"search-bar\" action=\"/trade/search\"><select name=\"tab\"><option>Products</option><option>Manufacturers</option></select><input type=\"text\" name=\"SearchText\" placeholder=\"What are you looking for...\"><button type=\"submit\">Search</button></form><div class=\"header-actions\"><a href=\"/signin\">Sign in</a> <a href=\"/join\">Join free</a> <a href=\"/messages\">Messages</a> <a href=\"/orders\">Orders</a> <a href=\"/cart\">Cart</a></div></div></div>\n");
+    s
+}
+
+fn ali_grid(fields: &[&Field], s: &mut String) {
+    s.push_str("<div class=\"attr-grid\">");
+    for f in fields {
+        let _ = write!(
+            s,
+            "<div class=\"attr-item\"><div class=\"attr-name\">{}</div><div class=\"attr-value\">{}</div></div>",
+            esc(&f.label),
+            esc(&f.value)
+        );
+    }
+    s.push_str("</div>");
+}
+
+fn ali_bottom(ctx: &Ctx, ch: &Chrome, s: &mut String) {
+    let tops: Vec<Link> = ch.hot_searches.iter().chain(&ch.also_bought).cloned().collect();
+    if !tops.is_empty() {
+        let _ = writeln!(
+            s,
+            "<div class=\"top-searches\"><h3>Top searches</h3><div class=\"ts-links\">{}</div></div>",
+            links(&tops, " ")
+        );
+    }
+    if ctx.chrome {
+        let m = esc(&ctx.market);
+        let _ = write!(
+            s,
+            "<footer class=\"mega-footer\"><div class=\"footer-cols\"><div class=\"fcol\"><h4>Get support</h4><a href=\"/help\">Help Center</a><a href=\"/chat\">Live chat</a><a href=\"/orders\">Check order status</a><a href=\"/refunds\">Refunds</a><a href=\"/report\">Report abuse</a></div><div class=\"fcol\"><h4>Trade Assurance</h4><a href=\"/ta/payments\">Secure payments</a><a href=\"/ta/refund\">Money-back policy</a><a href=\"/ta/shipping\">On-time shipping</a><a href=\"/ta/after-sales\">After-sales protections</a></div><div class=\"fcol\"><h4>Source on {m}</h4><a href=\"/rfq\">Request for Quotation</a><a href=\"/membership\">Membership program</a><a href=\"/logistics\">Logistics</a><a href=\"/tax\">Sales tax and VAT</a></div><div class=\"fcol\"><h4>Sell on {m}</h4><a href=\"/sell\">Start selling</a><a href=\"/seller\">Seller Central</a><a href=\"/verified\">Become a Verified Supplier</a></div><div class=\"fcol\"><h4>Get to know us</h4><a href=\"/about\">About {m}</a><a href=\"/csr\">Corporate responsibility</a><a href=\"/news\">News center</a><a href=\"/careers\">Careers</a></div></div>"
+        );
+        if !ch.trending.is_empty() {
+            let tl: Vec<Link> = ch
+                .trending
+                .iter()
+                .map(|t| Link {
+                    text: t.clone(),
+                    href: format!("/trade/search?SearchText={}", search_slug(t)),
+                })
+                .collect();
+            let _ = write!(
+                s,
+                "<div class=\"trending-keywords\"><span class=\"tk-label\">Trending keywords:</span> {}</div>",
+                links(&tl, " ")
+            );
+        }
+        for f in &ch.footer {
+            let _ = write!(s, "<p class=\"f-line\">{}</p>", esc(f));
+        }
+        let _ = writeln!(
+            s,
+            "<div class=\"copyright\">&copy; 1999-2025 {m}. All rights reserved.</div></footer>"
+        );
+    }
+    s.push_str("</body>\n</html>\n");
+}
+
+fn ali_listing(ctx: &Ctx, l: &Listing, ch: &Chrome) -> String {
+    let o = &l.own;
+    let mut s = ali_top(ctx, &o.title, ch);
+    s.push_str("<div class=\"layout-detail\">\n");
+    if !ch.crumbs.is_empty() {
+        let _ = writeln!(
+            s,
+            "<div class=\"detail-breadcrumb\">{}</div>",
+            links(&ch.crumbs, " <span class=\"sep\">&gt;</span> ")
+        );
+    }
+    let _ = write!(
+        s,
+        "<div class=\"main-row\"><div class=\"product-main\"><div class=\"gallery\"><img src=\"//img.{}/kf/H{:x}.jpg\" alt=\"{}\"></div><div class=\"product-info\"><h1 class=\"product-title\">{}</h1><div class=\"price-module\">",
+        ctx.domain,
+        fnv(l.path.as_bytes()),
+        esc(&o.title),
+        esc(&o.title)
+    );
+    if let Some(p) = o.spec("price") {
+        let _ = write!(s, "<div class=\"price-range\">{}</div>", esc(&p.value));
+    }
+    if let Some(q) = o.spec("moq") {
+        let _ = write!(
+            s,
+            "<div class=\"moq\"><span class=\"moq-k\">{}</span> <span class=\"moq-v\">{}</span></div>",
+            esc(&q.label),
+            esc(&q.value)
+        );
+    }
+    s.push_str("</div>");
+    let delivery = ["package", "supply", "payment"];
+    let keyattrs: Vec<&Field> = o
+        .specs
+        .iter()
+        .filter(|f| !delivery.contains(&f.key) && !matches!(f.key, "price" | "moq"))
+        .collect();
+    let pack: Vec<&Field> = o.specs.iter().filter(|f| delivery.contains(&f.key)).collect();
+    s.push_str("<div class=\"key-attributes\"><h3>Key attributes</h3>");
+    ali_grid(&keyattrs, &mut s);
+    s.push_str("</div><div class=\"packaging\"><h3>Packaging and delivery</h3>");
+    ali_grid(&pack, &mut s);
+    s.push_str("</div><div class=\"actions\"><button type=\"button\">Send inquiry</button><button type=\"button\">Chat now</button></div></div>\n<div class=\"product-description\"><h2>Product Description</h2>");
+    for p in &o.description {
+        let _ = write!(s, "<p>{}</p>", esc(p));
+    }
+    s.push_str("</div></div>\n<div class=\"supplier-col\"><div class=\"supplier-card\"><div class=\"card-company\">");
+    let company = company_of(o);
+    let get = |k: &str| o.supplier.iter().find(|f| f.key == k);
+    let _ = write!(
+        s,
+        "<a class=\"company-name\" href=\"/company/{:x}.html\">{}</a><div class=\"company-meta\"><span class=\"country\">CN</span> ",
+        fnv(company.as_bytes()) & 0xff_ffff,
+        esc(company)
+    );
+    if let Some(f) = get("years") {
+        let _ = write!(s, "<span class=\"yrs\">{}</span> ", esc(&f.value));
+    }
+    if let Some(f) = get("location") {
+        let _ = write!(s, "<span class=\"loc\">{}</span>", esc(&f.value));
+    }
+    s.push_str("</div>");
+    if let Some(f) = get("verified") {
+        let _ = write!(s, "<div class=\"verified-badge\">{}</div>", esc(&f.value));
+    }
+    s.push_str("<div class=\"card-stats\">");
+    for k in ["response", "rate"] {
+        if let Some(f) = get(k) {
+            let _ = write!(
+                s,
+                "<div class=\"stat\"><div class=\"stat-v\">{}</div><div class=\"stat-k\">{}</div></div>",
+                esc(&f.value),
+                esc(&f.label)
+            );
+        }
+    }
+    s.push_str("</div>");
+    if let Some(f) = get("contact") {
+        let _ = write!(
+            s,
+            "<div class=\"contact-person\"><img src=\"/img/avatar.png\" alt=\"\"><span>{}</span></div>",
+            esc(&f.value)
+        );
+    }
+    s.push_str("</div><div class=\"card-actions\"><button type=\"button\" class=\"btn-contact\">Contact supplier</button><button type=\"button\" class=\"btn-chat\">Chat now</button></div>");
+    if !ch.shop.is_empty() {
+        s.push_str(
+            "<div class=\"supplier-products\"><div class=\"sp-title\">Other products from this supplier</div><ul>",
+        );
+        for (r, p) in &ch.shop {
+            let _ = write!(
+                s,
+                "<li><a href=\"{}\"><img src=\"//img.{}/kf/H{:x}.jpg\" alt=\"{}\"><span class=\"sp-name\">{}</span></a><span class=\"sp-price\">{}</span></li>",
+                esc(&r.href),
+                ctx.domain,
+                fnv(r.href.as_bytes()),
+                esc(&r.text),
+                esc(&r.text),
+                esc(p)
+            );
+        }
+        s.push_str("</ul></div>");
+    }
+    s.push_str("</div></div></div>\n");
+    if !ch.related.is_empty() || !ch.more.is_empty() {
+        s.push_str("<div class=\"you-may-like\"><h2>Products you may like</h2><div class=\"carousel\"><button type=\"button\" class=\"prev\">&lt;</button><div class=\"slides\">");
+        for (r, p) in ch.related.iter().chain(&ch.more) {
+            let _ = write!(
+                s,
+                "<div class=\"slide\"><a href=\"{}\"><img src=\"//img.{}/kf/H{:x}.jpg\" alt=\"{}\"><div class=\"slide-title\">{}</div></a><div class=\"slide-price\">{}</div></div>",
+                esc(&r.href),
+                ctx.domain,
+                fnv(r.href.as_bytes()),
+                esc(&r.text),
+                esc(&r.text),
+                esc(p)
+            );
+        }
+        s.push_str("</div><button type=\"button\" class=\"next\">&gt;</button></div></div>\n");
+    }
+    s.push_str("</div>\n");
+    ali_bottom(ctx, ch, &mut s);
+    s
+}
+
+fn ali_index(ctx: &Ctx, idx: &Index, ch: &Chrome) -> String {
+    let mut s = ali_top(ctx, &idx.heading, ch);
+    let _ = write!(
+        s,
+        "<div class=\"layout-list\"><h1>{}</h1><p class=\"list-intro\">{}</p><div class=\"organic-list\">",
+        esc(&idx.heading),
+        esc(&idx.intro)
+    );
+    for (l, p) in &idx.items {
+        let _ = write!(
+            s,
+            "<div class=\"list-card\"><div class=\"lc-title\">{}</div><div class=\"lc-price\">{}</div></div>",
+            a(l),
+            esc(p)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "</div><div class=\"pagination\">{}</div></div>",
+        links(&idx.pager, " ")
+    );
+    ali_bottom(ctx, ch, &mut s);
+    s
+}
+
+// ----- mobile ---------------------------------------------------------------
+
+/// `mobile`: the mobile site (m.domain) of an exporters' marketplace, one
+/// column, interface in Chinese and English, listings in English. An app
+/// download banner; a header with a hamburger button, the site name as the
+/// page's `<h1>` and a search link; the off-canvas drawer of categories; the
+/// search panel with hot searches (links) and the visitor's recent searches
+/// (plain text); the product block (image, price, the name in a plain
+/// `<div>`, MOQ, the specifications as `<li>` rows of two `<span>`s, the
+/// shop bar, 商品详情 Details, the contact sheet with the supplier's contacts);
+/// "猜你喜欢 You may also like", an endless list of product cards (other
+/// listings: a link with name and price) ending in "加载中… Loading more";
+/// "大家都在搜 Trending" (links); a small footer with the marketplace's
+/// contact; an action bar and the bottom tab bar (Home / Category / Cart /
+/// Me). The canonical link points to the desktop site (another host).
+pub static MOBILE: Template = Template {
+    name: "mobile",
+    lang: Lang::En,
+    charset: Charset::Utf8,
+    listing_re: r"^/item/\d+\.html$",
+    listing_path: |id, _| format!("/item/{id}.html"),
+    category_path: |s, n| {
+        if n == 1 {
+            format!("/list/{s}.html")
+        } else {
+            format!("/list/{s}.html?page={n}")
+        }
+    },
+    search_path: Some(|q| format!("/search?kw={q}")),
+    listing: mobile_listing,
+    index: mobile_index,
+    selectors: Some(|_| {
+        vec![
+            ("title".into(), "div.goods-title".into()),
+            ("description".into(), "div.goods-desc".into()),
+            ("specs".into(), "ul.param-list".into()),
+            ("price".into(), "div.goods-price".into()),
+            ("supplier".into(), "div.shop-bar".into()),
+            ("contact".into(), "div.contact-sheet".into()),
+        ]
+    }),
+    classes: 1,
+    obfuscated: false,
+};
+
+fn mobile_top(ctx: &Ctx, title: &str, canonical: &str, ch: &Chrome) -> String {
+    let mut s = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n{}\n<meta name=\"viewport\" content=\"width=device-width,initial-scale=1,maximum-scale=1,user-scalable=no\">\n<title>{} - {} 手机版</title>\n<link rel=\"canonical\" href=\"https://www.{}{}\">\n<link rel=\"stylesheet\" href=\"/m/css/app.css\">\n</head>\n<body class=\"m-page\">\n",
+        ctx.meta_charset(),
+        esc(title),
+        esc(&ctx.market),
+        ctx.domain,
+        esc(canonical)
+    );
+    if ctx.chrome {
+        let _ = writeln!(
+            s,
+            "<div class=\"app-banner\"><img src=\"/m/img/app-icon.png\" alt=\"\"><div class=\"ab-text\"><div class=\"ab-name\">{} APP</div><div class=\"ab-slogan\">打开APP，新人专享优惠 Open the app for new-user deals</div></div><a class=\"ab-open\" href=\"/app/download\">立即打开 Open</a></div>",
+            esc(&ctx.market)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "<header class=\"m-header\"><button type=\"button\" class=\"menu-btn\" aria-label=\"Menu\">☰</button><h1 class=\"logo\"><a href=\"/\">{}</a></h1><a class=\"search-btn\" href=\"/search\">搜索</a></header>",
+        esc(&ctx.market)
+    );
+    if !ch.menu.is_empty() {
+        s.push_str("<div class=\"drawer\" id=\"drawer\"><div class=\"drawer-hd\">全部分类 All categories</div><ul>");
+        for l in &ch.menu {
+            let _ = write!(s, "<li>{}</li>", a(l));
+        }
+        s.push_str("</ul></div>\n");
+    }
+    if !ch.hot_searches.is_empty() || !ch.recent.is_empty() {
+        s.push_str("<div class=\"search-panel\"><form action=\"/search\"><input type=\"search\" name=\"kw\" placeholder=\"搜索商品 Search products\"></form>");
+        if !ch.hot_searches.is_empty() {
+            let _ = write!(
+                s,
+                "<div class=\"sp-hot\"><div class=\"sp-hd\">热门搜索 Hot searches</div>{}</div>",
+                links(&ch.hot_searches, "")
+            );
+        }
+        if !ch.recent.is_empty() {
+            s.push_str("<div class=\"sp-history\"><div class=\"sp-hd\">历史搜索 Recent</div>");
+            for t in &ch.recent {
+                let _ = write!(s, "<span class=\"chip\">{}</span>", esc(t));
+            }
+            s.push_str("</div>");
+        }
+        s.push_str("</div>\n");
+    }
+    s
+}
+
+fn mobile_card(ctx: &Ctx, l: &Link, p: &str) -> String {
+    format!(
+        "<a class=\"g-card\" href=\"{}\"><img src=\"//img.{}/m/{}.jpg\" alt=\"\"><p class=\"g-name\">{}</p><p class=\"g-price\">{}</p></a>",
+        esc(&l.href),
+        ctx.domain,
+        fnv(l.href.as_bytes()) % 1_000_000,
+        esc(&l.text),
+        esc(p)
+    )
+}
+
+fn mobile_bottom(ctx: &Ctx, ch: &Chrome, listing: bool, s: &mut String) {
+    if !ch.trending.is_empty() {
+        let tl: Vec<Link> = ch
+            .trending
+            .iter()
+            .map(|t| Link {
+                text: t.clone(),
+                href: format!("/search?kw={}", search_slug(t)),
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "<div class=\"m-trending\"><div class=\"hd\">大家都在搜 Trending</div>{}</div>",
+            links(&tl, "")
+        );
+    }
+    if ctx.chrome {
+        let _ = write!(
+            s,
+            "<footer class=\"m-footer\"><div class=\"mf-links\"><a href=\"/\">首页 Home</a> | <a href=\"https://www.{}/\">电脑版 Desktop</a> | <a href=\"/app/download\">客户端 App</a> | <a href=\"/feedback\">反馈 Feedback</a></div>",
+            ctx.domain
+        );
+        for f in &ch.footer {
+            let _ = write!(s, "<p>{}</p>", esc(f));
+        }
+        s.push_str("</footer>\n");
+    }
+    if listing {
+        s.push_str("<div class=\"action-bar\"><a class=\"ab-chat\" href=\"#contact\">联系 Contact</a><a class=\"ab-cart\" href=\"/cart\">加入购物车 Add to cart</a><a class=\"ab-buy\" href=\"/order\">立即购买 Buy now</a></div>\n");
+    }
+    s.push_str("<nav class=\"tabbar\"><a href=\"/\" class=\"on\">首页 Home</a><a href=\"/category\">分类 Category</a><a href=\"/cart\">购物车 Cart</a><a href=\"/my\">我的 Me</a></nav>\n</body>\n</html>\n");
+}
+
+fn mobile_listing(ctx: &Ctx, l: &Listing, ch: &Chrome) -> String {
+    let o = &l.own;
+    let mut s = mobile_top(ctx, &o.title, &format!("/product/{}.html", l.id), ch);
+    let _ = write!(
+        s,
+        "<div class=\"goods\"><div class=\"swiper\"><img src=\"//img.{}/m/{}-1.jpg\" alt=\"{}\"><span class=\"swiper-num\">1/5</span></div>",
+        ctx.domain,
+        l.id,
+        esc(&o.title)
+    );
+    if let Some(p) = o.spec("price") {
+        let _ = write!(s, "<div class=\"goods-price\">{}</div>", esc(&p.value));
+    }
+    let _ = write!(s, "<div class=\"goods-title\">{}</div>", esc(&o.title));
+    if let Some(q) = o.spec("moq") {
+        let _ = write!(s, "<div class=\"goods-moq\">{} {}</div>", esc(&q.label), esc(&q.value));
+    }
+    s.push_str(
+        "<div class=\"section params\"><div class=\"section-hd\">参数 Specifications</div><ul class=\"param-list\">",
+    );
+    for f in o.specs.iter().filter(|f| !matches!(f.key, "price" | "moq")) {
+        let _ = write!(
+            s,
+            "<li><span class=\"pk\">{}</span> <span class=\"pv\">{}</span></li>",
+            esc(&f.label),
+            esc(&f.value)
+        );
+    }
+    s.push_str("</ul></div>");
+    let company = company_of(o);
+    let get = |k: &str| o.supplier.iter().find(|f| f.key == k);
+    let _ = write!(
+        s,
+        "<div class=\"shop-bar\"><img class=\"shop-logo\" src=\"/m/img/shop.png\" alt=\"\"><div class=\"shop-info\"><div class=\"shop-name\">{}</div><div class=\"shop-meta\">",
+        esc(company)
+    );
+    let meta: Vec<String> = ["location", "member"]
+        .iter()
+        .filter_map(|k| get(k))
+        .map(|f| {
+            if f.key == "member" {
+                format!("{} {}", esc(&f.label), esc(&f.value))
+            } else {
+                esc(&f.value)
+            }
+        })
+        .collect();
+    let _ = write!(
+        s,
+        "{}</div></div><a class=\"shop-enter\" href=\"/shop/{:x}.html\">进店 Store</a></div>",
+        meta.join(" · "),
+        fnv(company.as_bytes()) & 0xff_ffff
+    );
+    s.push_str("<div class=\"section goods-desc\"><div class=\"section-hd\">商品详情 Details</div>");
+    for p in &o.description {
+        let _ = write!(s, "<p>{}</p>", esc(p));
+    }
+    s.push_str("</div><div class=\"popup contact-sheet\" id=\"contact\"><div class=\"popup-hd\">联系供应商 Contact supplier</div><ul>");
+    for f in o
+        .supplier
+        .iter()
+        .filter(|f| !matches!(f.key, "supplier" | "location" | "member"))
+    {
+        let _ = write!(
+            s,
+            "<li><span class=\"ck\">{}</span> <span class=\"cv\">{}</span></li>",
+            esc(&f.label),
+            esc(&f.value)
+        );
+    }
+    s.push_str("</ul></div></div>\n");
+    if !ch.related.is_empty() || !ch.more.is_empty() {
+        s.push_str(
+            "<div class=\"guess\"><div class=\"guess-hd\">猜你喜欢 You may also like</div><div class=\"guess-list\">",
+        );
+        for (r, p) in ch.related.iter().chain(&ch.more) {
+            s.push_str(&mobile_card(ctx, r, p));
+        }
+        s.push_str("</div><div class=\"loading\">加载中… Loading more</div></div>\n");
+    }
+    mobile_bottom(ctx, ch, true, &mut s);
+    s
+}
+
+fn mobile_index(ctx: &Ctx, idx: &Index, ch: &Chrome) -> String {
+    let mut s = mobile_top(ctx, &idx.heading, "/", ch);
+    let _ = write!(
+        s,
+        "<div class=\"list-page\"><div class=\"list-hd\">{}</div><p class=\"list-intro\">{}</p><div class=\"guess-list\">",
+        esc(&idx.heading),
+        esc(&idx.intro)
+    );
+    for (l, p) in &idx.items {
+        s.push_str(&mobile_card(ctx, l, p));
+    }
+    let _ = writeln!(s, "</div><div class=\"pager\">{}</div></div>", links(&idx.pager, " "));
+    mobile_bottom(ctx, ch, false, &mut s);
+    s
+}
+
+// ----- forum-like -----------------------------------------------------------
+
+/// `forum-like`: a marketplace on a forum / classifieds engine (a
+/// Discuz!-style board). A listing is a thread: the breadcrumb ends in the
+/// thread title; `<h1>` holds a "[Sell]" type link and the title in
+/// `<span id="thread_subject">`; the author column (the seller's user name,
+/// group, counts, "Member since", "Send PM"); the post body, a `<td
+/// class="t_f">` of `<br />`-separated free text: the first description
+/// sentence, the specs as "Label: value" lines, the rest of the description;
+/// the author's signature with the contacts; "Reply | Quote | Report"; a few
+/// short replies from buyers (no substance, no tactic); the quick-reply box;
+/// "Similar threads" (other listings) under the post. A sidebar with "Hot
+/// threads" (other listings with reply counts) and "Latest posts" (want-to-buy
+/// threads made of searched terms, and hot products as sell threads). The
+/// header has hot searches and a board menu (the categories); the footer the
+/// forum's statistics and newest member, tags, the marketplace's contact and
+/// the engine's "Powered by". `<title>` as `[Sell] title - board - forum -
+/// Powered by …`.
+pub static FORUM_LIKE: Template = Template {
+    name: "forum-like",
+    lang: Lang::En,
+    charset: Charset::Utf8,
+    listing_re: r"^/thread-\d+-1-1\.html$",
+    listing_path: |id, _| format!("/thread-{id}-1-1.html"),
+    category_path: |s, n| format!("/forum-{s}-{n}.html"),
+    search_path: Some(|q| format!("/search.php?mod=forum&srchtxt={q}")),
+    listing: forum_listing,
+    index: forum_index,
+    selectors: Some(|_| {
+        vec![
+            ("title".into(), "span#thread_subject".into()),
+            ("description".into(), "td.t_f".into()),
+            ("supplier".into(), "div.sign".into()),
+        ]
+    }),
+    classes: 1,
+    obfuscated: false,
+};
+
+/// The thread type shown before a listing's title.
+fn forum_prefix(title: &str) -> &'static str {
+    if title.starts_with("Compliance notice") {
+        "[Notice]"
+    } else {
+        "[Sell]"
+    }
+}
+
+fn forum_top(ctx: &Ctx, title: &str, ch: &Chrome) -> String {
+    let m = esc(&ctx.market);
+    let mut s = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n{}\n<title>{}</title>\n<link rel=\"stylesheet\" href=\"/data/cache/style_1_common.css\">\n</head>\n<body id=\"nv_forum\" class=\"pg_viewthread\">\n<div id=\"toptb\" class=\"cl\"><div class=\"y\"><a href=\"/member.php?mod=logging&amp;action=login\">Login</a> | <a href=\"/member.php?mod=register\">Register</a></div></div>\n<div id=\"hd\"><div class=\"hdc cl\"><h2><a href=\"/\" title=\"{m} Forum\">{m} Forum</a></h2><div id=\"scbar\"><form action=\"/search.php\" method=\"get\"><input type=\"hidden\" name=\"mod\" value=\"forum\"><input type=\"text\" name=\"srchtxt\" placeholder=\"Search threads\"><button type=\"submit\">Search</button></form>",
+        ctx.meta_charset(),
+        esc(title)
+    );
+    if !ch.hot_searches.is_empty() {
+        let _ = write!(
+            s,
+            "<div id=\"scbar_hot\"><strong class=\"xw1\">Hot searches: </strong>{}</div>",
+            links(&ch.hot_searches, " ")
+        );
+    }
+    s.push_str("</div></div>\n<div id=\"nv\"><ul><li><a href=\"/forum.php\">Forum</a></li><li><a href=\"/forum.php?mod=guide\">Latest</a></li><li><a href=\"/home.php?mod=space&amp;do=album\">Albums</a></li><li><a href=\"/misc.php?mod=faq\">Help</a></li></ul></div>\n");
+    if !ch.menu.is_empty() {
+        s.push_str("<div id=\"qmenu_menu\" class=\"p_pop\"><div class=\"hd\">Boards</div><ul>");
+        for l in &ch.menu {
+            let _ = write!(s, "<li>{}</li>", a(l));
+        }
+        s.push_str("</ul></div>\n");
+    }
+    s.push_str("</div>\n<div id=\"wp\" class=\"wp\">\n");
+    if !ch.crumbs.is_empty() {
+        let mut trail = vec![a(&ch.crumbs[0]), "<a href=\"/forum.php\">Forum</a>".to_string()];
+        trail.extend(ch.crumbs[1..].iter().map(a));
+        let _ = writeln!(
+            s,
+            "<div id=\"pt\" class=\"bm cl\"><div class=\"z\">{}</div></div>",
+            trail.join(" <em>&rsaquo;</em> ")
+        );
+    }
+    s.push_str("<div id=\"ct\" class=\"wp cl\"><div class=\"mn\">\n");
+    s
+}
+
+/// A date and time for a post (stable per key).
+fn forum_time(key: &str) -> String {
+    let h = fnv(key.as_bytes());
+    format!("{} {:02}:{:02}", portal_date(key), 8 + (h >> 16) % 12, (h >> 24) % 60)
+}
+
+fn forum_side_foot(ctx: &Ctx, ch: &Chrome, s: &mut String) {
+    s.push_str("</div>\n");
+    if !ch.related.is_empty() || !ch.recent.is_empty() || !ch.hot_products.is_empty() {
+        s.push_str("<div class=\"sd\">");
+        if !ch.related.is_empty() {
+            s.push_str(
+                "<div class=\"bm hot-threads\"><div class=\"bm_h\"><h2>Hot threads</h2></div><div class=\"bm_c\"><ul>",
+            );
+            for (r, _) in &ch.related {
+                let _ = write!(
+                    s,
+                    "<li><a href=\"{}\">{} {}</a> <em>{} replies</em></li>",
+                    esc(&r.href),
+                    forum_prefix(&r.text),
+                    esc(&r.text),
+                    3 + fnv(r.href.as_bytes()) % 40
+                );
+            }
+            s.push_str("</ul></div></div>");
+        }
+        if !ch.recent.is_empty() || !ch.hot_products.is_empty() {
+            s.push_str("<div class=\"bm latest-posts\"><div class=\"bm_h\"><h2>Latest posts</h2></div><div class=\"bm_c\"><ul>");
+            let wtb = ch.recent.iter().take(4).map(|t| format!("[WTB] {t}, 5 kg"));
+            let sell = ch.hot_products.iter().take(4).map(|l| format!("[Sell] {}", l.text));
+            for (i, t) in wtb.zip(sell).flat_map(|(w, s)| [w, s]).enumerate() {
+                let tid = 100_000 + fnv(t.as_bytes()) % 900_000;
+                let _ = write!(
+                    s,
+                    "<li><a href=\"/forum.php?mod=redirect&amp;tid={tid}&amp;goto=lastpost\">{}</a> <em>{}</em></li>",
+                    esc(&t),
+                    forum_time(&format!("{t}{i}"))
+                );
+            }
+            s.push_str("</ul></div></div>");
+        }
+        s.push_str("</div>\n");
+    }
+    s.push_str("</div>\n</div>\n");
+    if ctx.chrome {
+        let key: String = ch.related.iter().map(|(l, _)| l.href.as_str()).collect();
+        let h = fnv(key.as_bytes());
+        let newest = [
+            "chemtrader2025",
+            "jason_w",
+            "lily_sourcing",
+            "mark_b",
+            "alex_pharma",
+            "dr_polymer",
+        ][(h % 6) as usize];
+        let _ = write!(
+            s,
+            "<div id=\"ft\" class=\"wp cl\"><div id=\"flk\"><a href=\"/archiver/\">Archiver</a> | <a href=\"/forum.php?mobile=yes\">Mobile</a> | <a href=\"/misc.php?mod=faq\">Help</a></div><div class=\"stats\">Threads: {}, Posts: {}, Members: {}, Welcome our newest member <a href=\"/space-username-{newest}.html\">{newest}</a></div><div class=\"online\">Online: {} members, {} guests. Most users ever online was 3,912.</div>",
+            18_000 + (h >> 8) % 900,
+            96_000 + (h >> 16) % 5_000,
+            12_000 + (h >> 24) % 800,
+            40 + (h >> 32) % 90,
+            300 + (h >> 40) % 700
+        );
+        if !ch.trending.is_empty() {
+            let tl: Vec<Link> = ch
+                .trending
+                .iter()
+                .map(|t| Link {
+                    text: t.clone(),
+                    href: format!("/search.php?mod=forum&srchtxt={}", search_slug(t)),
+                })
+                .collect();
+            let _ = write!(
+                s,
+                "<div class=\"tags\"><strong>Tags:</strong> {}</div>",
+                links(&tl, ", ")
+            );
+        }
+        for f in &ch.footer {
+            let _ = write!(s, "<p>{}</p>", esc(f));
+        }
+        let _ = writeln!(
+            s,
+            "<p class=\"xs0\">Powered by <strong>ClassiBoard</strong> 3.4 &copy; 2003-2025 {} | GMT+8, {}</p></div>",
+            esc(&ctx.market),
+            forum_time(&key)
+        );
+    }
+    s.push_str("</body>\n</html>\n");
+}
+
+fn forum_listing(ctx: &Ctx, l: &Listing, ch: &Chrome) -> String {
+    let o = &l.own;
+    let board = ctx.categories.get(l.category).map_or("", |c| c.name.as_str());
+    let prefix = forum_prefix(&o.title);
+    let title = format!(
+        "{prefix} {} - {board} - {} Forum - Powered by ClassiBoard",
+        o.title, ctx.market
+    );
+    let mut s = forum_top(ctx, &title, ch);
+    let get = |k: &str| o.supplier.iter().find(|f| f.key == k);
+    let author = get("author").map_or("seller", |f| f.value.as_str());
+    let h = fnv(author.as_bytes());
+    let uid = 10_000 + h % 90_000;
+    let replies = (fnv(l.path.as_bytes()) % 3) as usize;
+    let board_href = ch.crumbs.get(1).map_or("/forum.php".to_string(), |c| c.href.clone());
+    let _ = writeln!(
+        s,
+        "<div id=\"postlist\" class=\"pl bm\"><table cellspacing=\"0\" cellpadding=\"0\"><tr><td class=\"pls ptn pbn\"><div class=\"hm ptn\"><span class=\"xg1\">Views:</span> <span class=\"xi1\">{}</span> <span class=\"pipe\">|</span> <span class=\"xg1\">Replies:</span> <span class=\"xi1\">{replies}</span></div></td><td class=\"plc ptm pbn vwthd\"><h1 class=\"ts\"><a href=\"{}?filter=typeid&amp;typeid=1\">{prefix}</a> <span id=\"thread_subject\">{}</span></h1></td></tr></table>",
+        100 + fnv(l.path.as_bytes()) % 5_000,
+        esc(&board_href),
+        esc(&o.title)
+    );
+    let _ = write!(
+        s,
+        "<div id=\"post_{id}\"><table id=\"pid{id}\" class=\"plhin\" cellspacing=\"0\" cellpadding=\"0\"><tr><td class=\"pls\" rowspan=\"2\"><div class=\"pi\"><div class=\"authi\"><a href=\"/space-uid-{uid}.html\" class=\"xw1\">{a}</a></div></div><div class=\"avatar\"><img src=\"/uc_server/avatar.php?uid={uid}&amp;size=middle\" alt=\"\"></div><p><em>{}</em></p><dl class=\"pil cl\"><dt>Threads</dt><dd>{}</dd><dt>Posts</dt><dd>{}</dd>",
+        ["Verified Seller", "Gold Member", "Senior Member"][(h % 3) as usize],
+        12 + h % 300,
+        40 + (h >> 8) % 2_000,
+        id = l.id,
+        a = esc(author)
+    );
+    if let Some(f) = get("member") {
+        let _ = write!(s, "<dt>{}</dt><dd>{}</dd>", esc(&f.label), esc(&f.value));
+    }
+    let _ = write!(
+        s,
+        "</dl><p><a href=\"/home.php?mod=spacecp&amp;ac=pm&amp;touid={uid}\">Send PM</a></p></td><td class=\"plc\"><div class=\"pi\"><strong><a href=\"{}\">#1</a></strong><div class=\"authi\">Posted by <a href=\"/space-uid-{uid}.html\">{}</a> on {}</div></div><div class=\"pct\"><div class=\"t_fsz\"><table cellspacing=\"0\" cellpadding=\"0\"><tr><td class=\"t_f\" id=\"postmessage_{}\">",
+        esc(&l.path),
+        esc(author),
+        forum_time(&l.path),
+        l.id
+    );
+    // The post: the first description sentence, the specs in free text, the rest.
+    let mut desc = o.description.iter();
+    if let Some(first) = desc.next() {
+        let _ = write!(s, "{}<br />\n<br />\n", esc(first));
+    }
+    for f in &o.specs {
+        let _ = writeln!(s, "{}: {}<br />", esc(&f.label), esc(&f.value));
+    }
+    s.push_str("<br />\n");
+    for p in desc {
+        let _ = writeln!(s, "{}<br />", esc(p));
+    }
+    s.push_str("</td></tr></table></div></div><div class=\"sign\">");
+    let mut sign: Vec<String> = Vec::new();
+    for f in &o.supplier {
+        match f.key {
+            "author" | "member" => {}
+            "supplier" => sign.push(format!("<strong>{}</strong>", esc(&f.value))),
+            _ => sign.push(format!("{}: {}", esc(&f.label), esc(&f.value))),
+        }
+    }
+    let _ = writeln!(
+        s,
+        "{}</div></td></tr><tr><td class=\"plc plm\"><div class=\"po\"><a class=\"fastre\" href=\"/forum.php?mod=post&amp;action=reply&amp;tid={id}\">Reply</a> <a href=\"/forum.php?mod=post&amp;action=reply&amp;tid={id}&amp;repquote={id}\">Quote</a> <a href=\"/misc.php?mod=report&amp;tid={id}\">Report</a></div></td></tr></table></div>",
+        sign.join("<br />\n"),
+        id = l.id
+    );
+    for k in 0..replies {
+        let key = format!("{}#{k}", l.path);
+        let r = fnv(key.as_bytes());
+        let buyer = ["tradebuyer88", "lab_procure", "kevin_imports", "sourcing_pro"][(r % 4) as usize];
+        let text = [
+            "PM sent, please check your inbox.",
+            "Is a sample available before a bulk order?",
+            "Interested. What is the lead time for 25 kg?",
+            "Replied to your PM.",
+        ][((r >> 8) % 4) as usize];
+        let _ = writeln!(
+            s,
+            "<div id=\"post_{id}{k}\"><table class=\"plhin\" cellspacing=\"0\" cellpadding=\"0\"><tr><td class=\"pls\"><div class=\"pi\"><div class=\"authi\"><a href=\"/space-username-{buyer}.html\" class=\"xw1\">{buyer}</a></div></div><p><em>Member</em></p></td><td class=\"plc\"><div class=\"pi\"><strong>#{}</strong><div class=\"authi\">Posted on {}</div></div><div class=\"pct\"><table cellspacing=\"0\" cellpadding=\"0\"><tr><td class=\"t_f\">{text}</td></tr></table></div><div class=\"po\"><a class=\"fastre\" href=\"/forum.php?mod=post&amp;action=reply&amp;tid={id}\">Reply</a></div></td></tr></table></div>",
+            k + 2,
+            forum_time(&key),
+            id = l.id
+        );
+    }
+    let _ = writeln!(
+        s,
+        "</div>\n<div id=\"f_pst\" class=\"pl bm bmw\"><form method=\"post\" action=\"/forum.php?mod=post&amp;action=reply&amp;tid={}\"><textarea name=\"message\" rows=\"5\" placeholder=\"Reply to this thread\"></textarea><button type=\"submit\">Post reply</button></form></div>",
+        l.id
+    );
+    if !ch.more.is_empty() {
+        s.push_str(
+            "<div class=\"bm similar\"><div class=\"bm_h\"><h3>Similar threads</h3></div><div class=\"bm_c\"><ul>",
+        );
+        for (r, p) in &ch.more {
+            let _ = write!(
+                s,
+                "<li><a href=\"{}\">{} {}</a> <span class=\"xg1\">{}</span> <em>{}</em></li>",
+                esc(&r.href),
+                forum_prefix(&r.text),
+                esc(&r.text),
+                esc(p),
+                portal_date(&r.href)
+            );
+        }
+        s.push_str("</ul></div></div>\n");
+    }
+    forum_side_foot(ctx, ch, &mut s);
+    s
+}
+
+fn forum_index(ctx: &Ctx, idx: &Index, ch: &Chrome) -> String {
+    let title = format!("{} - {} Forum - Powered by ClassiBoard", idx.heading, ctx.market);
+    let mut s = forum_top(ctx, &title, ch);
+    let _ = write!(
+        s,
+        "<div class=\"bm\"><div class=\"bm_h\"><h1 class=\"xs2\">{}</h1><p>{}</p></div><table id=\"threadlisttableid\" cellspacing=\"0\" cellpadding=\"0\">",
+        esc(&idx.heading),
+        esc(&idx.intro)
+    );
+    for (k, (l, p)) in idx.items.iter().enumerate() {
+        let _ = write!(
+            s,
+            "<tbody id=\"normalthread_{k}\"><tr><th class=\"common\"><em>{}</em> <a class=\"s xst\" href=\"{}\">{}</a></th><td class=\"by\"><em>{}</em></td></tr></tbody>",
+            forum_prefix(&l.text),
+            esc(&l.href),
+            esc(&l.text),
+            esc(p)
+        );
+    }
+    let _ = writeln!(s, "</table><div class=\"pg\">{}</div></div>", links(&idx.pager, " "));
+    forum_side_foot(ctx, ch, &mut s);
+    s
+}
+
+/// The tune set: twelve templates, one site each. The measure set
 /// (`market_measure.rs`) uses other seeds and two templates not here.
 pub fn tune_specs() -> Vec<SiteSpec> {
     vec![
@@ -4267,6 +5716,30 @@ pub fn tune_specs() -> Vec<SiteSpec> {
             template: &NO_TITLE_MARKUP,
             seed: 118,
             listings: 28,
+        },
+        SiteSpec {
+            name: "tune-zh-b2b".into(),
+            template: &ZH_B2B,
+            seed: 131,
+            listings: 30,
+        },
+        SiteSpec {
+            name: "tune-alibaba-like".into(),
+            template: &ALIBABA_LIKE,
+            seed: 132,
+            listings: 32,
+        },
+        SiteSpec {
+            name: "tune-mobile".into(),
+            template: &MOBILE,
+            seed: 133,
+            listings: 28,
+        },
+        SiteSpec {
+            name: "tune-forum-like".into(),
+            template: &FORUM_LIKE,
+            seed: 134,
+            listings: 30,
         },
     ]
 }
