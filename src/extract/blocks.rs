@@ -303,6 +303,9 @@ struct Walker<'a> {
     blocks: Vec<u32>,
     /// Depth of open `<a>` elements.
     in_link: u32,
+    /// Targets (path and query) of the open `<a>` elements, innermost last:
+    /// a line that starts inside a link (`<a><div>name</div></a>`) links there.
+    link_targets: Vec<Option<String>>,
     heading: Vec<u8>,
     field: Vec<u16>,
     base: &'a Url,
@@ -348,6 +351,7 @@ impl<'a> Walker<'a> {
             blocks: vec![0],
             in_link: 0,
             heading: Vec::new(),
+            link_targets: Vec::new(),
             field: Vec::new(),
             base,
             field_nodes,
@@ -415,6 +419,11 @@ impl<'a> Walker<'a> {
         self.cur.line.elem = elem;
         self.cur.line.hint = hint.clamp(-8, 8) as i8;
         self.cur.line.heading = self.heading.last().copied().unwrap_or(0);
+        if self.cur.line.links.is_empty() {
+            if let Some(Some(pq)) = self.link_targets.last() {
+                self.cur.line.links.push(pq.clone());
+            }
+        }
     }
 
     fn enter(&mut self, node: ego_tree::NodeRef<'a, Node>, el: &Element, stack: &mut Vec<Step<'a>>) {
@@ -452,15 +461,16 @@ impl<'a> Walker<'a> {
         if name == "a" {
             self.in_link += 1;
             leave.link = true;
-            if let Some(pq) = el
+            let pq = el
                 .attr("href")
                 .and_then(|h| crate::urls::resolve(self.base, h))
-                .map(|u| crate::urls::path_and_query(&u).to_string())
-            {
-                if self.cur.line.links.len() < MAX_LINE_LINKS {
-                    self.cur.line.links.push(pq);
+                .map(|u| crate::urls::path_and_query(&u).to_string());
+            if let Some(pq) = &pq {
+                if !self.cur.line.text.is_empty() && self.cur.line.links.len() < MAX_LINE_LINKS {
+                    self.cur.line.links.push(pq.clone());
                 }
             }
+            self.link_targets.push(pq);
         }
         if let Some(level) = name
             .strip_prefix('h')
@@ -495,6 +505,7 @@ impl<'a> Walker<'a> {
         }
         if l.link {
             self.in_link = self.in_link.saturating_sub(1);
+            self.link_targets.pop();
         }
         if l.heading {
             self.heading.pop();

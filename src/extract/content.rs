@@ -327,6 +327,9 @@ const LABELS: &[(&str, &[&str])] = &[
         &[
             "contact person",
             "online contact",
+            "座机",
+            "旺旺",
+            "qq",
             "contact",
             "tel",
             "telephone",
@@ -474,14 +477,21 @@ pub fn listing_content(ex: &Extracted, field_names: &[String], template: &SiteTe
             }
             continue;
         }
+        if weighed.get(i + 1).is_some_and(|next| next.labelled.is_some()) {
+            continue; // a label alone: it goes out with its value
+        }
         let inside = main.is_none_or(|m| page.ancestors(line.elem).any(|e| e == m));
+        let text = match (w.labelled, i.checked_sub(1)) {
+            (Some(_), Some(prev)) => std::borrow::Cow::Owned(format!("{} {}", page.lines[prev].text, line.text)),
+            _ => content_text(line),
+        };
         match decide(w, inside, selected.description.is_some()) {
             Decision::Content => {
-                let part = field_of(line).unwrap_or("description");
-                out.push(part, &content_text(line));
+                let part = w.labelled.or_else(|| field_of(line)).unwrap_or("description");
+                out.push(part, &text);
             }
-            Decision::Contact(part) => out.push(part, &content_text(line)),
-            Decision::Chrome(why) => out.drop_line(&line.text, why, &mut chrome_bytes),
+            Decision::Contact(part) => out.push(part, &text),
+            Decision::Chrome(why) => out.drop_line(&text, why, &mut chrome_bytes),
         }
     }
     if let Some(d) = &selected.description {
@@ -501,8 +511,84 @@ fn weigh_page(page: &Page, title: Option<usize>, t: &SiteTemplate, site: Site) -
         .collect();
     mark_link_runs(page, &mut weighed);
     mark_sections(page, &mut weighed, title);
+    mark_satellites(page, &mut weighed, title);
+    pair_labels(page, &mut weighed);
+    mark_contact_boxes(page, &mut weighed);
     let main = main_container(page, &weighed, title);
     (weighed, main)
+}
+
+/// The short line right after a strong chrome line in the same small box
+/// (a product card's price after its linked name, a thread's date after its
+/// title) is that chrome too.
+fn mark_satellites(page: &Page, weighed: &mut [Weighed], title: Option<usize>) {
+    let near = |a: u32, b: u32| {
+        let up = |e: u32| page.ancestors(e).take(3).collect::<Vec<_>>();
+        let (ua, ub) = (up(a), up(b));
+        ua.iter().any(|x| *x != 0 && ub.contains(x))
+    };
+    for j in 1..page.lines.len() {
+        let (prev, line) = (&page.lines[j - 1], &page.lines[j]);
+        let (p, w) = (weighed[j - 1], weighed[j]);
+        let chromey = p.strong >= 0.5 && matches!(p.strong_why, Why::Links | Why::Section | Why::Template);
+        if !chromey || w.strong >= 0.5 || w.field || line.chars > 40 || Some(j) == title || !near(prev.elem, line.elem)
+        {
+            continue;
+        }
+        let w = &mut weighed[j];
+        w.strong = p.strong;
+        w.strong_why = p.strong_why;
+        w.chrome = w.chrome.max(p.strong);
+        w.why = p.strong_why;
+    }
+}
+
+/// A small box holding two or more of the seller's contact or supplier
+/// lines (a supplier card) is the seller's, all of it: its company name and
+/// membership years come with its phone, wherever the box sits. The
+/// marketplace's own contacts are site-wide and strong, never this.
+fn mark_contact_boxes(page: &Page, weighed: &mut [Weighed]) {
+    const MAX_BOX_LINES: u32 = 24;
+    let mut contacts = vec![0u32; page.elems.len()];
+    let mut lines = vec![0u32; page.elems.len()];
+    for (l, w) in page.lines.iter().zip(weighed.iter()) {
+        for e in page.ancestors(l.elem).take(4) {
+            lines[e as usize] += 1;
+            if w.contact.is_some() && w.strong < 0.5 {
+                contacts[e as usize] += 1;
+            }
+        }
+    }
+    for (l, w) in page.lines.iter().zip(weighed.iter_mut()) {
+        if w.contact.is_some() || w.strong >= 0.5 || w.boilerplate {
+            continue;
+        }
+        let in_box = page
+            .ancestors(l.elem)
+            .take(4)
+            .any(|e| e != 0 && contacts[e as usize] >= 2 && lines[e as usize] <= MAX_BOX_LINES);
+        if in_box {
+            w.contact = Some("supplier");
+        }
+    }
+}
+
+/// A label alone on its line ("联系人：", "CAS No." in a `<dt>` or its own
+/// `<div>`) names the field of the line after it.
+fn pair_labels(page: &Page, weighed: &mut [Weighed]) {
+    for (i, w) in weighed.iter_mut().enumerate().skip(1) {
+        let Some(field) = bare_label(&page.lines[i - 1].text) else {
+            continue;
+        };
+        if bare_label(&page.lines[i].text).is_some() {
+            continue;
+        }
+        w.labelled = Some(field);
+        w.field = true;
+        if matches!(field, "supplier" | "contact") {
+            w.contact = Some(field);
+        }
+    }
 }
 
 /// How the content extractor judged one line (see [`explain`]).
@@ -546,7 +632,7 @@ pub fn explain(ex: &Extracted, template: &SiteTemplate, site: Site) -> Vec<Judge
 /// Runs of three or more lines at one DOM place that are each mostly a
 /// link: a menu or a list of products, one item per line.
 fn mark_link_runs(page: &Page, weighed: &mut [Weighed]) {
-    let linky = |l: &Line| !l.links.is_empty() && l.anchor_chars * 2 >= l.chars;
+    let linky = |l: &Line| !l.links.is_empty() && l.anchor_chars * 5 >= l.chars * 2;
     let mut i = 0;
     while i < page.lines.len() {
         let place = page.elems[page.lines[i].elem as usize].path;
@@ -593,6 +679,8 @@ fn find_title(page: &Page, title: &str) -> Option<usize> {
         f & (flags::HEADER | flags::NAV | flags::FOOTER | flags::ASIDE) != 0
             || (l.anchor_chars == l.chars && l.chars > 0)
             || l.chars > 300
+            || breadcrumb(&l.text)
+            || chrome_label(&l.text).is_some()
     };
     let title_grams = bigrams(title);
     let score = |l: &Line| similarity(&bigrams(&l.text), &title_grams);
@@ -633,7 +721,7 @@ fn find_title(page: &Page, title: &str) -> Option<usize> {
         .enumerate()
         .filter(|(_, l)| !chromey(l))
         .map(|(i, l)| (i, bigrams(&l.text)))
-        .filter(|(_, g)| g.len() >= 3 && g.len() * 3 >= title_grams.len() && containment(g, &title_grams) >= 0.9)
+        .filter(|(_, g)| g.len() >= 3 && g.len() * 4 >= title_grams.len() && containment(g, &title_grams) >= 0.9)
         .max_by_key(|(i, g)| (g.len(), std::cmp::Reverse(*i)))
         .map(|(i, _)| i)
 }
@@ -643,7 +731,8 @@ fn containment(a: &[u32], b: &[u32]) -> f32 {
     if a.is_empty() {
         return 0.0;
     }
-    let both = 2.0 * similarity(a, b) * (a.len() + b.len()) as f32 / 2.0;
+    // similarity = 2·both / (|a| + |b|)
+    let both = similarity(a, b) * (a.len() + b.len()) as f32 / 2.0;
     both / a.len() as f32
 }
 
@@ -749,6 +838,18 @@ const CHROME_LABELS: &[&str] = &[
     "大家都在搜",
     "hot",
     "popular",
+    "hot threads",
+    "latest posts",
+    "latest threads",
+    "recent posts",
+    "new posts",
+    "similar threads",
+    "related threads",
+    "related posts",
+    "热帖",
+    "最新帖子",
+    "相关帖子",
+    "最新主题",
     "热门推荐",
     "相关推荐",
     "推荐供应商",
@@ -845,10 +946,18 @@ struct Weighed {
     strong: f32,
     /// The strongest reason behind `strong`.
     strong_why: Why,
+    /// Chrome likelihood from the page's own signals only (not the template).
+    local: f32,
+    /// The site's template says the line's place repeats (rotating lists, or
+    /// text many listings share): no evidence either way about where the
+    /// main content is.
+    templated: bool,
     /// Looks like a contact or supplier line.
     contact: Option<&'static str>,
     /// A labelled field line ("Purity: 99%").
     field: bool,
+    /// The field the line before names by itself (a label alone on its line).
+    labelled: Option<&'static str>,
     /// Its text is template text (on most pages at its place).
     boilerplate: bool,
 }
@@ -911,15 +1020,30 @@ fn weigh(page: &Page, l: &Line, i: usize, title: Option<usize>, t: &SiteTemplate
     if tp > 0.0 {
         signals.push((tp, Why::Template, false));
     }
+    if t.site_place(el.path) && !matches!(l.heading, 1) {
+        // Where every page of the site has its header, footer or side
+        // column: no evidence for the main content, whatever it says.
+        signals.push((0.6, Why::Template, false));
+    }
     if pooled_keywords(t, &place, el.path, l, own) {
         signals.push((0.85, Why::Template, true));
     }
     let (chrome, why) = combine(&signals, false);
     let (strong, strong_why) = combine(&signals, true);
+    let templated = signals.iter().any(|s| matches!(s.1, Why::Template | Why::Boilerplate));
+    let page_signals: Vec<(f32, Why, bool)> = signals
+        .iter()
+        .copied()
+        .filter(|s| !matches!(s.1, Why::Template | Why::Boilerplate))
+        .collect();
+    let (local, _) = combine(&page_signals, false);
     let field = field_of(l);
     let contact = field.filter(|f| matches!(*f, "supplier" | "contact"));
     Weighed {
-        field: field.is_some() || key_value(&l.text),
+        labelled: None,
+        local,
+        templated,
+        field: field.is_some() || key_value(&l.text) || bare_label(&l.text).is_some(),
         mass: chars.min(600.0) * (1.0 - anchor).max(0.05),
         chrome,
         why,
@@ -1023,27 +1147,53 @@ fn main_container(page: &Page, weighed: &[Weighed], title: Option<usize>) -> Opt
             // Dropped wherever it is (a menu, a product list, a headed
             // section): it says nothing about where the content is.
             0.0
-        } else if w.boilerplate {
-            0.0
-        } else if w.field {
-            // A labelled spec line is the listing's, however alike listings are.
+        } else if w.field || w.boilerplate {
+            // A labelled spec line, or text many listings share but the
+            // site's other pages do not show (a site-wide line is strong):
+            // the listing's, however alike listings are.
             w.mass
         } else {
-            w.mass * (1.0 - w.chrome) - CHROME_COST * w.mass * w.chrome
+            // What the page itself says; the template alone only takes a
+            // line's weight away (descriptions many listings share repeat
+            // just as rotating lists do).
+            let v = w.mass * (1.0 - w.local) - CHROME_COST * w.mass * w.local;
+            if w.templated {
+                v.min(0.0)
+            } else {
+                v
+            }
         };
         for e in page.ancestors(l.elem) {
             score[e as usize] += v;
         }
     }
-    // With a title line, the main content is one of its ancestors.
-    let allowed: Option<std::collections::HashSet<u32>> = title.map(|t| page.ancestors(page.lines[t].elem).collect());
-    let mut best: Option<(u32, f32)> = None;
-    for (i, &s) in score.iter().enumerate().skip(1) {
-        if allowed.as_ref().is_some_and(|a| !a.contains(&(i as u32))) {
-            continue;
-        }
+    let adjusted = |i: usize| {
+        let s = score[i];
         let hint = f32::from(page.elems[i].hint.max(0));
-        let s = if s > 0.0 { s * (1.0 + 0.1 * hint) } else { s };
+        if s > 0.0 {
+            s * (1.0 + 0.1 * hint)
+        } else {
+            s
+        }
+    };
+    // With a title line, the main content is one of its ancestors: the
+    // deepest one, unless an outer one holds clearly more (a description
+    // pane beside the title block), not just a supplier card or a counter.
+    if let Some(t) = title {
+        let chain: Vec<u32> = page.ancestors(page.lines[t].elem).filter(|&e| e != 0).collect();
+        let mut best: Option<(u32, f32)> = None;
+        for &e in &chain {
+            let s = adjusted(e as usize);
+            // Grow past a title alone; then only for a quarter more.
+            if s > 0.0 && best.is_none_or(|(_, b)| s > b * 1.25 || (b < 50.0 && s > b)) {
+                best = Some((e, s));
+            }
+        }
+        return best.map(|(e, _)| e);
+    }
+    let mut best: Option<(u32, f32)> = None;
+    for i in 1..score.len() {
+        let s = adjusted(i);
         // Ties go to the earlier (outer) element only when strictly better:
         // a wrapper that adds nothing loses to the element it wraps.
         if s > 0.0
@@ -1078,6 +1228,11 @@ fn decide(w: &Weighed, inside: bool, have_description: bool) -> Decision {
         }
     }
     if have_description {
+        // The selectors name the description; labelled spec rows of the
+        // main content are still the listing's fields.
+        if inside && w.field && w.strong < 0.5 {
+            return Decision::Content;
+        }
         return Decision::Chrome(Why::OutsideContent);
     }
     if inside {

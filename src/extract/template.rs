@@ -29,6 +29,8 @@ pub struct PlaceStats {
     pub lines: u32,
     /// Of those, lines whose text had appeared there on another page.
     pub repeated_lines: u32,
+    /// Pages that were not listings (home, category, search) it appeared on.
+    pub other_pages: u32,
     /// Pieces listed there.
     pub items: u32,
     /// Of those, pieces seen there on another page.
@@ -150,6 +152,7 @@ impl SiteTemplate {
             let st = self.places.entry(place).or_default();
             if st.last_page != n {
                 st.pages += 1;
+                st.other_pages += u32::from(!listing);
                 st.last_page = n;
             }
             st.lines = st.lines.saturating_add(1);
@@ -159,7 +162,10 @@ impl SiteTemplate {
                 .saturating_add(u32::try_from(line.items.len()).unwrap_or(u32::MAX));
             st.repeated_items = st.repeated_items.saturating_add(items);
         }
-        for seg in title_segments(title_tag) {
+        for seg in title_segments(title_tag)
+            .into_iter()
+            .chain(title_tag.split('-').map(str::trim).take(16))
+        {
             self.texts.record((TITLE_PLACE, text_hash(seg)), n, !listing);
         }
     }
@@ -183,6 +189,15 @@ impl SiteTemplate {
         n >= 2 && 2 * n >= others
     }
 
+    /// A DOM place the whole site shows (header, footer, side columns): on
+    /// at least half of the pages that were not listings, and on two or more.
+    /// Listing pages' own places (the spec table, the description) are not.
+    pub fn site_place(&self, path: u64) -> bool {
+        let others = self.pages.saturating_sub(self.listings);
+        let n = self.place(path).other_pages;
+        n >= 2 && 2 * n >= others
+    }
+
     /// How many of `items` (piece hashes) were learned at `path` on more
     /// than `besides` pages (1 when the page asking was itself learned).
     pub fn known_items(&self, path: u64, items: &[u64], besides: u32) -> usize {
@@ -197,16 +212,24 @@ impl SiteTemplate {
     pub fn title_without_template(&self, title_tag: &str) -> String {
         let segs = title_segments(title_tag);
         let min = (self.pages / 2).max(3);
-        let kept: Vec<&str> = segs
-            .iter()
-            .copied()
-            .filter(|s| self.texts.get(&(TITLE_PLACE, text_hash(s))).pages < min)
-            .collect();
-        if kept.is_empty() {
+        let recurs = |s: &str| self.texts.get(&(TITLE_PLACE, text_hash(s))).pages >= min;
+        let kept: Vec<&str> = segs.iter().copied().filter(|s| !recurs(s)).collect();
+        let title = if kept.is_empty() {
             title_tag.trim().to_string()
         } else {
             kept.join(" - ")
+        };
+        // Unspaced hyphens also join the parts of chemical names, so only
+        // the ends are cut there: "N-苯乙基-4-哌啶酮-厂家直销-某公司-某网" loses
+        // "-某网" (and whatever else the site ends every title with).
+        let mut t = title.as_str();
+        while let Some((head, tail)) = t.rsplit_once('-') {
+            if head.trim().is_empty() || !recurs(tail.trim()) {
+                break;
+            }
+            t = head;
         }
+        t.trim().to_string()
     }
 }
 
