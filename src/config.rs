@@ -302,6 +302,7 @@ impl Job {
 
     /// Parses job text; `origin` names it in errors, `base` resolves relative paths.
     pub fn parse(text: &str, origin: &str, base: &Path) -> Result<Job, ConfigError> {
+        let src = Source { text, origin };
         let raw: RawJob = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
             ConfigError::Syntax {
@@ -311,165 +312,21 @@ impl Job {
                 message: one_line(e.message()),
             }
         })?;
-        let invalid = |span: std::ops::Range<usize>, message: String| ConfigError::Invalid {
-            path: origin.to_string(),
-            line: line_col(text, span.start).0,
-            message,
-        };
         let name = raw.job.name.get_ref().trim().to_string();
         if name.is_empty() {
-            return Err(invalid(
-                raw.job.name.span(),
-                "[job] name is empty: give the job a name".into(),
+            return Err(src.invalid(raw.job.name.span(), "[job] name is empty: give the job a name".into()));
+        }
+        let crawl_proxy = src.check_crawl(&raw.crawl)?;
+        if raw.site.is_empty() {
+            return Err(src.invalid(
+                0..0,
+                "no [[site]]: add at least one site with name, seeds and listing".into(),
             ));
         }
-        let c = &raw.crawl;
-        let crawl_line = text.find("[crawl]").unwrap_or(0);
-        for (ok, what) in [
-            (c.concurrency >= 1, "concurrency must be at least 1"),
-            (c.per_host_concurrency >= 1, "per_host_concurrency must be at least 1"),
-            (c.max_body_bytes >= 1024, "max_body_bytes must be at least 1024"),
-            (c.timeout_ms >= 100, "timeout_ms must be at least 100"),
-            (c.max_url_len >= 64, "max_url_len must be at least 64"),
-            (!c.user_agent.trim().is_empty(), "user_agent is empty"),
-            (
-                reqwest::header::HeaderValue::from_str(&c.user_agent).is_ok(),
-                "user_agent must be printable ASCII on one line (it is sent as an HTTP header)",
-            ),
-            (c.max_hits_per_rule >= 1, "max_hits_per_rule must be at least 1"),
-            (c.max_hits_per_listing >= 1, "max_hits_per_listing must be at least 1"),
-            (c.max_nesting_depth >= 16, "max_nesting_depth must be at least 16"),
-            (c.max_links_per_page >= 1, "max_links_per_page must be at least 1"),
-        ] {
-            if !ok {
-                return Err(invalid(crawl_line..crawl_line, format!("[crawl] {what}")));
-            }
-        }
-        let crawl_proxy = match &c.proxy {
-            Some(p) => Some(Proxy::parse(p).map_err(|m| invalid(crawl_line..crawl_line, format!("[crawl] {m}")))?),
-            None => None,
-        };
-        if raw.site.is_empty() {
-            return Err(ConfigError::Invalid {
-                path: origin.to_string(),
-                line: 1,
-                message: "no [[site]]: add at least one site with name, seeds and listing".into(),
-            });
-        }
-        let mut sites = Vec::new();
+        let mut sites: Vec<Site> = Vec::new();
         for spanned in raw.site {
-            let site_span = spanned.span();
-            let s = spanned.into_inner();
-            let site_name = s.name.get_ref().trim().to_string();
-            if site_name.is_empty() {
-                return Err(invalid(s.name.span(), "site name is empty".into()));
-            }
-            if sites.iter().any(|x: &Site| x.name == site_name) {
-                return Err(invalid(
-                    s.name.span(),
-                    format!("site {site_name:?} is defined twice: site names must be unique"),
-                ));
-            }
-            if s.seeds.get_ref().is_empty() {
-                return Err(invalid(
-                    s.seeds.span(),
-                    format!("site {site_name:?} has no seeds: list at least one start URL"),
-                ));
-            }
-            let mut seeds = Vec::new();
-            let mut hosts = Vec::new();
-            for seed in s.seeds.get_ref() {
-                let url = Url::parse(seed.get_ref().trim()).map_err(|e| {
-                    invalid(
-                        seed.span(),
-                        format!("site {site_name:?}: seed {:?} is not a URL: {e}", seed.get_ref()),
-                    )
-                })?;
-                if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-                    return Err(invalid(
-                        seed.span(),
-                        format!(
-                            "site {site_name:?}: seed {:?} must be an http or https URL with a host",
-                            seed.get_ref()
-                        ),
-                    ));
-                }
-                let host = crate::urls::host_key(&url);
-                if !hosts.contains(&host) {
-                    hosts.push(host);
-                }
-                seeds.push(url);
-            }
-            let compile = |field: &str, v: &toml::Spanned<String>| {
-                Regex::new(v.get_ref()).map_err(|e| {
-                    invalid(
-                        v.span(),
-                        format!(
-                            "site {site_name:?}: `{field}` is not a valid regex: {}",
-                            one_line(&e.to_string())
-                        ),
-                    )
-                })
-            };
-            let listing = compile("listing", &s.listing)?;
-            let follow = s.follow.as_ref().map(|v| compile("follow", v)).transpose()?;
-            let deny = s.deny.as_ref().map(|v| compile("deny", v)).transpose()?;
-            let id_pattern = s.id_pattern.as_ref().map(|v| compile("id_pattern", v)).transpose()?;
-            let mut fields = BTreeMap::new();
-            for (k, v) in s.fields {
-                if let Err(e) = scraper::Selector::parse(v.get_ref()) {
-                    return Err(invalid(
-                        v.span(),
-                        format!(
-                            "site {site_name:?}: field {k:?}: invalid CSS selector {:?}: {e:?}",
-                            v.get_ref()
-                        ),
-                    ));
-                }
-                fields.insert(k, v.into_inner());
-            }
-            let _ = site_span;
-            let proxy = match &s.proxy {
-                Some(p) => {
-                    Some(Proxy::parse(p.get_ref()).map_err(|m| invalid(p.span(), format!("site {site_name:?}: {m}")))?)
-                }
-                None => crawl_proxy.clone(),
-            };
-            if c.require_proxy && proxy.is_none() {
-                return Err(invalid(
-                    s.name.span(),
-                    format!(
-                        "site {site_name:?} has no proxy but [crawl] require_proxy = true: set [crawl] proxy or the site's proxy"
-                    ),
-                ));
-            }
-            let country = match &s.country {
-                Some(c) if crate::sellers::known_country(c.get_ref().trim()) => {
-                    Some(c.get_ref().trim().to_ascii_uppercase())
-                }
-                Some(c) => {
-                    return Err(invalid(
-                        c.span(),
-                        format!(
-                            "site {site_name:?}: country {:?} is not an ISO 3166 alpha-2 code with a telephone numbering plan (e.g. \"CN\", \"MX\", \"US\")",
-                            c.get_ref()
-                        ),
-                    ))
-                }
-                None => None,
-            };
-            sites.push(Site {
-                name: site_name,
-                seeds,
-                hosts,
-                listing,
-                follow,
-                deny,
-                fields,
-                id_pattern,
-                proxy,
-                country,
-            });
+            let site = src.site(spanned.into_inner(), &raw.crawl, crawl_proxy.as_ref(), &sites)?;
+            sites.push(site);
         }
         let resolve = |p: &str| {
             let p = PathBuf::from(p);
@@ -488,6 +345,170 @@ impl Job {
             sites,
             source_text: text.to_string(),
         })
+    }
+}
+
+/// The job text being parsed, so that each check can name the line it rejects.
+struct Source<'a> {
+    text: &'a str,
+    origin: &'a str,
+}
+
+impl Source<'_> {
+    /// An [`ConfigError::Invalid`] at the line where `span` starts.
+    fn invalid(&self, span: std::ops::Range<usize>, message: String) -> ConfigError {
+        ConfigError::Invalid {
+            path: self.origin.to_string(),
+            line: line_col(self.text, span.start).0,
+            message,
+        }
+    }
+
+    /// Checks the `[crawl]` limits (errors point at the section) and parses its proxy.
+    fn check_crawl(&self, c: &CrawlSettings) -> Result<Option<Proxy>, ConfigError> {
+        let at = self.text.find("[crawl]").unwrap_or(0);
+        for (ok, what) in [
+            (c.concurrency >= 1, "concurrency must be at least 1"),
+            (c.per_host_concurrency >= 1, "per_host_concurrency must be at least 1"),
+            (c.max_body_bytes >= 1024, "max_body_bytes must be at least 1024"),
+            (c.timeout_ms >= 100, "timeout_ms must be at least 100"),
+            (c.max_url_len >= 64, "max_url_len must be at least 64"),
+            (!c.user_agent.trim().is_empty(), "user_agent is empty"),
+            (
+                reqwest::header::HeaderValue::from_str(&c.user_agent).is_ok(),
+                "user_agent must be printable ASCII on one line (it is sent as an HTTP header)",
+            ),
+            (c.max_hits_per_rule >= 1, "max_hits_per_rule must be at least 1"),
+            (c.max_hits_per_listing >= 1, "max_hits_per_listing must be at least 1"),
+            (c.max_nesting_depth >= 16, "max_nesting_depth must be at least 16"),
+            (c.max_links_per_page >= 1, "max_links_per_page must be at least 1"),
+        ] {
+            if !ok {
+                return Err(self.invalid(at..at, format!("[crawl] {what}")));
+            }
+        }
+        c.proxy
+            .as_deref()
+            .map(|p| Proxy::parse(p).map_err(|m| self.invalid(at..at, format!("[crawl] {m}"))))
+            .transpose()
+    }
+
+    /// Validates one `[[site]]`; `earlier` are the sites before it (names must be unique).
+    fn site(
+        &self,
+        s: RawSite,
+        crawl: &CrawlSettings,
+        crawl_proxy: Option<&Proxy>,
+        earlier: &[Site],
+    ) -> Result<Site, ConfigError> {
+        let name = s.name.get_ref().trim().to_string();
+        if name.is_empty() {
+            return Err(self.invalid(s.name.span(), "site name is empty".into()));
+        }
+        if earlier.iter().any(|x| x.name == name) {
+            return Err(self.invalid(
+                s.name.span(),
+                format!("site {name:?} is defined twice: site names must be unique"),
+            ));
+        }
+        let (seeds, hosts) = self.seeds(&name, &s.seeds)?;
+        let compile = |field: &str, v: &toml::Spanned<String>| {
+            Regex::new(v.get_ref()).map_err(|e| {
+                let e = one_line(&e.to_string());
+                self.invalid(v.span(), format!("site {name:?}: `{field}` is not a valid regex: {e}"))
+            })
+        };
+        let listing = compile("listing", &s.listing)?;
+        let follow = s.follow.as_ref().map(|v| compile("follow", v)).transpose()?;
+        let deny = s.deny.as_ref().map(|v| compile("deny", v)).transpose()?;
+        let id_pattern = s.id_pattern.as_ref().map(|v| compile("id_pattern", v)).transpose()?;
+        let mut fields = BTreeMap::new();
+        for (k, v) in s.fields {
+            if let Err(e) = scraper::Selector::parse(v.get_ref()) {
+                let msg = format!(
+                    "site {name:?}: field {k:?}: invalid CSS selector {:?}: {e:?}",
+                    v.get_ref()
+                );
+                return Err(self.invalid(v.span(), msg));
+            }
+            fields.insert(k, v.into_inner());
+        }
+        let proxy = match &s.proxy {
+            Some(p) => {
+                Some(Proxy::parse(p.get_ref()).map_err(|m| self.invalid(p.span(), format!("site {name:?}: {m}")))?)
+            }
+            None => crawl_proxy.cloned(),
+        };
+        if crawl.require_proxy && proxy.is_none() {
+            return Err(self.invalid(
+                s.name.span(),
+                format!(
+                    "site {name:?} has no proxy but [crawl] require_proxy = true: set [crawl] proxy or the site's proxy"
+                ),
+            ));
+        }
+        let country = s.country.as_ref().map(|c| self.country(&name, c)).transpose()?;
+        Ok(Site {
+            name,
+            seeds,
+            hosts,
+            listing,
+            follow,
+            deny,
+            fields,
+            id_pattern,
+            proxy,
+            country,
+        })
+    }
+
+    /// Parses a site's seeds: at least one, each an http(s) URL with a host.
+    /// Returns the seeds and their distinct hosts in order.
+    fn seeds(
+        &self,
+        site: &str,
+        raw: &toml::Spanned<Vec<toml::Spanned<String>>>,
+    ) -> Result<(Vec<Url>, Vec<String>), ConfigError> {
+        if raw.get_ref().is_empty() {
+            return Err(self.invalid(
+                raw.span(),
+                format!("site {site:?} has no seeds: list at least one start URL"),
+            ));
+        }
+        let mut seeds = Vec::new();
+        let mut hosts = Vec::new();
+        for seed in raw.get_ref() {
+            let given = seed.get_ref();
+            let url = Url::parse(given.trim())
+                .map_err(|e| self.invalid(seed.span(), format!("site {site:?}: seed {given:?} is not a URL: {e}")))?;
+            if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+                return Err(self.invalid(
+                    seed.span(),
+                    format!("site {site:?}: seed {given:?} must be an http or https URL with a host"),
+                ));
+            }
+            let host = crate::urls::host_key(&url);
+            if !hosts.contains(&host) {
+                hosts.push(host);
+            }
+            seeds.push(url);
+        }
+        Ok((seeds, hosts))
+    }
+
+    /// A site's country: an ISO 3166 alpha-2 code with a numbering plan, upper-cased.
+    fn country(&self, site: &str, c: &toml::Spanned<String>) -> Result<String, ConfigError> {
+        let code = c.get_ref().trim();
+        if crate::sellers::known_country(code) {
+            return Ok(code.to_ascii_uppercase());
+        }
+        Err(self.invalid(
+            c.span(),
+            format!(
+                "site {site:?}: country {:?} is not an ISO 3166 alpha-2 code with a telephone numbering plan (e.g. \"CN\", \"MX\", \"US\")",
+                c.get_ref()
+            ),
+        ))
     }
 }
 
