@@ -28,7 +28,7 @@
 //! receives its lines' weight once, the ancestor walks are bounded by the
 //! pre-pass's depth budget).
 
-use super::blocks::{flags, Line, Page};
+use super::blocks::{flags, Elem, Line, Page};
 use super::template::{PlaceStats, SiteTemplate};
 use super::Extracted;
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
@@ -976,12 +976,49 @@ fn combine(signals: &[(f32, Why, bool)], strong_only: bool) -> (f32, Why) {
     (1.0 - keep, why)
 }
 
+/// A chrome signal: (likelihood, reason, strong enough inside the main content).
+type Signal = (f32, Why, bool);
+
+/// Weighs one line: how likely it is chrome, why, and what it carries.
 fn weigh(page: &Page, l: &Line, i: usize, title: Option<usize>, t: &SiteTemplate, site: Site) -> Weighed {
     let el = &page.elems[l.elem as usize];
     let chars = l.chars.max(1) as f32;
     let anchor = l.anchor_chars as f32 / chars;
-    // (likelihood, reason, strong enough inside the main content)
-    let mut signals: Vec<(f32, Why, bool)> = Vec::with_capacity(6);
+    let mut signals = page_signals(el, l, anchor, site);
+    if title.is_some_and(|ti| i < ti) {
+        signals.push((0.6, Why::BeforeTitle, false));
+    }
+    let boilerplate = template_signals(el, l, t, site, &mut signals);
+    let (chrome, why) = combine(&signals, false);
+    let (strong, strong_why) = combine(&signals, true);
+    let templated = signals.iter().any(|s| matches!(s.1, Why::Template | Why::Boilerplate));
+    let page_only: Vec<Signal> = signals
+        .iter()
+        .copied()
+        .filter(|s| !matches!(s.1, Why::Template | Why::Boilerplate))
+        .collect();
+    let (local, _) = combine(&page_only, false);
+    let field = field_of(l);
+    let contact = field.filter(|f| matches!(*f, "supplier" | "contact"));
+    Weighed {
+        labelled: None,
+        local,
+        templated,
+        field: field.is_some() || key_value(&l.text) || bare_label(&l.text).is_some(),
+        mass: chars.min(600.0) * (1.0 - anchor).max(0.05),
+        chrome,
+        why,
+        strong,
+        strong_why,
+        contact,
+        boilerplate,
+    }
+}
+
+/// What the page alone says about a line: its element's semantics, class
+/// words, links, labels.
+fn page_signals(el: &Elem, l: &Line, anchor: f32, site: Site) -> Vec<Signal> {
+    let mut signals: Vec<Signal> = Vec::with_capacity(6);
     if el.flags & (flags::NAV | flags::ASIDE | flags::HEADER | flags::FOOTER | flags::FORM) != 0 {
         signals.push((0.9, Why::Semantic, true));
     }
@@ -1001,9 +1038,12 @@ fn weigh(page: &Page, l: &Line, i: usize, title: Option<usize>, t: &SiteTemplate
     if chrome_label(&l.text).is_some() || breadcrumb(&l.text) {
         signals.push((0.9, Why::Label, true));
     }
-    if title.is_some_and(|ti| i < ti) {
-        signals.push((0.6, Why::BeforeTitle, false));
-    }
+    signals
+}
+
+/// What the site template says about a line (pushed onto `signals`); true
+/// when the line is boilerplate, text most of the site's pages show there.
+fn template_signals(el: &Elem, l: &Line, t: &SiteTemplate, site: Site, signals: &mut Vec<Signal>) -> bool {
     let place = t.place(el.path);
     let own = u32::from(site.learned);
     let boilerplate = is_boilerplate(t, &place, el.path, &l.text, own);
@@ -1028,30 +1068,7 @@ fn weigh(page: &Page, l: &Line, i: usize, title: Option<usize>, t: &SiteTemplate
     if pooled_keywords(t, &place, el.path, l, own) {
         signals.push((0.85, Why::Template, true));
     }
-    let (chrome, why) = combine(&signals, false);
-    let (strong, strong_why) = combine(&signals, true);
-    let templated = signals.iter().any(|s| matches!(s.1, Why::Template | Why::Boilerplate));
-    let page_signals: Vec<(f32, Why, bool)> = signals
-        .iter()
-        .copied()
-        .filter(|s| !matches!(s.1, Why::Template | Why::Boilerplate))
-        .collect();
-    let (local, _) = combine(&page_signals, false);
-    let field = field_of(l);
-    let contact = field.filter(|f| matches!(*f, "supplier" | "contact"));
-    Weighed {
-        labelled: None,
-        local,
-        templated,
-        field: field.is_some() || key_value(&l.text) || bare_label(&l.text).is_some(),
-        mass: chars.min(600.0) * (1.0 - anchor).max(0.05),
-        chrome,
-        why,
-        strong,
-        strong_why,
-        contact,
-        boilerplate,
-    }
+    boilerplate
 }
 
 /// Template text: on at least 60% of the pages where its place appears, and
@@ -1134,39 +1151,51 @@ fn mark_sections(page: &Page, weighed: &mut [Weighed], title: Option<usize>) {
     }
 }
 
-/// The element whose subtree holds the most content-like text and the least
-/// chrome-like text: the listing's main content. Class and id words that say
-/// "content" raise an element's claim.
-fn main_container(page: &Page, weighed: &[Weighed], title: Option<usize>) -> Option<u32> {
-    const CHROME_COST: f32 = 1.5;
+/// Each element's evidence for being the main content: the sum of its lines' values.
+fn container_scores(page: &Page, weighed: &[Weighed]) -> Vec<f32> {
     let mut score = vec![0.0f32; page.elems.len()];
     for (l, w) in page.lines.iter().zip(weighed) {
-        // Template text ("Price:", "Contact supplier") belongs to the main
-        // content's template as much as to the chrome's: it weighs nothing.
-        let v = if w.strong >= 0.5 {
-            // Dropped wherever it is (a menu, a product list, a headed
-            // section): it says nothing about where the content is.
-            0.0
-        } else if w.field || w.boilerplate {
-            // A labelled spec line, or text many listings share but the
-            // site's other pages do not show (a site-wide line is strong):
-            // the listing's, however alike listings are.
-            w.mass
-        } else {
-            // What the page itself says; the template alone only takes a
-            // line's weight away (descriptions many listings share repeat
-            // just as rotating lists do).
-            let v = w.mass * (1.0 - w.local) - CHROME_COST * w.mass * w.local;
-            if w.templated {
-                v.min(0.0)
-            } else {
-                v
-            }
-        };
+        let v = line_value(w);
         for e in page.ancestors(l.elem) {
             score[e as usize] += v;
         }
     }
+    score
+}
+
+/// What one line says about the container it is in: its mass if it is the
+/// listing's, less (down to a cost) the more it is chrome.
+fn line_value(w: &Weighed) -> f32 {
+    const CHROME_COST: f32 = 1.5;
+    // Template text ("Price:", "Contact supplier") belongs to the main
+    // content's template as much as to the chrome's: it weighs nothing.
+    if w.strong >= 0.5 {
+        // Dropped wherever it is (a menu, a product list, a headed
+        // section): it says nothing about where the content is.
+        0.0
+    } else if w.field || w.boilerplate {
+        // A labelled spec line, or text many listings share but the
+        // site's other pages do not show (a site-wide line is strong):
+        // the listing's, however alike listings are.
+        w.mass
+    } else {
+        // What the page itself says; the template alone only takes a
+        // line's weight away (descriptions many listings share repeat
+        // just as rotating lists do).
+        let v = w.mass * (1.0 - w.local) - CHROME_COST * w.mass * w.local;
+        if w.templated {
+            v.min(0.0)
+        } else {
+            v
+        }
+    }
+}
+
+/// The element whose subtree holds the most content-like text and the least
+/// chrome-like text: the listing's main content. Class and id words that say
+/// "content" raise an element's claim.
+fn main_container(page: &Page, weighed: &[Weighed], title: Option<usize>) -> Option<u32> {
+    let score = container_scores(page, weighed);
     let adjusted = |i: usize| {
         let s = score[i];
         let hint = f32::from(page.elems[i].hint.max(0));
