@@ -38,6 +38,7 @@ mod coins;
 mod email;
 mod handles;
 mod keywords;
+mod numbering;
 mod phone;
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! Phone numbers: a hand-written scanner finds number-shaped runs (digits in
 //! groups, with `+`, spaces, dashes, dots and parentheses), the keyword
-//! context decides whether a run may be a phone, and libphonenumber's
-//! metadata (the `phonenumber` crate) decides whether it is a valid number.
+//! context decides whether a run may be a phone, the `phonenumber` crate
+//! parses it, and libphonenumber's metadata, compiled in `numbering`,
+//! decides whether it is a valid number.
 //!
 //! A run counts when it has an international prefix (`+`, `00`, or follows
 //! `wa.me/`), or when a phone or messenger keyword stands just before it and
@@ -380,8 +381,7 @@ impl<'a> Phones<'a> {
         self.parses += 1;
         let v = phonenumber::parse(key.0, &key.1)
             .ok()
-            .filter(phonenumber::is_valid)
-            .map(|p| (p.format().mode(phonenumber::Mode::E164).to_string(), p.country().id()));
+            .and_then(|p| super::numbering::valid(&p));
         self.cache.insert(key, v.clone());
         v
     }
