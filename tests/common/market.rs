@@ -39,12 +39,15 @@
 //!
 //! Templates here are the **tune** set (`html5`, `divsoup`, `table`,
 //! `zh-utf8`, `zh-portal`, `spanish`, `cards`, `no-title-markup`, `zh-b2b`,
-//! `alibaba-like`, `mobile`, `forum-like`). The measure-only templates live
-//! in `market_measure.rs`. Pages are in English, Chinese (UTF-8, GBK declared
-//! only in a `<meta>`, or GBK declared only in the HTTP header), Latin-American
-//! Spanish, or English listings in a Chinese/English interface; the Spanish
-//! listings keep the substance names of the domain facts (as sellers there
-//! do) and write everything around them in Spanish.
+//! `alibaba-like`, `mobile`, `forum-like`, `zh-asp`, `zh-seo`, `zh-shop`,
+//! `zh-info`). The measure-only templates live in `market_measure.rs`. Pages
+//! are in English, Chinese (UTF-8; GBK declared only in a `<meta>`, only in
+//! the HTTP header, in a `<meta>` past the first 4 KiB, in the header against
+//! a stale `<meta charset="utf-8">`, or not at all; simplified and traditional
+//! characters on one page), Latin-American Spanish, or English listings in a
+//! Chinese/English interface; the Spanish listings keep the substance names
+//! of the domain facts (as sellers there do) and write everything around them
+//! in Spanish.
 //!
 //! A supplier block (company, contact person, phones, e-mail, messenger,
 //! location) is the listing's own content on every template, wherever the
@@ -74,7 +77,9 @@ pub enum Lang {
     Es,
 }
 
-/// How a site's pages are encoded (and declared: header and `<meta>`).
+/// How a site's pages are encoded and what the header declares (a template
+/// writes its own `<meta>`, or none: `zh-seo` declares nothing, `zh-asp`
+/// declares it past the first 4 KiB, `zh-shop` has a stale UTF-8 one).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Charset {
     Utf8,
@@ -2264,6 +2269,13 @@ pub fn build(spec: &SiteSpec, opts: &Options) -> Site {
             f(&mut p.own);
         }
     }
+    if let Some(f) = own_note(t.name) {
+        for p in &mut planned {
+            if let Some(note) = f(&p.own) {
+                p.case.push_str(note);
+            }
+        }
+    }
     let mut listings: Vec<Listing> = Vec::new();
     let mut truths: Vec<Truth> = Vec::new();
     let mut next_id = 1000 + rng.u32(..9000);
@@ -2449,6 +2461,13 @@ pub fn build(spec: &SiteSpec, opts: &Options) -> Site {
         truth.chrome = ch.texts();
         let html = (t.listing)(&ctx, l, ch);
         pages.insert(l.path.clone(), page(&html, t.charset, opts, spec.seed));
+    }
+    if let Some(f) = extra_pages(t.name) {
+        for l in &listings {
+            if let Some((path, html)) = f(&ctx, l) {
+                pages.insert(path, page(&html, t.charset, opts, spec.seed));
+            }
+        }
     }
     // Category pages, 6 listings a page.
     const PER_PAGE: usize = 6;
@@ -3427,10 +3446,14 @@ const MORE_TEMPLATES: &[&str] = &[
     "alibaba-like",
     "mobile",
     "forum-like",
+    "zh-asp",
+    "zh-seo",
+    "zh-shop",
+    "zh-info",
 ];
 
 /// Templates whose supplier card shows [`Chrome::shop`] (the supplier's other listings).
-const SHOP_TEMPLATES: &[&str] = &["zh-b2b", "alibaba-like"];
+const SHOP_TEMPLATES: &[&str] = &["zh-b2b", "alibaba-like", "zh-shop"];
 
 /// How a template reshapes every listing's own content into the fields its
 /// layout shows (before the labels and the pages are made).
@@ -3440,9 +3463,32 @@ fn own_layout(template: &str) -> Option<fn(&mut Own)> {
         "zh-b2b" => Some(b2b_own),
         "alibaba-like" => Some(ali_own),
         "forum-like" => Some(forum_own),
+        "zh-asp" => Some(asp_own),
+        "zh-shop" => Some(shop_own),
+        "zh-info" => Some(info_own),
         _ => None,
     }
 }
+
+/// What a template adds to a listing's case, from its own content (after
+/// [`own_layout`]): `zh-shop` descriptions in an `<iframe>`, `zh-info`
+/// listings posted in traditional characters.
+fn own_note(template: &str) -> Option<fn(&Own) -> Option<&'static str>> {
+    match template {
+        "zh-shop" => Some(shop_note),
+        "zh-info" => Some(info_note),
+        _ => None,
+    }
+}
+
+/// Documents a template serves besides its listing, index and search pages
+/// (`zh-shop`: the description documents its `<iframe>`s load).
+fn extra_pages(template: &str) -> Option<ExtraPage> {
+    (template == "zh-shop").then_some(shop_desc_page as ExtraPage)
+}
+
+/// A document a template serves for a listing besides its page: (path, HTML).
+type ExtraPage = fn(&Ctx, &Listing) -> Option<(String, String)>;
 
 /// The supplier's company name.
 fn company_of(own: &Own) -> &str {
@@ -5665,7 +5711,1605 @@ fn forum_index(ctx: &Ctx, idx: &Index, ch: &Chrome) -> String {
     s
 }
 
-/// The tune set: twelve templates, one site each. The measure set
+// ---------------------------------------------------------------------------
+// Tune templates added for the fourth round: four more Chinese portals served
+// as GBK (zh-asp, zh-seo, zh-shop, zh-info)
+// ---------------------------------------------------------------------------
+
+/// A telephone area code for a Chinese supplier's location.
+fn zh_area(location: &str) -> &'static str {
+    match location {
+        "浙江杭州" => "0571",
+        "江苏南京" => "025",
+        "山东济南" => "0531",
+        "湖北武汉" => "027",
+        "河北石家庄" => "0311",
+        "上海" => "021",
+        _ => "010",
+    }
+}
+
+/// A street address for a supplier (stable per company).
+fn zh_address(company: &str, location: &str) -> String {
+    let h = fnv(company.as_bytes());
+    let road = [
+        "经济技术开发区纬五路",
+        "高新区科技路",
+        "化工园区环园东路",
+        "工业园区创业大道",
+    ][(h % 4) as usize];
+    format!("{location}{road}{}号", 10 + (h >> 8) % 190)
+}
+
+/// Drops a listing's fields of these keys.
+fn drop_fields(v: &mut Vec<Field>, keys: &[&str]) {
+    v.retain(|f| !keys.contains(&f.key));
+}
+
+// ----- zh-asp ---------------------------------------------------------------
+
+/// `zh-asp` own content. An ASP-era 供求 (supply and demand) site shows a
+/// sell offer as a table of rows: 产品名称 (the title again), CAS号, 产品规格,
+/// 外观, 包装说明, 最小起订, 价格说明, 供货总量, 发货期限, 信息有效期, 付款方式;
+/// and the poster's 联系方式: 公司名称, 联系人, 电话, 传真, 手机 (domestic
+/// format, no +86), 电子邮件, 在线联系 (the shady supplier's messenger),
+/// 公司地址, 邮政编码. None of 电话, 传真, 手机 and 电子邮件 is a tactic by §4 of
+/// the domain facts.
+fn asp_own(own: &mut Own) {
+    let company = sup_get(own, "supplier");
+    let location = sup_get(own, "location");
+    let h = fnv(company.as_bytes());
+    let th = fnv(own.title.as_bytes());
+    let area = zh_area(&location);
+    let relabel = |f: &Field| -> Field {
+        let label = match f.key {
+            "purity" => "产品规格",
+            "package" => "包装说明",
+            "moq" => "最小起订",
+            "price" => "价格说明",
+            "supply" => "供货总量",
+            _ => f.label.as_str(),
+        };
+        Field {
+            key: f.key,
+            label: label.to_string(),
+            value: f.value.clone(),
+        }
+    };
+    let mut specs = vec![own_field("name", "产品名称", own.title.clone())];
+    specs.extend(own.specs.iter().filter(|f| f.key != "payment").map(relabel));
+    specs.push(own_field(
+        "delivery",
+        "发货期限",
+        ["3天内发货", "7天内发货", "15天内发货"][(th % 3) as usize],
+    ));
+    specs.push(own_field("valid", "信息有效期", "长期有效"));
+    specs.extend(own.specs.iter().filter(|f| f.key == "payment").cloned());
+    own.specs = specs;
+    let mut sup = vec![
+        own_field("supplier", "公司名称", company.clone()),
+        own_field("contact", "联系人", sup_get(own, "contact")),
+        own_field("phone", "电话", format!("{area}-5550{:04}", (h >> 16) % 10_000)),
+        own_field("fax", "传真", format!("{area}-5551{:04}", (h >> 16) % 10_000)),
+        own_field("mobile", "手机", format!("138 0013 80{:02}", (h >> 24) % 100)),
+        own_field("email", "电子邮件", sup_get(own, "email")),
+    ];
+    sup.extend(own.supplier.iter().filter(|f| f.key == "messenger").cloned());
+    sup.push(own_field("address", "公司地址", zh_address(&company, &location)));
+    let zip = match location.as_str() {
+        "浙江杭州" => "310",
+        "江苏南京" => "210",
+        "山东济南" => "250",
+        "湖北武汉" => "430",
+        "河北石家庄" => "050",
+        "上海" => "200",
+        _ => "100",
+    };
+    sup.push(own_field("zip", "邮政编码", format!("{zip}{:03}", (h >> 32) % 1000)));
+    own.supplier = sup;
+}
+
+/// The ASP site's name ("ChemHub42化工供求网").
+fn asp_site(ctx: &Ctx) -> String {
+    ctx.market.replace(" 化工网", "化工供求网")
+}
+
+/// The numeric `ClassID` of a category.
+fn asp_class(slug: &str) -> usize {
+    CATS.iter()
+        .position(|&c| category_slug(c) == slug)
+        .map_or(99, |i| 101 + i)
+}
+
+/// A date as the ASP pages print it ("2008-10-23" → "[10-23]" in the ticker).
+fn asp_short_date(href: &str) -> String {
+    portal_date(href)[5..].to_string()
+}
+
+/// `zh-asp`: a 2000s ASP 化工供求网 (supply-and-demand portal). Nested
+/// layout `<table>`s 778 pixels wide, `<font>`, `<b>`, `bgcolor` and
+/// `background` attributes and no class anywhere; a `<form>` straight inside
+/// a `<table>`. The `<title>` is the site's name and slogan only, the same
+/// on every page (no product name). The header has no charset and the
+/// `<meta http-equiv>` comes late, after some 5 KB of inline CSS and
+/// Dreamweaver JavaScript: past the 4 KiB a crawler's prescan reads, so the
+/// encoding must be detected. A `<marquee>` 最新供应 ticker of other offers
+/// with dates under the search row; 热门搜索 as plain text separated by
+/// `&nbsp;`; a left column whose block headings are images (`<img
+/// alt="产品分类">`, `<img alt="热门产品">`, and one with no `alt` at all);
+/// a text breadcrumb ending in 详细信息; the offer as a bordered table (the
+/// name in `<font color><b>`, then label and value cells), 详细说明 as
+/// `<br>`-separated text in one cell, 联系方式 as another table, 【打印此页】
+/// 【关闭窗口】; 相关供应信息 under an image heading; a footer with the
+/// marketplace's contact, ICP number and a browser recommendation. No search
+/// pages (the hot searches are plain text), no selectors (no classes).
+pub static ZH_ASP: Template = Template {
+    name: "zh-asp",
+    lang: Lang::Zh,
+    // No charset in the header; the <meta> lies past the first 4 KiB.
+    charset: Charset::GbkMetaOnly,
+    listing_re: r"^/sell/ShowSell\.asp\?id=\d+$",
+    listing_path: |id, _| format!("/sell/ShowSell.asp?id={id}"),
+    category_path: |s, n| {
+        if n == 1 {
+            format!("/sell/SellList.asp?ClassID={}", asp_class(s))
+        } else {
+            format!("/sell/SellList.asp?ClassID={}&page={n}", asp_class(s))
+        }
+    },
+    search_path: None,
+    listing: asp_listing,
+    index: asp_index,
+    selectors: None,
+    classes: 1,
+    obfuscated: false,
+};
+
+/// The inline style sheet every page of `zh-asp` carries in its `<head>`.
+const ASP_CSS: &str = "body {\n\tmargin-left: 0px;\n\tmargin-top: 0px;\n\tmargin-right: 0px;\n\tmargin-bottom: 0px;\n\tbackground-color: #FFFFFF;\n}\nbody,td,th {\n\tfont-family: 宋体, Arial;\n\tfont-size: 12px;\n\tcolor: #333333;\n}\na:link {\n\tcolor: #333333;\n\ttext-decoration: none;\n}\na:visited {\n\ttext-decoration: none;\n\tcolor: #333333;\n}\na:hover {\n\ttext-decoration: underline;\n\tcolor: #FF6600;\n}\na:active {\n\ttext-decoration: none;\n\tcolor: #FF6600;\n}\n.STYLE1 {color: #FFFFFF; font-weight: bold; font-size: 14px;}\n.STYLE2 {color: #FF6600; font-weight: bold;}\n.STYLE3 {color: #999999}\n.STYLE4 {font-size: 14px; line-height: 180%;}\n.STYLE5 {color: #1E62B0; font-weight: bold;}\n.STYLE6 {color: #FF0000}\n.STYLE7 {font-size: 12px; color: #666666;}\n.STYLE8 {color: #0066CC; text-decoration: underline;}\n.STYLE9 {border: 1px solid #C9DDF0; background-color: #F7FBFF;}\n.STYLE10 {font-family: Verdana, Arial; font-size: 11px; color: #999999;}\ninput, select, textarea {\n\tfont-size: 12px;\n\tborder: 1px solid #7F9DB9;\n\tbackground-color: #FFFFFF;\n}\n.input_search {\n\theight: 18px;\n\twidth: 160px;\n\tborder: 1px solid #7F9DB9;\n}\n.table_border {\n\tborder: 1px solid #C9DDF0;\n\tborder-collapse: collapse;\n}\n.table_border td {\n\tborder: 1px solid #C9DDF0;\n\tpadding: 3px;\n}\n.line_dot {\n\tbackground-image: url(/images/line_dot.gif);\n\tbackground-repeat: repeat-x;\n\tbackground-position: bottom;\n\theight: 24px;\n}\n.menu_bg {\n\tbackground-image: url(/images/nav_bg.gif);\n\tbackground-repeat: repeat-x;\n}\n.menu_td {\n\tfont-size: 14px;\n\tfont-weight: bold;\n\tcolor: #FFFFFF;\n\tpadding-left: 8px;\n\tpadding-right: 8px;\n}\n.left_title {\n\tbackground-image: url(/images/left_title_bg.gif);\n\theight: 28px;\n\tpadding-left: 22px;\n\tfont-weight: bold;\n\tcolor: #1E62B0;\n}\n.scroll_div {\n\twidth: 680px;\n\theight: 22px;\n\toverflow: hidden;\n\twhite-space: nowrap;\n}\n.page_nav a {\n\tborder: 1px solid #C9DDF0;\n\tpadding: 1px 5px;\n\tmargin: 0 2px;\n}\n.page_nav a:hover {\n\tbackground-color: #1E62B0;\n\tcolor: #FFFFFF;\n}\n.copyright {\n\tline-height: 22px;\n\tcolor: #666666;\n\tpadding-top: 8px;\n\tpadding-bottom: 8px;\n}\n";
+
+/// The inline script every page of `zh-asp` carries in its `<head>`
+/// (Dreamweaver's rollover functions, a date line, "add to favourites").
+const ASP_JS: &str = "function MM_swapImgRestore() { //v3.0\n  var i,x,a=document.MM_sr; for(i=0;a&&i<a.length&&(x=a[i])&&x.oSrc;i++) x.src=x.oSrc;\n}\n\nfunction MM_preloadImages() { //v3.0\n  var d=document; if(d.images){ if(!d.MM_p) d.MM_p=new Array();\n    var i,j=d.MM_p.length,a=MM_preloadImages.arguments; for(i=0; i<a.length; i++)\n    if (a[i].indexOf(\"#\")!=0){ d.MM_p[j]=new Image; d.MM_p[j++].src=a[i];}}\n}\n\nfunction MM_findObj(n, d) { //v4.01\n  var p,i,x;  if(!d) d=document; if((p=n.indexOf(\"?\"))>0&&parent.frames.length) {\n    d=parent.frames[n.substring(p+1)].document; n=n.substring(0,p);}\n  if(!(x=d[n])&&d.all) x=d.all[n]; for (i=0;!x&&i<d.forms.length;i++) x=d.forms[i][n];\n  for(i=0;!x&&d.layers&&i<d.layers.length;i++) x=MM_findObj(n,d.layers[i].document);\n  if(!x && d.getElementById) x=d.getElementById(n); return x;\n}\n\nfunction MM_swapImage() { //v3.0\n  var i,j=0,x,a=MM_swapImage.arguments; document.MM_sr=new Array; for(i=0;i<(a.length-2);i+=3)\n   if ((x=MM_findObj(a[i]))!=null){document.MM_sr[j++]=x; if(!x.oSrc) x.oSrc=x.src; x.src=a[i+2];}\n}\n\nfunction MM_openBrWindow(theURL,winName,features) { //v2.0\n  window.open(theURL,winName,features);\n}\n\nfunction MM_jumpMenu(targ,selObj,restore){ //v3.0\n  eval(targ+\".location='\"+selObj.options[selObj.selectedIndex].value+\"'\");\n  if (restore) selObj.selectedIndex=0;\n}\n\nfunction CheckSearch() {\n  if (document.form1.keyword.value == \"\") {\n    alert(\"请输入搜索关键字！\");\n    document.form1.keyword.focus();\n    return false;\n  }\n  return true;\n}\n\nfunction AddFavorite(sURL, sTitle) {\n  try { window.external.addFavorite(sURL, sTitle); }\n  catch (e) {\n    try { window.sidebar.addPanel(sTitle, sURL, \"\"); }\n    catch (e) { alert(\"加入收藏失败，请使用Ctrl+D进行添加\"); }\n  }\n}\n\nfunction SetHome(obj, vrl) {\n  try { obj.style.behavior='url(#default#homepage)'; obj.setHomePage(vrl); }\n  catch(e) { alert(\"此操作被浏览器拒绝！请手动设置。\"); }\n}\n\nvar today = new Date();\nvar weekday = new Array(\"星期日\",\"星期一\",\"星期二\",\"星期三\",\"星期四\",\"星期五\",\"星期六\");\nvar datestr = today.getFullYear() + \"年\" + (today.getMonth()+1) + \"月\" + today.getDate() + \"日 \" + weekday[today.getDay()];\n\nfunction ShowPic(url) {\n  var w = window.open(\"\", \"pic\", \"width=640,height=480,scrollbars=yes,resizable=yes\");\n  w.document.write(\"<img src='\" + url + \"' onclick='window.close()' alt='点击关闭'>\");\n}\n";
+
+fn asp_head(ctx: &Ctx) -> String {
+    let site = asp_site(ctx);
+    format!(
+        "<html>\n<head>\n<title>{site}--化工原料、医药中间体、精细化学品供求信息平台</title>\n<meta name=\"keywords\" content=\"化工,化工原料,化工产品,医药中间体,精细化工,供求信息,{site}\">\n<meta name=\"description\" content=\"{site}是专业的化工供求信息平台，提供化工原料、医药中间体、精细化学品的供应和求购信息。\">\n<style type=\"text/css\">\n<!--\n{ASP_CSS}-->\n</style>\n<script language=\"JavaScript\" type=\"text/JavaScript\">\n<!--\n{ASP_JS}//-->\n</script>\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">\n</head>\n\n<body onLoad=\"MM_preloadImages('/images/nav_on_01.gif','/images/nav_on_02.gif','/images/nav_on_03.gif')\">\n",
+        site = esc(&site)
+    )
+}
+
+fn asp_top(ctx: &Ctx, ch: &Chrome, s: &mut String) {
+    let site = esc(&asp_site(ctx));
+    let d = &ctx.domain;
+    let _ = write!(
+        s,
+        "<table width=\"778\" border=\"0\" align=\"center\" cellpadding=\"0\" cellspacing=\"0\">\n  <tr>\n    <td height=\"24\" bgcolor=\"#F2F2F2\"><table width=\"100%\" border=\"0\" cellspacing=\"0\" cellpadding=\"0\">\n      <tr>\n        <td>&nbsp;<script language=\"JavaScript\">document.write(datestr);</script> 欢迎光临{site}！</td>\n        <td align=\"right\"><a href=\"#\" onClick=\"SetHome(this,'http://www.{d}/');\">设为首页</a> | <a href=\"javascript:AddFavorite('http://www.{d}/','{site}')\">加入收藏</a> | <a href=\"/user/login.asp\">会员登录</a> | <a href=\"/user/reg.asp\"><font color=\"#FF0000\">免费注册</font></a>&nbsp;</td>\n      </tr>\n    </table></td>\n  </tr>\n  <tr>\n    <td><table width=\"100%\" border=\"0\" cellspacing=\"0\" cellpadding=\"0\">\n      <tr>\n        <td width=\"220\"><a href=\"/\"><img src=\"/images/logo.gif\" width=\"220\" height=\"70\" border=\"0\"></a></td>\n        <td><img src=\"/images/banner_top.gif\" width=\"558\" height=\"70\"></td>\n      </tr>\n    </table></td>\n  </tr>\n  <tr>\n    <td height=\"30\" align=\"center\" background=\"/images/nav_bg.gif\"><a href=\"/\"><font color=\"#FFFFFF\"><b>网站首页</b></font></a> <font color=\"#FFFFFF\">|</font> <a href=\"/sell/\"><font color=\"#FFFFFF\"><b>供应信息</b></font></a> <font color=\"#FFFFFF\">|</font> <a href=\"/buy/\"><font color=\"#FFFFFF\"><b>求购信息</b></font></a> <font color=\"#FFFFFF\">|</font> <a href=\"/company/\"><font color=\"#FFFFFF\"><b>企业名录</b></font></a> <font color=\"#FFFFFF\">|</font> <a href=\"/product/\"><font color=\"#FFFFFF\"><b>产品展示</b></font></a> <font color=\"#FFFFFF\">|</font> <a href=\"/news/\"><font color=\"#FFFFFF\"><b>化工资讯</b></font></a> <font color=\"#FFFFFF\">|</font> <a href=\"/user/\"><font color=\"#FFFFFF\"><b>会员中心</b></font></a></td>\n  </tr>\n  <tr>\n    <td height=\"32\" bgcolor=\"#EEF5FB\"><table width=\"100%\" border=\"0\" cellspacing=\"0\" cellpadding=\"0\">\n      <form name=\"form1\" method=\"post\" action=\"/search.asp\" onSubmit=\"return CheckSearch();\">\n      <tr>\n        <td width=\"330\">&nbsp;<img src=\"/images/search_ico.gif\" width=\"16\" height=\"16\" align=\"absmiddle\"> <select name=\"stype\"><option value=\"1\" selected>供应信息</option><option value=\"2\">求购信息</option><option value=\"3\">企业名录</option></select> <input name=\"keyword\" type=\"text\" size=\"20\"> <input type=\"image\" src=\"/images/search_btn.gif\" width=\"50\" height=\"20\" border=\"0\" align=\"absmiddle\"></td>\n        <td>"
+    );
+    if !ch.hot_searches.is_empty() {
+        let terms: Vec<String> = ch.hot_searches.iter().map(|l| esc(&l.text)).collect();
+        let _ = write!(
+            s,
+            "<font color=\"#FF0000\">热门搜索：</font>{}",
+            terms.join("&nbsp;&nbsp;")
+        );
+    }
+    s.push_str("</td>\n      </tr>\n      </form>\n    </table></td>\n  </tr>\n");
+    if !ch.more.is_empty() {
+        s.push_str("  <tr>\n    <td height=\"26\" bgcolor=\"#FFFFFF\"><table width=\"100%\" border=\"0\" cellspacing=\"0\" cellpadding=\"0\">\n      <tr>\n        <td width=\"80\" align=\"center\"><img src=\"/images/zxgy.gif\" width=\"72\" height=\"18\" alt=\"最新供应\"></td>\n        <td><marquee direction=\"left\" scrollamount=\"3\" onMouseOver=\"this.stop()\" onMouseOut=\"this.start()\">");
+        for (l, _) in &ch.more {
+            let _ = write!(
+                s,
+                "<a href=\"{}\" target=\"_blank\">{}</a><font color=\"#999999\">[{}]</font>&nbsp;&nbsp;&nbsp;&nbsp;",
+                esc(&l.href),
+                esc(&l.text),
+                asp_short_date(&l.href)
+            );
+        }
+        s.push_str("</marquee></td>\n      </tr>\n    </table></td>\n  </tr>\n");
+    }
+    s.push_str("</table>\n");
+}
+
+/// A left-column block under an image heading (`alt` may be empty: no alt).
+fn asp_left_block(img: &str, alt: &str, rows: &[String], s: &mut String) {
+    let alt = if alt.is_empty() {
+        String::new()
+    } else {
+        format!(" alt=\"{alt}\"")
+    };
+    let _ = write!(
+        s,
+        "      <table width=\"180\" border=\"0\" cellspacing=\"0\" cellpadding=\"0\">\n        <tr>\n          <td><img src=\"/images/{img}\" width=\"180\" height=\"28\" border=\"0\"{alt}></td>\n        </tr>\n        <tr>\n          <td><table width=\"100%\" border=\"0\" cellspacing=\"0\" cellpadding=\"3\">\n"
+    );
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "            <tr>\n              <td height=\"22\">{r}</td>\n            </tr>"
+        );
+    }
+    s.push_str("          </table></td>\n        </tr>\n      </table>\n");
+}
+
+fn asp_open_main(ctx: &Ctx, ch: &Chrome, s: &mut String) {
+    s.push_str("<table width=\"778\" border=\"0\" align=\"center\" cellpadding=\"0\" cellspacing=\"0\">\n  <tr>\n    <td width=\"180\" valign=\"top\" bgcolor=\"#F7FBFF\">\n");
+    if ctx.chrome && !ch.menu.is_empty() {
+        let rows: Vec<String> = ch
+            .menu
+            .iter()
+            .map(|l| {
+                format!(
+                    "&nbsp;<img src=\"/images/arrow1.gif\" width=\"9\" height=\"9\"> <a href=\"{}\">{}</a>",
+                    esc(&l.href),
+                    esc(&l.text)
+                )
+            })
+            .collect();
+        asp_left_block("left_cplb.gif", "产品分类", &rows, s);
+    }
+    // Product names link to the (GET) search; the hot searches above are plain text.
+    let search = |l: &Link| {
+        format!(
+            "·<a href=\"/search.asp?stype=1&amp;keyword={}\" target=\"_blank\">{}</a>",
+            search_slug(&l.text),
+            esc(&l.text)
+        )
+    };
+    if !ch.hot_products.is_empty() {
+        let rows: Vec<String> = ch.hot_products.iter().map(search).collect();
+        asp_left_block("left_rmcp.gif", "热门产品", &rows, s);
+    }
+    if !ch.also_bought.is_empty() {
+        let rows: Vec<String> = ch.also_bought.iter().map(search).collect();
+        asp_left_block("left_tjcp.gif", "", &rows, s);
+    }
+    s.push_str("    </td>\n    <td width=\"6\"></td>\n    <td width=\"592\" valign=\"top\">\n");
+}
+
+fn asp_close(ctx: &Ctx, ch: &Chrome, s: &mut String) {
+    s.push_str("    </td>\n  </tr>\n</table>\n");
+    if ctx.chrome {
+        let _ = write!(
+            s,
+            "<table width=\"778\" border=\"0\" align=\"center\" cellpadding=\"0\" cellspacing=\"0\">\n  <tr>\n    <td height=\"2\" bgcolor=\"#1E62B0\"></td>\n  </tr>\n  <tr>\n    <td height=\"28\" align=\"center\"><a href=\"/about.asp\">关于我们</a> | <a href=\"/ad.asp\">广告服务</a> | <a href=\"/vip.asp\">会员服务</a> | <a href=\"/link.asp\">友情链接</a> | <a href=\"/contact.asp\">联系我们</a> | <a href=\"/guestbook.asp\">留言反馈</a></td>\n  </tr>\n  <tr>\n    <td align=\"center\" style=\"line-height:22px\"><font color=\"#666666\">"
+        );
+        for f in &ch.footer {
+            let _ = write!(s, "{}<br>", esc(f));
+        }
+        let _ = write!(
+            s,
+            "版权所有：{} Copyright &copy; 2003-2025<br>ICP备案：<a href=\"http://www.miibeian.example.cn/\" target=\"_blank\">浙ICP备05012345号</a>&nbsp;&nbsp;建议使用IE6.0以上浏览器，1024×768分辨率浏览</font></td>\n  </tr>\n</table>\n",
+            esc(&asp_site(ctx))
+        );
+    }
+    s.push_str("</body>\n</html>\n");
+}
+
+/// A title bar of the centre column (`background` image, white bold text).
+fn asp_bar(text: &str) -> String {
+    format!(
+        "<tr>\n          <td height=\"26\" background=\"/images/tit_bg.gif\">&nbsp;<img src=\"/images/tit_ico.gif\" width=\"16\" height=\"16\" align=\"absmiddle\"> <font color=\"#FFFFFF\"><b>{text}</b></font></td>\n        </tr>"
+    )
+}
+
+fn asp_listing(ctx: &Ctx, l: &Listing, ch: &Chrome) -> String {
+    let o = &l.own;
+    let mut s = asp_head(ctx);
+    asp_top(ctx, ch, &mut s);
+    asp_open_main(ctx, ch, &mut s);
+    if let Some(c) = ch.crumbs.get(1) {
+        let _ = write!(
+            s,
+            "      <table width=\"100%\" border=\"0\" cellspacing=\"0\" cellpadding=\"0\">\n        <tr>\n          <td height=\"28\" background=\"/images/line_dot.gif\">&nbsp;<img src=\"/images/home.gif\" width=\"12\" height=\"12\"> 当前位置：<a href=\"/\">首页</a> &gt;&gt; <a href=\"/sell/\">供应信息</a> &gt;&gt; <a href=\"{}\">{}</a> &gt;&gt; 详细信息</td>\n        </tr>\n      </table>\n",
+            esc(&c.href),
+            esc(&c.text)
+        );
+    }
+    let year = 2006 + l.id % 8;
+    let _ = write!(
+        s,
+        "      <table width=\"100%\" border=\"0\" cellpadding=\"4\" cellspacing=\"1\" bgcolor=\"#C9DDF0\">\n        <tr bgcolor=\"#FFFFFF\">\n          <td width=\"190\" rowspan=\"{}\" align=\"center\" valign=\"middle\"><a href=\"javascript:ShowPic('/UploadFiles/{year}/{id}.jpg')\"><img src=\"/UploadFiles/{year}/{id}_s.jpg\" width=\"180\" height=\"180\" border=\"0\"></a><br><a href=\"javascript:ShowPic('/UploadFiles/{year}/{id}.jpg')\"><font color=\"#0000FF\">点击查看大图</font></a></td>\n          <td colspan=\"2\" height=\"32\">&nbsp;<font color=\"#FF6600\" style=\"font-size:14px\"><b>{}</b></font></td>\n        </tr>\n",
+        o.specs.len() + 1,
+        esc(&o.title),
+        id = l.id
+    );
+    for f in &o.specs {
+        let _ = write!(
+            s,
+            "        <tr bgcolor=\"#FFFFFF\">\n          <td width=\"80\" align=\"right\" bgcolor=\"#F5F9FD\"><font color=\"#666666\">{}：</font></td>\n          <td>&nbsp;{}</td>\n        </tr>\n",
+            esc(&f.label),
+            esc(&f.value)
+        );
+    }
+    let _ = write!(
+        s,
+        "      </table>\n      <br>\n      <table width=\"100%\" border=\"0\" cellspacing=\"0\" cellpadding=\"0\">\n        {}\n        <tr>\n          <td style=\"padding:10px;line-height:180%;border:1px solid #C9DDF0\">",
+        asp_bar("详细说明")
+    );
+    let paras: Vec<String> = o.description.iter().map(|p| esc(p)).collect();
+    s.push_str(&paras.join("<br>\n"));
+    let _ = write!(
+        s,
+        "</td>\n        </tr>\n      </table>\n      <br>\n      <table width=\"100%\" border=\"0\" cellspacing=\"0\" cellpadding=\"0\">\n        {}\n        <tr>\n          <td><table width=\"100%\" border=\"0\" cellpadding=\"3\" cellspacing=\"1\" bgcolor=\"#C9DDF0\">\n",
+        asp_bar("联系方式")
+    );
+    for f in &o.supplier {
+        let v = if f.key == "supplier" {
+            format!(
+                "<a href=\"/company/ShowCompany.asp?id={}\" target=\"_blank\"><font color=\"#0000FF\"><b>{}</b></font></a>",
+                fnv(f.value.as_bytes()) % 90_000 + 10_000,
+                esc(&f.value)
+            )
+        } else {
+            esc(&f.value)
+        };
+        let _ = write!(
+            s,
+            "            <tr bgcolor=\"#FFFFFF\">\n              <td width=\"80\" align=\"right\">{}：</td>\n              <td>&nbsp;{v}</td>\n            </tr>\n",
+            esc(&f.label)
+        );
+    }
+    let _ = write!(
+        s,
+        "          </table></td>\n        </tr>\n        <tr>\n          <td height=\"40\" align=\"center\"><a href=\"/sell/Inquiry.asp?id={}\"><img src=\"/images/xunjia.gif\" width=\"88\" height=\"24\" border=\"0\" alt=\"发送询价\"></a>&nbsp;&nbsp;<a href=\"javascript:window.print()\">【打印此页】</a> <a href=\"javascript:window.close()\">【关闭窗口】</a></td>\n        </tr>\n      </table>\n",
+        l.id
+    );
+    if !ch.related.is_empty() {
+        s.push_str("      <table width=\"100%\" border=\"0\" cellspacing=\"0\" cellpadding=\"0\">\n        <tr>\n          <td><img src=\"/images/xgxx.gif\" width=\"592\" height=\"28\" alt=\"相关供应信息\"></td>\n        </tr>\n        <tr>\n          <td><table width=\"100%\" border=\"0\" cellspacing=\"0\" cellpadding=\"2\">\n");
+        for (r, p) in &ch.related {
+            let _ = write!(
+                s,
+                "            <tr>\n              <td width=\"70%\" height=\"22\">·<a href=\"{}\" target=\"_blank\">{}</a></td>\n              <td><font color=\"#999999\">{}</font></td>\n              <td align=\"right\"><font color=\"#999999\">{}</font></td>\n            </tr>\n",
+                esc(&r.href),
+                esc(&r.text),
+                esc(p),
+                portal_date(&r.href)
+            );
+        }
+        s.push_str("          </table></td>\n        </tr>\n      </table>\n");
+    }
+    asp_close(ctx, ch, &mut s);
+    s
+}
+
+fn asp_index(ctx: &Ctx, idx: &Index, ch: &Chrome) -> String {
+    let mut s = asp_head(ctx);
+    asp_top(ctx, ch, &mut s);
+    asp_open_main(ctx, ch, &mut s);
+    let _ = write!(
+        s,
+        "      <table width=\"100%\" border=\"0\" cellspacing=\"0\" cellpadding=\"0\">\n        {}\n        <tr>\n          <td height=\"24\">&nbsp;{}</td>\n        </tr>\n        <tr>\n          <td><table width=\"100%\" border=\"0\" cellspacing=\"0\" cellpadding=\"2\">\n",
+        asp_bar(&esc(&idx.heading)),
+        esc(&idx.intro)
+    );
+    for (l, p) in &idx.items {
+        let _ = write!(
+            s,
+            "            <tr>\n              <td width=\"70%\" height=\"22\">·<a href=\"{}\" target=\"_blank\">{}</a></td>\n              <td><font color=\"#999999\">{}</font></td>\n              <td align=\"right\"><font color=\"#999999\">{}</font></td>\n            </tr>\n",
+            esc(&l.href),
+            esc(&l.text),
+            esc(p),
+            portal_date(&l.href)
+        );
+    }
+    let _ = write!(
+        s,
+        "          </table></td>\n        </tr>\n        <tr>\n          <td height=\"30\" align=\"center\">{}</td>\n        </tr>\n      </table>\n",
+        links(&idx.pager, " ")
+    );
+    asp_close(ctx, ch, &mut s);
+    s
+}
+
+// ----- zh-seo ---------------------------------------------------------------
+
+/// `zh-seo`: a 2010s Chinese chemical product directory built for search
+/// engines. No charset anywhere (the header says `text/html`, the page has
+/// no `<meta charset>`): the encoding must be detected. `<title>` as
+/// `【产品名】价格_厂家_图片-网站名`; the product name repeated in `<meta
+/// keywords>`, in `<meta description>` and in a 本页关键词 line under the
+/// description (`名称，名称价格，名称厂家，CAS`, links to searches), then
+/// 相关关键词 (other searches, links). A header with 热搜 links; a `位置：`
+/// breadcrumb ending in the name; a left 产品目录 tree with `+`/`-` toggles
+/// (the current category open, the others' sub-categories hidden with
+/// `display:none`; several sub-categories name watched substances) and
+/// 热门产品; in the main column the spec table comes *before* the name: the
+/// picture and the 产品参数 table (`<th>`/`<td>` rows), then the name in an
+/// `<h1>` with 更新时间 and 所属分类 (a link to the category), 产品介绍, the
+/// 联系方式 box ending with the site's "say you saw it here" line, and 同类产品推荐
+/// cards (`<li><a><img></a><p><a>名称</a></p><span>价格</span></li>`, other
+/// listings). A footer with 友情链接, 化工产品大全 (a long site-wide list of
+/// substance and product names and CAS numbers, links), 热门关键词 (rotating
+/// links), the marketplace's contact and the ICP number.
+pub static ZH_SEO: Template = Template {
+    name: "zh-seo",
+    lang: Lang::Zh,
+    // No charset in the header and no <meta> at all.
+    charset: Charset::GbkMetaOnly,
+    listing_re: r"^/cp/\d+\.html$",
+    listing_path: |id, _| format!("/cp/{id}.html"),
+    category_path: |s, n| {
+        if n == 1 {
+            format!("/cplist/{s}/")
+        } else {
+            format!("/cplist/{s}/p{n}.html")
+        }
+    },
+    search_path: Some(|q| format!("/so/{q}.html")),
+    listing: seo_listing,
+    index: seo_index,
+    selectors: Some(|_| {
+        vec![
+            ("title".into(), "div.cp-mc h1".into()),
+            ("description".into(), "div.cp-js".into()),
+            ("specs".into(), "div.cp-cs".into()),
+            ("supplier".into(), "div.cp-lx".into()),
+        ]
+    }),
+    classes: 1,
+    obfuscated: false,
+};
+
+fn seo_site(ctx: &Ctx) -> String {
+    ctx.market.replace(" 化工网", "化工产品网")
+}
+
+/// Sub-categories of the 产品目录 tree (stable across the site).
+fn seo_subcats(slug: &str) -> &'static [&'static str] {
+    match slug {
+        "piperidones" => &[
+            "N-苯乙基-4-哌啶酮(NPP)",
+            "4-苯胺基哌啶(4-AP)",
+            "哌啶酮盐酸盐",
+            "Boc保护哌啶酮",
+        ],
+        "bmk-pmk" => &["BMK缩水甘油酸甲酯", "PMK缩水甘油酸甲酯", "苯丙酮类", "胡椒基化合物"],
+        "pharma-intermediates" => &["芬太尼中间体", "硝唑类", "赛拉嗪", "溴代苯丙酮"],
+        "basic-chemicals" => &["无机盐", "有机溶剂", "有机酸", "颜料填料"],
+        "food-additives" => &["酸味剂", "膨松剂", "维生素"],
+        "lab-testing" => &["检测试纸", "实验耗材"],
+        _ => &["化肥", "电缆桥架", "橡胶助剂", "办公家具"],
+    }
+}
+
+/// 化工产品大全: the site-wide SEO list in the footer (names and CAS numbers).
+fn seo_catalogue() -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    for w in WATCHED {
+        if !w.zh.is_empty() {
+            v.push(w.zh.to_string());
+        }
+    }
+    for w in WATCHED.iter().step_by(3) {
+        v.push(format!("CAS {}", w.cas));
+    }
+    v.extend(BENIGN.iter().map(|b| b.zh.to_string()));
+    v.extend(["BMK", "PMK", "4-ANPP"].iter().map(|s| s.to_string()));
+    v
+}
+
+const SEO_FRIENDS: &[(&str, &str)] = &[
+    ("化工原料网", "http://www.hgyl.example.cn/"),
+    ("医药中间体网", "http://www.yyzjt.example.cn/"),
+    ("化学品采购", "http://www.hxpcg.example.cn/"),
+    ("精细化工网", "http://www.jxhg.example.cn/"),
+    ("涂料在线", "http://www.tlzx.example.cn/"),
+    ("化工机械网", "http://www.hgjx.example.cn/"),
+    ("试剂商城", "http://www.sjsc.example.cn/"),
+    ("塑料网", "http://www.sl.example.cn/"),
+];
+
+fn seo_term_link(t: &str) -> Link {
+    Link {
+        text: t.to_string(),
+        href: format!("/so/{}.html", search_slug(t)),
+    }
+}
+
+fn seo_head(ctx: &Ctx, title: &str, keywords: &str, description: &str, mobile: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html>\n<head>\n<title>{}</title>\n<meta name=\"keywords\" content=\"{}\">\n<meta name=\"description\" content=\"{}\">\n<meta name=\"applicable-device\" content=\"pc\">\n<meta http-equiv=\"X-UA-Compatible\" content=\"IE=edge\">\n<link rel=\"stylesheet\" href=\"/static/css/base.css?v=20190612\">\n<link rel=\"stylesheet\" href=\"/static/css/product.css?v=20190612\">\n<link rel=\"alternate\" media=\"only screen and (max-width: 640px)\" href=\"//m.{}{}\">\n<script src=\"/static/js/jquery-1.8.3.min.js\"></script>\n<script>var _hmt = _hmt || [];(function() {{var hm = document.createElement(\"script\");hm.src = \"//tongji.example.cn/hm.js?3f2a9c0d\";var s = document.getElementsByTagName(\"script\")[0];s.parentNode.insertBefore(hm, s);}})();</script>\n</head>\n<body>\n",
+        esc(title),
+        esc(keywords),
+        esc(description),
+        ctx.domain,
+        esc(mobile)
+    )
+}
+
+fn seo_top(ctx: &Ctx, ch: &Chrome, s: &mut String) {
+    let site = esc(&seo_site(ctx));
+    let _ = write!(
+        s,
+        "<div class=\"topbar\"><div class=\"w1200\"><span class=\"fl\">您好，欢迎来到{site}！<a href=\"/login.html\">[请登录]</a> <a href=\"/reg.html\">[免费注册]</a></span><span class=\"fr\"><a href=\"//m.{d}/\">手机版</a> | <a href=\"/sitemap.html\">网站导航</a> | <a href=\"/help/\">帮助中心</a></span></div></div>\n<div class=\"header w1200\"><div class=\"logo fl\"><a href=\"/\"><img src=\"/static/images/logo.png\" alt=\"{site}\"></a></div><div class=\"search fl\"><form action=\"/so/\" method=\"get\"><div class=\"s-tab\"><span class=\"on\">产品</span><span>企业</span><span>求购</span></div><input type=\"text\" name=\"q\" class=\"s-ipt\" placeholder=\"请输入产品名称或CAS号\"><input type=\"submit\" class=\"s-btn\" value=\"搜索\"></form>",
+        d = ctx.domain
+    );
+    if !ch.hot_searches.is_empty() {
+        let _ = write!(s, "<div class=\"hot\">热搜：{}</div>", links(&ch.hot_searches, " "));
+    }
+    s.push_str("</div><div class=\"tel fr\"><img src=\"/static/images/tel.png\" alt=\"服务热线\"></div></div>\n<div class=\"nav\"><div class=\"w1200\"><a href=\"/\">首页</a><a href=\"/cplist/\" class=\"on\">产品库</a><a href=\"/qiye/\">企业库</a><a href=\"/qiugou/\">求购</a><a href=\"/news/\">资讯</a><a href=\"/zhanhui/\">展会</a></div></div>\n");
+    if !ch.crumbs.is_empty() {
+        let mut trail = vec![a(&ch.crumbs[0]), "<a href=\"/cplist/\">产品库</a>".to_string()];
+        trail.extend(ch.crumbs[1..].iter().map(a));
+        let _ = writeln!(s, "<div class=\"w1200 position\">位置：{}</div>", trail.join(" &gt; "));
+    }
+}
+
+/// The left column: the 产品目录 tree (`open`: the current category) and 热门产品.
+fn seo_left(ctx: &Ctx, ch: &Chrome, open: Option<usize>, s: &mut String) {
+    s.push_str("<div class=\"w1200 clearfix\">\n<div class=\"left fl\">");
+    if ctx.chrome && !ch.menu.is_empty() {
+        s.push_str("<div class=\"cpml\"><div class=\"tit\">产品目录</div><ul id=\"tree\">");
+        for (i, (l, c)) in ch.menu.iter().zip(&ctx.categories).enumerate() {
+            let is_open = open == Some(i);
+            let _ = write!(
+                s,
+                "<li{}><span class=\"tg\" onclick=\"tg(this)\">{}</span>{}<ul class=\"sub\"{}>",
+                if is_open { " class=\"open\"" } else { "" },
+                if is_open { "-" } else { "+" },
+                a(l),
+                if is_open { "" } else { " style=\"display:none\"" }
+            );
+            for sub in seo_subcats(c.slug) {
+                let _ = write!(
+                    s,
+                    "<li><a href=\"{}\">{}</a></li>",
+                    esc(&format!("/so/{}.html", search_slug(sub))),
+                    esc(sub)
+                );
+            }
+            s.push_str("</ul></li>");
+        }
+        s.push_str("</ul></div>");
+    }
+    if !ch.hot_products.is_empty() {
+        s.push_str("<div class=\"lbox\"><div class=\"tit\">热门产品</div><ul>");
+        for l in &ch.hot_products {
+            let _ = write!(s, "<li>{}</li>", a(l));
+        }
+        s.push_str("</ul></div>");
+    }
+    s.push_str("</div>\n");
+}
+
+/// Product cards (`<li><a><img></a><p><a>名称</a></p><span>价格</span></li>`).
+fn seo_cards(v: &[(Link, String)], s: &mut String) {
+    s.push_str("<ul class=\"cplist clearfix\">");
+    for (l, p) in v {
+        let price = if p.is_empty() || p == "面议" {
+            "价格面议".to_string()
+        } else {
+            p.clone()
+        };
+        let _ = write!(
+            s,
+            "<li><a href=\"{h}\" target=\"_blank\"><img src=\"/uploads/cp/s{}.jpg\" alt=\"\"></a><p><a href=\"{h}\" target=\"_blank\">{}</a></p><span>{}</span></li>",
+            fnv(l.href.as_bytes()) % 100_000,
+            esc(&l.text),
+            esc(&price),
+            h = esc(&l.href)
+        );
+    }
+    s.push_str("</ul>");
+}
+
+fn seo_foot(ctx: &Ctx, ch: &Chrome, s: &mut String) {
+    s.push_str("</div>\n");
+    if ctx.chrome {
+        s.push_str("<div class=\"footer\"><div class=\"w1200 links\"><span>友情链接：</span>");
+        for (name, href) in SEO_FRIENDS {
+            let _ = write!(s, "<a href=\"{href}\" target=\"_blank\">{name}</a>");
+        }
+        s.push_str("</div><div class=\"w1200 seo\"><span>化工产品大全：</span>");
+        let cat: Vec<Link> = seo_catalogue().iter().map(|t| seo_term_link(t)).collect();
+        s.push_str(&links(&cat, " | "));
+        s.push_str("</div>");
+        if !ch.trending.is_empty() {
+            let tl: Vec<Link> = ch.trending.iter().map(|t| seo_term_link(t)).collect();
+            let _ = write!(
+                s,
+                "<div class=\"w1200 seo\"><span>热门关键词：</span>{}</div>",
+                links(&tl, " ")
+            );
+        }
+        s.push_str("<div class=\"w1200 about\"><a href=\"/about/\">关于我们</a> | <a href=\"/about/contact.html\">联系我们</a> | <a href=\"/about/service.html\">会员服务</a> | <a href=\"/about/ad.html\">广告服务</a> | <a href=\"/about/law.html\">法律声明</a> | <a href=\"/sitemap.html\">网站地图</a></div><div class=\"w1200 copy\">");
+        for f in &ch.footer {
+            let _ = write!(s, "<p>{}</p>", esc(f));
+        }
+        let _ = writeln!(
+            s,
+            "<p>Copyright &copy; 2012-2025 {} 版权所有 <a href=\"http://beian.example.cn/\" target=\"_blank\">沪ICP备12034567号-3</a> <img src=\"/static/images/gongan.png\" alt=\"\">沪公网安备 31011502000555号</p></div></div>",
+            esc(&seo_site(ctx))
+        );
+    }
+    s.push_str("<script src=\"/static/js/common.js\"></script>\n<script>function tg(o){var u=o.parentNode.getElementsByTagName('ul')[0];if(u.style.display=='none'){u.style.display='';o.innerHTML='-';}else{u.style.display='none';o.innerHTML='+';}}</script>\n</body>\n</html>\n");
+}
+
+fn seo_listing(ctx: &Ctx, l: &Listing, ch: &Chrome) -> String {
+    let o = &l.own;
+    let t = &o.title;
+    let site = seo_site(ctx);
+    let cas = o.spec("cas").map(|f| f.value.clone());
+    let title = format!("【{t}】价格_厂家_图片-{site}");
+    let mut keywords = format!("{t},{t}价格,{t}厂家,{t}供应商");
+    if let Some(c) = &cas {
+        let _ = write!(keywords, ",{c}");
+    }
+    let description = format!(
+        "{site}为您提供{t}的详细产品价格、产品图片等产品介绍信息，您可以直接联系厂家获取{t}的具体资料，联系时请说明是在{site}看到的。"
+    );
+    let mut s = seo_head(ctx, &title, &keywords, &description, &l.path);
+    seo_top(ctx, ch, &mut s);
+    seo_left(ctx, ch, Some(l.category), &mut s);
+    let _ = write!(
+        s,
+        "<div class=\"right fr\">\n<div class=\"cp-top clearfix\"><div class=\"cp-pic fl\"><img src=\"/uploads/cp/{}.jpg\" alt=\"{}\"></div><div class=\"cp-cs fr\"><div class=\"tit\"><span>产品参数</span></div><table>",
+        l.id,
+        esc(t)
+    );
+    for f in &o.specs {
+        let _ = write!(s, "<tr><th>{}</th><td>{}</td></tr>", esc(&f.label), esc(&f.value));
+    }
+    let _ = write!(
+        s,
+        "</table><div class=\"btn\"><a href=\"/inquiry/{}.html\" class=\"xj\">立即询价</a><a href=\"javascript:;\" class=\"dh\">拨打电话</a></div></div></div>\n<div class=\"cp-mc\"><h1>{}</h1><p>更新时间：{}",
+        l.id,
+        esc(t),
+        portal_date(&l.path)
+    );
+    if let Some(c) = ch.crumbs.get(1) {
+        let _ = write!(s, "　　所属分类：{}", a(c));
+    }
+    s.push_str("</p></div>\n<div class=\"cp-js\"><div class=\"tit\"><span>产品介绍</span></div><div class=\"nr\">");
+    for p in &o.description {
+        let _ = write!(s, "<p>{}</p>", esc(p));
+    }
+    s.push_str("</div></div>\n");
+    if ctx.chrome {
+        let mut kl = vec![
+            seo_term_link(t),
+            seo_term_link(&format!("{t}价格")),
+            seo_term_link(&format!("{t}厂家")),
+        ];
+        kl.extend(cas.as_deref().map(seo_term_link));
+        let _ = writeln!(s, "<div class=\"bygjc\">本页关键词：{}</div>", links(&kl, "，"));
+    }
+    if !ch.recent.is_empty() {
+        let rl: Vec<Link> = ch.recent.iter().map(|t| seo_term_link(t)).collect();
+        let _ = writeln!(s, "<div class=\"xggjc\">相关关键词：{}</div>", links(&rl, " "));
+    }
+    s.push_str("<div class=\"cp-lx\"><div class=\"tit\"><span>联系方式</span></div><ul>");
+    for f in &o.supplier {
+        let _ = write!(s, "<li><span>{}：</span>{}</li>", esc(&f.label), esc(&f.value));
+    }
+    let _ = writeln!(
+        s,
+        "</ul><p class=\"tip\">联系我时，请说明是在{}上看到的，谢谢！</p></div>",
+        esc(&site)
+    );
+    if !ch.more.is_empty() {
+        s.push_str("<div class=\"tlcp\"><div class=\"tit\"><span>同类产品推荐</span></div>");
+        seo_cards(&ch.more, &mut s);
+        s.push_str("</div>\n");
+    }
+    s.push_str("</div>\n");
+    seo_foot(ctx, ch, &mut s);
+    s
+}
+
+fn seo_index(ctx: &Ctx, idx: &Index, ch: &Chrome) -> String {
+    let site = seo_site(ctx);
+    let title = format!("{}_{}", idx.heading, site);
+    let mut s = seo_head(ctx, &title, &idx.heading, &idx.intro, "/");
+    seo_top(ctx, ch, &mut s);
+    seo_left(ctx, ch, None, &mut s);
+    let _ = write!(
+        s,
+        "<div class=\"right fr\"><div class=\"list-hd\"><h1>{}</h1><p>{}</p></div>",
+        esc(&idx.heading),
+        esc(&idx.intro)
+    );
+    seo_cards(&idx.items, &mut s);
+    let _ = writeln!(s, "<div class=\"pages\">{}</div></div>", links(&idx.pager, " "));
+    seo_foot(ctx, ch, &mut s);
+    s
+}
+
+// ----- zh-shop --------------------------------------------------------------
+
+/// `zh-shop` own content: the shop's 联系方式 box (公司名称, 联系人, 手机 in
+/// domestic format, 电话, 传真, 邮箱, the shady supplier's 在线联系, 地址) and
+/// the years of membership its header shows. The shop header, the box and
+/// the shop footer name the one seller of this offer (they show on that
+/// seller's listings only): own content. The header's 主营 line (the shop's
+/// business scope, written once for the whole shop) and its 热销产品 (the
+/// shop's other listings) are chrome.
+fn shop_own(own: &mut Own) {
+    let company = sup_get(own, "supplier");
+    let location = sup_get(own, "location");
+    let h = fnv(company.as_bytes());
+    let area = zh_area(&location);
+    let mut sup = vec![
+        own_field("supplier", "公司名称", company.clone()),
+        own_field("contact", "联系人", sup_get(own, "contact")),
+        own_field("mobile", "手机", format!("139 5550 {:04}", (h >> 12) % 10_000)),
+        own_field("phone", "电话", format!("{area}-5552{:04}", (h >> 28) % 10_000)),
+        own_field("fax", "传真", format!("{area}-5553{:04}", (h >> 28) % 10_000)),
+        own_field("email", "邮箱", sup_get(own, "email")),
+    ];
+    sup.extend(own.supplier.iter().filter(|f| f.key == "messenger").cloned());
+    sup.push(own_field("address", "地址", zh_address(&company, &location)));
+    sup.extend(own.supplier.iter().filter(|f| f.key == "member").cloned());
+    own.supplier = sup;
+}
+
+/// The shop's business scope (主营), written by the shop once: chrome on a
+/// listing page, and several name watched substances.
+fn shop_scope(company: &str) -> &'static str {
+    match company {
+        "杭州枫岭化工有限公司" => "哌啶酮系列、N-苯乙基-4-哌啶酮、4-苯胺基哌啶、医药中间体",
+        "南京北门精细化工有限公司" => "精细化学品、有机中间体、实验室试剂",
+        "山东绿野化学有限公司" => "无机盐、有机溶剂、食品添加剂",
+        "武汉蓝雀生物科技有限公司" => "医药中间体、去甲芬太尼、硝唑类中间体、生物试剂",
+        "河北银鸢科技有限公司" => "化工原料、橡胶助剂、N-叔丁氧羰基-4-哌啶酮",
+        _ => "化工原料、精细化学品、进出口贸易",
+    }
+}
+
+/// Whether this seller's shop shows descriptions in an `<iframe>` (the
+/// platform's newer detail editor: the listing page keeps the specs, and
+/// the description is another document).
+fn shop_iframe(own: &Own) -> bool {
+    matches!(
+        company_of(own),
+        "南京北门精细化工有限公司" | "武汉蓝雀生物科技有限公司" | "上海清泉贸易有限公司"
+    )
+}
+
+/// The path of a listing's description document.
+fn shop_desc_path(id: u32) -> String {
+    format!("/product/desc/{id}.html")
+}
+
+/// The case note of a listing whose description is in an `<iframe>`.
+fn shop_note(own: &Own) -> Option<&'static str> {
+    shop_iframe(own).then_some(" [description in iframe]")
+}
+
+/// The description document an `<iframe>` loads (GBK, its own `<meta>`).
+fn shop_desc_page(_ctx: &Ctx, l: &Listing) -> Option<(String, String)> {
+    if !shop_iframe(&l.own) {
+        return None;
+    }
+    let mut s = String::from("<html>\n<head>\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gbk\">\n<style>body{margin:0;padding:10px;font-size:14px;line-height:1.8;font-family:\"微软雅黑\"}p{margin:0 0 8px}</style>\n</head>\n<body>\n<div class=\"desc\">");
+    for p in &l.own.description {
+        let _ = write!(s, "<p><span style=\"font-size:14px\">{}</span></p>", esc(p));
+    }
+    s.push_str("</div>\n</body>\n</html>\n");
+    Some((shop_desc_path(l.id), s))
+}
+
+/// `zh-shop`: a supplier's shop (旺铺) on a Chinese B2B platform. The header
+/// says `charset=GBK`; the shop template also has a stale `<meta
+/// charset="utf-8">` from the editor it was made in (the header wins).
+/// `<title>` as `产品名 - 产品中心 - 公司名`. The platform's bar (logo, login,
+/// search with hot searches); the shop header with the company's name as the
+/// page's `<h1>`, 企业认证 第N年 and 主营 (the shop's business scope); the
+/// shop's own menu (首页, 公司简介, 产品中心, …); a left column with the
+/// platform's 产品分类, the shop's 联系方式 box and 热销产品 (the shop's other
+/// listings as `<dl><dt><a><img></a></dt><dd><a>名称</a></dd></dl>`); in the
+/// main column `当前位置：` (ending in the name), the product block (picture,
+/// the name in `<div class="pro-name"><strong>`, the specs as
+/// `<li><label>…：</label><span>…</span></li>`, 立即询价), the 产品详情 tab
+/// with the description, or, for the shops on the newer editor, only an
+/// `<iframe src>` to the description document; 相关产品推荐 (other shops'
+/// listings, the platform's); the shop footer (company, address, phone);
+/// the platform's footer with its contact and ICP number.
+pub static ZH_SHOP: Template = Template {
+    name: "zh-shop",
+    lang: Lang::Zh,
+    // `text/html; charset=GBK` in the header; a stale <meta charset="utf-8">.
+    charset: Charset::Gbk,
+    listing_re: r"^/product/\d+\.html$",
+    listing_path: |id, _| format!("/product/{id}.html"),
+    category_path: |s, n| {
+        if n == 1 {
+            format!("/products/{s}.html")
+        } else {
+            format!("/products/{s}_{n}.html")
+        }
+    },
+    search_path: Some(|q| format!("/search/product.html?kw={q}")),
+    listing: shop_listing,
+    index: shop_index,
+    selectors: Some(|_| {
+        vec![
+            ("title".into(), "div.pro-name".into()),
+            ("description".into(), "div.pro-detail".into()),
+            ("specs".into(), "ul.pro-attr".into()),
+            ("supplier".into(), "div.contact-box".into()),
+        ]
+    }),
+    classes: 1,
+    obfuscated: false,
+};
+
+fn shop_head(ctx: &Ctx, title: &str, keywords: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<meta name=\"keywords\" content=\"{}\">\n<link rel=\"stylesheet\" href=\"//res.{d}/shop/v3/css/shop.css\">\n<link rel=\"stylesheet\" href=\"//res.{d}/shop/v3/skin/blue/skin.css\">\n<script src=\"//res.{d}/shop/v3/js/shop.js\"></script>\n</head>\n<body>\n",
+        esc(title),
+        esc(keywords),
+        d = ctx.domain
+    )
+}
+
+fn shop_bar(ctx: &Ctx, ch: &Chrome, s: &mut String) {
+    let _ = write!(
+        s,
+        "<div class=\"site-bar\"><div class=\"wrap\"><a href=\"/\" class=\"site-logo\">{}</a> <span class=\"sep\">|</span> <a href=\"/login.html\">登录</a> <a href=\"/reg.html\">免费注册</a> <a href=\"/member/shop.html\">我的商铺</a> <a href=\"/help/\">帮助</a><form class=\"site-search\" action=\"/search/product.html\"><input name=\"kw\" placeholder=\"搜产品\"><button type=\"submit\">搜索</button></form>",
+        esc(&ctx.market)
+    );
+    if !ch.hot_searches.is_empty() {
+        let _ = write!(s, "<span class=\"site-hot\">{}</span>", links(&ch.hot_searches, " "));
+    }
+    s.push_str("</div></div>\n");
+}
+
+fn shop_platform_foot(ctx: &Ctx, ch: &Chrome, s: &mut String) {
+    if ctx.chrome {
+        s.push_str("<div class=\"site-ft\"><div class=\"wrap\">");
+        for f in &ch.footer {
+            let _ = write!(s, "<p>{}</p>", esc(f));
+        }
+        let _ = writeln!(
+            s,
+            "<p>技术支持：{} &nbsp; <a href=\"/about/disclaimer.html\">免责声明</a> &nbsp; <a href=\"http://beian.example.cn/\">粤ICP备11055503号</a></p></div></div>",
+            esc(&ctx.market)
+        );
+    }
+    s.push_str("</body>\n</html>\n");
+}
+
+fn shop_listing(ctx: &Ctx, l: &Listing, ch: &Chrome) -> String {
+    let o = &l.own;
+    let company = company_of(o);
+    let sid = format!("{:x}", fnv(company.as_bytes()) & 0xf_ffff);
+    let title = format!("{} - 产品中心 - {company}", o.title);
+    let mut s = shop_head(ctx, &title, &format!("{},{company}", o.title));
+    shop_bar(ctx, ch, &mut s);
+    let member: u32 = sup_get(o, "member").parse().unwrap_or(2018);
+    let _ = write!(
+        s,
+        "<div class=\"shop-hd\"><div class=\"wrap\"><h1 class=\"shop-name\">{}</h1><div class=\"shop-cert\"><span class=\"ico-cert\"></span>企业认证 <span class=\"year\">第{}年</span></div>",
+        esc(company),
+        2026 - member
+    );
+    if ctx.chrome {
+        let _ = write!(s, "<div class=\"shop-scope\">主营：{}</div>", esc(shop_scope(company)));
+    }
+    let _ = write!(
+        s,
+        "</div></div>\n<div class=\"shop-nav\"><div class=\"wrap\"><a href=\"/shop/{sid}/\">首页</a><a href=\"/shop/{sid}/intro.html\">公司简介</a><a href=\"/shop/{sid}/products.html\" class=\"cur\">产品中心</a><a href=\"/shop/{sid}/album.html\">公司相册</a><a href=\"/shop/{sid}/cert.html\">资质证书</a><a href=\"/shop/{sid}/contact.html\">联系我们</a><a href=\"/shop/{sid}/message.html\">在线留言</a></div></div>\n<div class=\"wrap shop-body\">\n<div class=\"side\">"
+    );
+    if ctx.chrome && !ch.menu.is_empty() {
+        s.push_str("<div class=\"sbox\"><div class=\"sbox-hd\">产品分类</div><ul class=\"sort\">");
+        for m in &ch.menu {
+            let _ = write!(s, "<li>{}</li>", a(m));
+        }
+        s.push_str("</ul></div>");
+    }
+    s.push_str("<div class=\"sbox contact-box\"><div class=\"sbox-hd\">联系方式</div><dl>");
+    for f in o.supplier.iter().filter(|f| f.key != "member") {
+        let _ = write!(s, "<dd><em>{}：</em>{}</dd>", esc(&f.label), esc(&f.value));
+    }
+    s.push_str("</dl></div>");
+    if !ch.shop.is_empty() {
+        s.push_str("<div class=\"sbox\"><div class=\"sbox-hd\">热销产品</div><div class=\"hot-pro\">");
+        for (p, _) in &ch.shop {
+            let _ = write!(
+                s,
+                "<dl><dt><a href=\"{h}\"><img src=\"//img.{}/p/s{}.jpg\" alt=\"{t}\"></a></dt><dd><a href=\"{h}\">{t}</a></dd></dl>",
+                ctx.domain,
+                fnv(p.href.as_bytes()) % 100_000,
+                h = esc(&p.href),
+                t = esc(&p.text)
+            );
+        }
+        s.push_str("</div></div>");
+    }
+    s.push_str("</div>\n<div class=\"main\">");
+    if ctx.chrome {
+        let _ = write!(
+            s,
+            "<div class=\"location\">当前位置：<a href=\"/shop/{sid}/\">首页</a> &gt; <a href=\"/shop/{sid}/products.html\">产品中心</a> &gt; {}</div>",
+            esc(&o.title)
+        );
+    }
+    let _ = write!(
+        s,
+        "<div class=\"pro-box clearfix\"><div class=\"pro-img\"><img src=\"//img.{}/p/{}.jpg\" alt=\"{t}\"></div><div class=\"pro-info\"><div class=\"pro-name\"><strong>{t}</strong></div><ul class=\"pro-attr\">",
+        ctx.domain,
+        l.id,
+        t = esc(&o.title)
+    );
+    for f in &o.specs {
+        let _ = write!(
+            s,
+            "<li><label>{}：</label><span>{}</span></li>",
+            esc(&f.label),
+            esc(&f.value)
+        );
+    }
+    let _ = write!(
+        s,
+        "</ul><div class=\"pro-btn\"><a class=\"btn-xj\" href=\"/inquiry.html?pid={}\">立即询价</a><a class=\"btn-fav\" href=\"javascript:;\">收藏产品</a></div></div></div>\n<div class=\"pro-tab\"><ul><li class=\"cur\">产品详情</li><li><a href=\"/shop/{sid}/contact.html\">联系我们</a></li></ul></div>\n<div class=\"pro-detail\">",
+        l.id
+    );
+    if shop_iframe(o) {
+        let _ = write!(
+            s,
+            "<iframe src=\"{}\" id=\"descFrame\" width=\"100%\" height=\"600\" frameborder=\"0\" scrolling=\"no\" onload=\"this.height=this.contentWindow.document.body.scrollHeight\"></iframe>",
+            shop_desc_path(l.id)
+        );
+    } else {
+        for p in &o.description {
+            let _ = write!(s, "<p>{}</p>", esc(p));
+        }
+    }
+    s.push_str("</div>\n");
+    if !ch.more.is_empty() {
+        s.push_str("<div class=\"recommend\"><div class=\"rec-hd\">相关产品推荐</div><div class=\"rec-list\">");
+        for (p, price) in &ch.more {
+            let _ = write!(
+                s,
+                "<div class=\"item\"><a href=\"{h}\" class=\"pic\"><img src=\"//img.{}/p/s{}.jpg\" alt=\"\"></a><a href=\"{h}\" class=\"n\">{}</a><em>{}</em></div>",
+                ctx.domain,
+                fnv(p.href.as_bytes()) % 100_000,
+                esc(&p.text),
+                esc(price),
+                h = esc(&p.href)
+            );
+        }
+        s.push_str("</div></div>\n");
+    }
+    let _ = write!(
+        s,
+        "</div></div>\n<div class=\"shop-ft\"><div class=\"wrap\">{} 版权所有 &nbsp; 地址：{} &nbsp; 电话：{}</div></div>\n",
+        esc(company),
+        esc(&sup_get(o, "address")),
+        esc(&sup_get(o, "phone"))
+    );
+    shop_platform_foot(ctx, ch, &mut s);
+    s
+}
+
+fn shop_index(ctx: &Ctx, idx: &Index, ch: &Chrome) -> String {
+    let title = format!("{} - {}", idx.heading, ctx.market);
+    let mut s = shop_head(ctx, &title, &idx.heading);
+    shop_bar(ctx, ch, &mut s);
+    let _ = write!(
+        s,
+        "<div class=\"wrap list-body\"><h2 class=\"list-hd\">{}</h2><p class=\"list-intro\">{}</p><div class=\"rec-list\">",
+        esc(&idx.heading),
+        esc(&idx.intro)
+    );
+    for (l, p) in &idx.items {
+        let _ = write!(
+            s,
+            "<div class=\"item\"><a href=\"{h}\" class=\"pic\"><img src=\"//img.{}/p/s{}.jpg\" alt=\"\"></a><a href=\"{h}\" class=\"n\">{}</a><em>{}</em></div>",
+            ctx.domain,
+            fnv(l.href.as_bytes()) % 100_000,
+            esc(&l.text),
+            esc(p),
+            h = esc(&l.href)
+        );
+    }
+    let _ = writeln!(s, "</div><div class=\"pager\">{}</div></div>", links(&idx.pager, " "));
+    if !ch.more.is_empty() {
+        s.push_str("<div class=\"wrap recommend\"><div class=\"rec-hd\">相关产品推荐</div><div class=\"rec-list\">");
+        for (p, price) in &ch.more {
+            let _ = write!(
+                s,
+                "<div class=\"item\"><a href=\"{}\" class=\"n\">{}</a><em>{}</em></div>",
+                esc(&p.href),
+                esc(&p.text),
+                esc(price)
+            );
+        }
+        s.push_str("</div></div>\n");
+    }
+    shop_platform_foot(ctx, ch, &mut s);
+    s
+}
+
+// ----- zh-info --------------------------------------------------------------
+
+/// Simplified → traditional characters for the text of this file (the
+/// listings' own content, category names, footers), one character for one:
+/// what a site's cheap 繁體 conversion does. Characters whose traditional
+/// form depends on the word (系/繫, 制/製, 注/註, 台/臺) are left alone.
+const ZH_TRAD: &[(char, char)] = &[
+    ('与', '與'),
+    ('专', '專'),
+    ('业', '業'),
+    ('东', '東'),
+    ('个', '個'),
+    ('临', '臨'),
+    ('为', '為'),
+    ('书', '書'),
+    ('买', '買'),
+    ('于', '於'),
+    ('产', '產'),
+    ('仅', '僅'),
+    ('仓', '倉'),
+    ('们', '們'),
+    ('价', '價'),
+    ('优', '優'),
+    ('会', '會'),
+    ('传', '傳'),
+    ('体', '體'),
+    ('储', '儲'),
+    ('关', '關'),
+    ('内', '內'),
+    ('册', '冊'),
+    ('农', '農'),
+    ('凉', '涼'),
+    ('减', '減'),
+    ('击', '擊'),
+    ('则', '則'),
+    ('创', '創'),
+    ('删', '刪'),
+    ('剂', '劑'),
+    ('办', '辦'),
+    ('务', '務'),
+    ('动', '動'),
+    ('区', '區'),
+    ('医', '醫'),
+    ('华', '華'),
+    ('单', '單'),
+    ('厂', '廠'),
+    ('历', '歷'),
+    ('压', '壓'),
+    ('参', '參'),
+    ('发', '發'),
+    ('变', '變'),
+    ('号', '號'),
+    ('吨', '噸'),
+    ('员', '員'),
+    ('咨', '諮'),
+    ('园', '園'),
+    ('国', '國'),
+    ('图', '圖'),
+    ('声', '聲'),
+    ('处', '處'),
+    ('备', '備'),
+    ('复', '復'),
+    ('妆', '妝'),
+    ('孙', '孫'),
+    ('学', '學'),
+    ('实', '實'),
+    ('导', '導'),
+    ('将', '將'),
+    ('属', '屬'),
+    ('岭', '嶺'),
+    ('币', '幣'),
+    ('帮', '幫'),
+    ('干', '乾'),
+    ('并', '並'),
+    ('广', '廣'),
+    ('庄', '莊'),
+    ('库', '庫'),
+    ('应', '應'),
+    ('开', '開'),
+    ('张', '張'),
+    ('当', '當'),
+    ('录', '錄'),
+    ('总', '總'),
+    ('户', '戶'),
+    ('托', '託'),
+    ('护', '護'),
+    ('报', '報'),
+    ('拨', '撥'),
+    ('据', '據'),
+    ('数', '數'),
+    ('无', '無'),
+    ('时', '時'),
+    ('暂', '暫'),
+    ('术', '術'),
+    ('机', '機'),
+    ('权', '權'),
+    ('条', '條'),
+    ('来', '來'),
+    ('枫', '楓'),
+    ('柠', '檸'),
+    ('树', '樹'),
+    ('样', '樣'),
+    ('桥', '橋'),
+    ('检', '檢'),
+    ('欢', '歡'),
+    ('氢', '氫'),
+    ('汇', '匯'),
+    ('汉', '漢'),
+    ('沪', '滬'),
+    ('浆', '漿'),
+    ('测', '測'),
+    ('济', '濟'),
+    ('浏', '瀏'),
+    ('涂', '塗'),
+    ('涤', '滌'),
+    ('点', '點'),
+    ('烛', '燭'),
+    ('烧', '燒'),
+    ('热', '熱'),
+    ('状', '狀'),
+    ('环', '環'),
+    ('现', '現'),
+    ('电', '電'),
+    ('盐', '鹽'),
+    ('码', '碼'),
+    ('础', '礎'),
+    ('碱', '鹼'),
+    ('称', '稱'),
+    ('稳', '穩'),
+    ('简', '簡'),
+    ('类', '類'),
+    ('粤', '粵'),
+    ('红', '紅'),
+    ('级', '級'),
+    ('纬', '緯'),
+    ('纯', '純'),
+    ('纸', '紙'),
+    ('纺', '紡'),
+    ('线', '線'),
+    ('细', '細'),
+    ('织', '織'),
+    ('绍', '紹'),
+    ('经', '經'),
+    ('结', '結'),
+    ('绝', '絕'),
+    ('维', '維'),
+    ('绿', '綠'),
+    ('缆', '纜'),
+    ('编', '編'),
+    ('缩', '縮'),
+    ('网', '網'),
+    ('联', '聯'),
+    ('胶', '膠'),
+    ('脑', '腦'),
+    ('脚', '腳'),
+    ('节', '節'),
+    ('苏', '蘇'),
+    ('荐', '薦'),
+    ('药', '藥'),
+    ('获', '獲'),
+    ('营', '營'),
+    ('蓝', '藍'),
+    ('蜡', '蠟'),
+    ('装', '裝'),
+    ('观', '觀'),
+    ('规', '規'),
+    ('览', '覽'),
+    ('订', '訂'),
+    ('认', '認'),
+    ('议', '議'),
+    ('讯', '訊'),
+    ('记', '記'),
+    ('许', '許'),
+    ('设', '設'),
+    ('证', '證'),
+    ('评', '評'),
+    ('词', '詞'),
+    ('试', '試'),
+    ('诚', '誠'),
+    ('话', '話'),
+    ('询', '詢'),
+    ('该', '該'),
+    ('详', '詳'),
+    ('说', '說'),
+    ('请', '請'),
+    ('调', '調'),
+    ('谢', '謝'),
+    ('谱', '譜'),
+    ('责', '責'),
+    ('败', '敗'),
+    ('账', '賬'),
+    ('货', '貨'),
+    ('质', '質'),
+    ('购', '購'),
+    ('贸', '貿'),
+    ('费', '費'),
+    ('资', '資'),
+    ('赛', '賽'),
+    ('赵', '趙'),
+    ('车', '車'),
+    ('转', '轉'),
+    ('软', '軟'),
+    ('载', '載'),
+    ('输', '輸'),
+    ('达', '達'),
+    ('还', '還'),
+    ('进', '進'),
+    ('违', '違'),
+    ('适', '適'),
+    ('邮', '郵'),
+    ('采', '採'),
+    ('钙', '鈣'),
+    ('钛', '鈦'),
+    ('钟', '鐘'),
+    ('钠', '鈉'),
+    ('钢', '鋼'),
+    ('铁', '鐵'),
+    ('铝', '鋁'),
+    ('银', '銀'),
+    ('铺', '鋪'),
+    ('链', '鏈'),
+    ('销', '銷'),
+    ('锈', '鏽'),
+    ('锌', '鋅'),
+    ('键', '鍵'),
+    ('镀', '鍍'),
+    ('长', '長'),
+    ('门', '門'),
+    ('闭', '閉'),
+    ('间', '間'),
+    ('阴', '陰'),
+    ('页', '頁'),
+    ('项', '項'),
+    ('颗', '顆'),
+    ('颜', '顏'),
+    ('饮', '飲'),
+    ('饲', '飼'),
+    ('馈', '饋'),
+    ('驻', '駐'),
+    ('验', '驗'),
+    ('鸢', '鳶'),
+    ('黄', '黃'),
+    ('龙', '龍'),
+];
+
+/// Traditional characters for simplified ones ([`ZH_TRAD`]).
+fn to_trad(s: &str) -> String {
+    s.chars()
+        .map(|c| ZH_TRAD.binary_search_by(|(k, _)| k.cmp(&c)).map_or(c, |i| ZH_TRAD[i].1))
+        .collect()
+}
+
+/// The sellers of a `zh-info` site who post in traditional characters: a
+/// Taiwanese and a Hong Kong company in place of two of the mainland ones
+/// (company, contact, location, phone prefix).
+fn info_trad_supplier(company: &str) -> Option<(&'static str, &'static str, &'static str, &'static str)> {
+    match company {
+        "武汉蓝雀生物科技有限公司" => {
+            Some(("台灣藍雀生技股份有限公司", "陳小姐", "台灣台中", "+886 4 5550 01"))
+        }
+        "河北银鸢科技有限公司" => Some(("香港銀鳶科技有限公司", "王經理", "香港九龍", "+852 5550 01")),
+        _ => None,
+    }
+}
+
+/// Whether a `zh-info` listing was posted in traditional characters.
+fn info_is_trad(own: &Own) -> bool {
+    matches!(company_of(own), "台灣藍雀生技股份有限公司" | "香港銀鳶科技有限公司")
+}
+
+fn info_note(own: &Own) -> Option<&'static str> {
+    info_is_trad(own).then_some(" [繁體]")
+}
+
+/// The 繁體 interface's label for a field.
+fn info_label(f: &Field) -> String {
+    match f.key {
+        "cas" => "CAS號".into(),
+        "purity" => "純度".into(),
+        "appearance" => "外觀".into(),
+        "package" => "包裝".into(),
+        "moq" => "起訂量".into(),
+        "price" => "價格".into(),
+        "supply" => "供應能力".into(),
+        "payment" => "付款方式".into(),
+        "supplier" => "公司名稱".into(),
+        "contact" => "聯繫人".into(),
+        "phone" => "電話".into(),
+        "email" => "郵箱".into(),
+        "messenger" => "在線聯繫".into(),
+        "location" => "所在地".into(),
+        "member" => "入駐年份".into(),
+        _ => to_trad(&f.label),
+    }
+}
+
+/// `zh-info` own content. The site's 繁體 interface relabels every field
+/// (CAS號, 純度, 價格…, 聯繫人, 電話…); what sellers posted stays as they
+/// wrote it: simplified characters from the mainland sellers, traditional
+/// from a Taiwanese and a Hong Kong seller (their title, specs and
+/// description are written in traditional characters, their phone numbers
+/// are +886 / +852: neither is a +86 number).
+fn info_own(own: &mut Own) {
+    let company = sup_get(own, "supplier");
+    if let Some((co, contact, location, phone)) = info_trad_supplier(&company) {
+        own.title = to_trad(&own.title);
+        for p in &mut own.description {
+            *p = to_trad(p);
+        }
+        for f in &mut own.specs {
+            f.value = to_trad(&f.value);
+        }
+        for f in &mut own.supplier {
+            f.value = match f.key {
+                "supplier" => co.to_string(),
+                "contact" => contact.to_string(),
+                "location" => location.to_string(),
+                "phone" => format!("{phone}{}", &f.value[f.value.len() - 2..]),
+                _ => to_trad(&f.value),
+            };
+        }
+    }
+    for f in own.specs.iter_mut().chain(own.supplier.iter_mut()) {
+        f.label = info_label(f);
+    }
+}
+
+/// `zh-info`: the 繁體中文 channel of a mainland classified-information
+/// portal (分類信息 / 黃頁) for the chemical trade, GBK with the charset only
+/// in an HTML5 `<meta charset="gbk">` (no header charset). The interface is
+/// in traditional characters (熱門搜索, 供應信息, 聯繫方式, 溫馨提示…, a 简体中文
+/// | 繁體中文 switch), category names and footer converted character by
+/// character, while the posted text stays as posted (mainland sellers in
+/// simplified, a Taiwanese and a Hong Kong seller in traditional). `<title>`
+/// as `名稱_分類_網站名` (the category names watched substances). A post is a
+/// `<h1>`, then 信息編號 / 發布時間 / 瀏覽次數 (a hit counter: another number on
+/// every visit), the attributes as `<li><span>label：</span>value</li>`, the
+/// text, the 聯繫方式 box, a 溫馨提示 disclaimer, and 上一條 / 下一條 (the titles
+/// of neighbouring posts). Chrome blocks whose heading is a CSS sprite, an
+/// empty `<span class="t t-xx">` (相關信息 under the post, 推薦信息 and 最新信息
+/// in the right column); a 供應分類 list; 友情鏈接; a footer with the
+/// marketplace's contact and the ICP number.
+pub static ZH_INFO: Template = Template {
+    name: "zh-info",
+    lang: Lang::Zh,
+    // Only an HTML5 <meta charset="gbk">; the header has no charset.
+    charset: Charset::GbkMetaOnly,
+    listing_re: r"^/xinxi/\d+\.htm$",
+    listing_path: |id, _| format!("/xinxi/{}.htm", 2_000_000 + u64::from(id) * 37),
+    category_path: |s, n| {
+        if n == 1 {
+            format!("/gongying/{s}/")
+        } else {
+            format!("/gongying/{s}/pn{n}/")
+        }
+    },
+    search_path: Some(|q| format!("/search/?key={q}&type=gy")),
+    listing: info_listing,
+    index: info_index,
+    selectors: Some(|_| {
+        vec![
+            ("title".into(), "div.info-title h1".into()),
+            ("description".into(), "div.info-content".into()),
+            ("specs".into(), "ul.info-attr".into()),
+            ("supplier".into(), "div.info-contact".into()),
+        ]
+    }),
+    classes: 1,
+    obfuscated: false,
+};
+
+fn info_site(ctx: &Ctx) -> String {
+    to_trad(&ctx.market)
+}
+
+const INFO_FRIENDS: &[(&str, &str)] = &[
+    ("兩岸化工網", "http://www.lahg.example.cn/"),
+    ("台灣化學品交易網", "http://www.twchem.example.com/"),
+    ("香港貿易資訊網", "http://www.hktrade.example.com/"),
+    ("化工黃頁", "http://www.hghy.example.cn/"),
+    ("塑膠原料網", "http://www.sjyl.example.cn/"),
+];
+
+fn info_head(title: &str, keywords: &str, description: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-Hant\">\n<head>\n<meta charset=\"gbk\">\n<title>{}</title>\n<meta name=\"keywords\" content=\"{}\">\n<meta name=\"description\" content=\"{}\">\n<link rel=\"stylesheet\" href=\"/skin/big5/css/style.css\">\n<script src=\"/skin/big5/js/common.js\"></script>\n</head>\n<body>\n",
+        esc(title),
+        esc(keywords),
+        esc(description)
+    )
+}
+
+fn info_top(ctx: &Ctx, ch: &Chrome, cn_href: &str, s: &mut String) {
+    let site = esc(&info_site(ctx));
+    let _ = write!(
+        s,
+        "<div id=\"topbar\"><div class=\"w\"><span class=\"city\">全國站 <a href=\"/city/\">[切換城市]</a></span><span class=\"lang\"><a href=\"{}\">简体中文</a> | <b>繁體中文</b></span><span class=\"member\"><a href=\"/member/login.php\">登錄</a> <a href=\"/member/reg.php\">註冊</a> <a href=\"/member/post.php\" class=\"post\">免費發布信息</a></span></div></div>\n<div id=\"header\"><div class=\"w\"><a href=\"/\" class=\"logo\"><img src=\"/skin/big5/images/logo.gif\" alt=\"{site}\"></a><div class=\"so\"><form action=\"/search/\" method=\"get\"><input type=\"text\" name=\"key\" class=\"kw\" placeholder=\"請輸入關鍵詞\"><input type=\"hidden\" name=\"type\" value=\"gy\"><input type=\"submit\" class=\"btn\" value=\"搜 索\"></form>",
+        esc(cn_href)
+    );
+    if !ch.hot_searches.is_empty() {
+        let _ = write!(
+            s,
+            "<div class=\"hotkey\">熱門搜索：{}</div>",
+            links(&ch.hot_searches, " ")
+        );
+    }
+    s.push_str("</div></div></div>\n<div id=\"nav\"><div class=\"w\"><a href=\"/\">首頁</a><a href=\"/gongying/\" class=\"on\">供應信息</a><a href=\"/qiugou/\">求購信息</a><a href=\"/qiye/\">企業黃頁</a><a href=\"/zixun/\">行業資訊</a><a href=\"/zhanhui/\">展會信息</a></div></div>\n");
+}
+
+/// A right-column or under-the-post box whose heading is a sprite: an empty
+/// `<span class="t t-{sprite}">` (the words are in the picture).
+fn info_box(sprite: &str, more: Option<&str>, rows: &[String], s: &mut String) {
+    let _ = write!(
+        s,
+        "<div class=\"box\"><div class=\"hd\"><span class=\"t t-{sprite}\"></span>"
+    );
+    if let Some(m) = more {
+        let _ = write!(s, "<a class=\"more\" href=\"{}\">更多&raquo;</a>", esc(m));
+    }
+    s.push_str("</div><ul class=\"list\">");
+    for r in rows {
+        let _ = write!(s, "<li>{r}</li>");
+    }
+    s.push_str("</ul></div>");
+}
+
+fn info_right(ctx: &Ctx, ch: &Chrome, s: &mut String) {
+    s.push_str("<div class=\"mright\">");
+    if !ch.hot_products.is_empty() {
+        let rows: Vec<String> = ch.hot_products.iter().map(a).collect();
+        info_box("tj", None, &rows, s);
+    }
+    if !ch.more.is_empty() {
+        let rows: Vec<String> = ch
+            .more
+            .iter()
+            .take(4)
+            .map(|(l, _)| format!("{}<em>{}</em>", a(l), asp_short_date(&l.href)))
+            .collect();
+        info_box("zx", Some("/gongying/"), &rows, s);
+    }
+    if ctx.chrome && !ch.menu.is_empty() {
+        s.push_str("<div class=\"box\"><div class=\"hd\"><span>供應分類</span></div><ul class=\"cate\">");
+        for m in &ch.menu {
+            let _ = write!(
+                s,
+                "<li><a href=\"{}\">{}</a></li>",
+                esc(&m.href),
+                esc(&to_trad(&m.text))
+            );
+        }
+        s.push_str("</ul></div>");
+    }
+    s.push_str("</div>\n</div>\n");
+}
+
+fn info_foot(ctx: &Ctx, ch: &Chrome, s: &mut String) {
+    if ctx.chrome {
+        s.push_str("<div id=\"friend\" class=\"w\"><span>友情鏈接：</span>");
+        for (name, href) in INFO_FRIENDS {
+            let _ = write!(s, "<a href=\"{href}\" target=\"_blank\">{name}</a> ");
+        }
+        s.push_str("</div>\n<div id=\"footer\"><div class=\"w\"><p><a href=\"/about/\">關於我們</a> | <a href=\"/about/contact.html\">聯繫方式</a> | <a href=\"/about/ad.html\">廣告服務</a> | <a href=\"/about/disclaimer.html\">免責聲明</a> | <a href=\"/sitemap.html\">網站地圖</a></p>");
+        for f in &ch.footer {
+            let _ = write!(s, "<p>{}</p>", esc(&to_trad(f)));
+        }
+        let _ = writeln!(
+            s,
+            "<p>Copyright &copy; 2009-2025 {} 版權所有 <a href=\"http://beian.example.cn/\">粵ICP備09055504號</a></p></div></div>",
+            esc(&info_site(ctx))
+        );
+    }
+    s.push_str("</body>\n</html>\n");
+}
+
+fn info_listing(ctx: &Ctx, l: &Listing, ch: &Chrome) -> String {
+    let o = &l.own;
+    let cat = to_trad(&ctx.categories[l.category].name);
+    let site = info_site(ctx);
+    let title = format!("{}_{cat}_{site}", o.title);
+    let intro: String = o
+        .description
+        .first()
+        .map_or(String::new(), |d| d.chars().take(60).collect());
+    let mut s = info_head(&title, &o.title, &intro);
+    info_top(ctx, ch, &format!("{}?lang=cn", l.path), &mut s);
+    if let Some(c) = ch.crumbs.get(1) {
+        let _ = writeln!(
+            s,
+            "<div class=\"w crumb\"><a href=\"/\">{}</a> &gt; <a href=\"/gongying/\">供應信息</a> &gt; <a href=\"{}\">{}</a> &gt; 正文</div>",
+            esc(&site),
+            esc(&c.href),
+            esc(&to_trad(&c.text))
+        );
+    }
+    let serial = l.path.trim_start_matches("/xinxi/").trim_end_matches(".htm");
+    let _ = write!(
+        s,
+        "<div class=\"w main\">\n<div class=\"mleft\"><div class=\"info\"><div class=\"info-title\"><h1>{}</h1><div class=\"info-meta\">信息編號：{serial} &nbsp; 發布時間：{}",
+        esc(&o.title),
+        portal_date(&l.path)
+    );
+    if ctx.chrome {
+        // A hit counter: another number on every visit.
+        let key: String = ch
+            .related
+            .iter()
+            .chain(&ch.more)
+            .map(|(x, _)| x.href.as_str())
+            .collect();
+        let _ = write!(
+            s,
+            " &nbsp; 瀏覽次數：<span id=\"hits\">{}</span>次",
+            120 + fnv(key.as_bytes()) % 3000
+        );
+    }
+    let _ = write!(
+        s,
+        " &nbsp; <a href=\"/report.php?id={serial}\">舉報</a></div></div>\n<ul class=\"info-attr\">"
+    );
+    for f in &o.specs {
+        let _ = write!(s, "<li><span>{}：</span>{}</li>", esc(&f.label), esc(&f.value));
+    }
+    s.push_str("</ul>\n<div class=\"info-content\">");
+    for p in &o.description {
+        let _ = write!(s, "<p>{}</p>", esc(p));
+    }
+    s.push_str("</div>\n<div class=\"info-contact\"><div class=\"hd\"><span class=\"t t-lx\"></span></div><ul>");
+    for f in &o.supplier {
+        let _ = write!(s, "<li><span>{}：</span>{}</li>", esc(&f.label), esc(&f.value));
+    }
+    s.push_str("</ul></div>\n<div class=\"tip\">溫馨提示：本信息由用戶自行發布，其真實性、合法性由發布者負責。交易前請核實對方資質，謹防上當受騙。</div>\n");
+    if ch.related.len() >= 2 {
+        let _ = write!(
+            s,
+            "<div class=\"prenext\"><p>上一條：{}</p><p>下一條：{}</p></div>",
+            a(&ch.related[0].0),
+            a(&ch.related[1].0)
+        );
+    }
+    s.push_str("</div>\n");
+    if !ch.related.is_empty() {
+        let rows: Vec<String> = ch
+            .related
+            .iter()
+            .skip(2)
+            .chain(ch.more.iter().skip(4))
+            .map(|(x, p)| format!("{}<em>{}</em>", a(x), esc(p)))
+            .collect();
+        let more = ch.crumbs.get(1).map(|c| c.href.clone());
+        info_box("xg", more.as_deref(), &rows, &mut s);
+    }
+    s.push_str("</div>\n");
+    info_right(ctx, ch, &mut s);
+    info_foot(ctx, ch, &mut s);
+    s
+}
+
+fn info_index(ctx: &Ctx, idx: &Index, ch: &Chrome) -> String {
+    let site = info_site(ctx);
+    let heading = to_trad(&idx.heading);
+    let title = format!("{heading}_{site}");
+    let mut s = info_head(&title, &heading, &to_trad(&idx.intro));
+    info_top(ctx, ch, "/?lang=cn", &mut s);
+    let _ = write!(
+        s,
+        "<div class=\"w main\">\n<div class=\"mleft\"><div class=\"list-hd\"><h2>{}</h2><span>{}</span></div><ul class=\"info-list\">",
+        esc(&heading),
+        esc(&to_trad(&idx.intro))
+    );
+    for (l, p) in &idx.items {
+        let _ = write!(
+            s,
+            "<li><a href=\"{}\">{}</a><em>{}</em><span>{}</span></li>",
+            esc(&l.href),
+            esc(&l.text),
+            esc(p),
+            portal_date(&l.href)
+        );
+    }
+    let _ = writeln!(s, "</ul><div class=\"pages\">{}</div></div>", links(&idx.pager, " "));
+    info_right(ctx, ch, &mut s);
+    info_foot(ctx, ch, &mut s);
+    s
+}
+
+/// The tune set: sixteen templates, one site each. The measure set
 /// (`market_measure.rs`) uses other seeds and two templates not here.
 pub fn tune_specs() -> Vec<SiteSpec> {
     vec![
@@ -5739,6 +7383,30 @@ pub fn tune_specs() -> Vec<SiteSpec> {
             name: "tune-forum-like".into(),
             template: &FORUM_LIKE,
             seed: 134,
+            listings: 30,
+        },
+        SiteSpec {
+            name: "tune-zh-asp".into(),
+            template: &ZH_ASP,
+            seed: 151,
+            listings: 28,
+        },
+        SiteSpec {
+            name: "tune-zh-seo".into(),
+            template: &ZH_SEO,
+            seed: 152,
+            listings: 30,
+        },
+        SiteSpec {
+            name: "tune-zh-shop".into(),
+            template: &ZH_SHOP,
+            seed: 153,
+            listings: 28,
+        },
+        SiteSpec {
+            name: "tune-zh-info".into(),
+            template: &ZH_INFO,
+            seed: 154,
             listings: 30,
         },
     ]
