@@ -414,6 +414,17 @@ fn field_of(l: &Line) -> Option<&'static str> {
     })
 }
 
+/// A title line's text, without a name label ("产品名称： X" → "X").
+fn title_text(l: &Line) -> String {
+    match starting_label(&FIELD_LABELS, &l.text) {
+        Some(("name", rest)) if field_of_line(&l.text).is_some() => rest
+            .trim_start_matches([':', '：', ' ', '.', '#', '\u{a0}'])
+            .trim()
+            .to_string(),
+        _ => l.text.clone(),
+    }
+}
+
 /// The line as content: a label glued to its value gets its colon back
 /// ("PriceUS $ 5" → "Price: US $ 5"), so the value is matched as a word.
 fn content_text(l: &Line) -> std::borrow::Cow<'_, str> {
@@ -451,12 +462,12 @@ pub fn listing_content(ex: &Extracted, field_names: &[String], template: &SiteTe
     let selected = Selected::from(ex);
     let page = &ex.page;
     let own_title = template.title_without_template(&ex.title_tag);
-    let title_line = find_title(page, &own_title);
+    let title_line = find_title(page, &own_title, template, site);
     let mut out = ListingContent::default();
     let title = selected
         .title
         .clone()
-        .or_else(|| title_line.map(|i| page.lines[i].text.clone()))
+        .or_else(|| title_line.map(|i| title_text(&page.lines[i])))
         .unwrap_or(own_title);
     out.title = title.clone();
     out.push("title", &title);
@@ -612,7 +623,7 @@ pub struct Judged {
 /// [`listing_content`], for investigators and for tuning.
 pub fn explain(ex: &Extracted, template: &SiteTemplate, site: Site) -> Vec<Judged> {
     let page = &ex.page;
-    let title = find_title(page, &template.title_without_template(&ex.title_tag));
+    let title = find_title(page, &template.title_without_template(&ex.title_tag), template, site);
     let (weighed, main) = weigh_page(page, title, template, site);
     page.lines
         .iter()
@@ -673,7 +684,7 @@ impl Selected {
 /// the page header or navigation, not a lone link), the one closest to
 /// `title` when there are several; else the line closest to `title` (the
 /// page's `<title>` without the site's own segments), when it is close.
-fn find_title(page: &Page, title: &str) -> Option<usize> {
+fn find_title(page: &Page, title: &str, t: &SiteTemplate, site: Site) -> Option<usize> {
     let chromey = |l: &Line| {
         let f = page.elems[l.elem as usize].flags;
         f & (flags::HEADER | flags::NAV | flags::FOOTER | flags::ASIDE) != 0
@@ -694,25 +705,62 @@ fn find_title(page: &Page, title: &str) -> Option<usize> {
             Some((_, b)) if b >= s => best,
             _ => Some((i, s)),
         });
-    if let Some((i, _)) = h1 {
-        return Some(i);
-    }
     if title_grams.is_empty() {
-        return None;
+        // The `<title>` is the site's alone: the `<h1>`, else the line
+        // labelled as the product's name ("产品名称：…").
+        return h1.map(|(i, _)| i).or_else(|| {
+            page.lines
+                .iter()
+                .position(|l| !chromey(l) && field_of_line(&l.text) == Some("name"))
+        });
     }
     let similar = page
         .lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| !chromey(l))
+        .filter(|(_, l)| !chromey(l) && l.heading != 1)
         .map(|(i, l)| (i, score(l) + if l.heading > 0 { 0.05 } else { 0.0 }))
         .filter(|(_, s)| *s >= 0.6)
         .fold(None, |best: Option<(usize, f32)>, (i, s)| match best {
             Some((_, b)) if b >= s => best,
             _ => Some((i, s)),
         });
-    if let Some((i, _)) = similar {
-        return Some(i);
+    // The `<h1>`, unless another line is the `<title>`'s and the `<h1>` is
+    // not, or is the same on other pages where that line is not (a shop's
+    // name as its pages' `<h1>`, the product in a `<strong>`).
+    let recurs = |i: usize| {
+        let l = &page.lines[i];
+        t.text_pages(page.elems[l.elem as usize].path, &l.text) > u32::from(site.learned) + 1
+    };
+    // Titles name the page first ("Product - Shop - Site"): a line below
+    // the `<h1>` that is the first segment beats an `<h1>` that is not (a
+    // shop's name heads its pages; a site's logo line comes before).
+    let first = crate::extract::template::title_segments(title)
+        .first()
+        .map(|s| bigrams(s))
+        .unwrap_or_default();
+    let is_first = |i: usize| similarity(&bigrams(&page.lines[i].text), &first);
+    if let Some((h, _)) = h1.filter(|&(h, _)| is_first(h) < 0.3) {
+        let named_first = (0..page.lines.len())
+            .filter(|&i| i > h && page.lines[i].heading != 1 && !chromey(&page.lines[i]))
+            .map(|i| (i, is_first(i)))
+            .filter(|&(_, s)| s >= 0.8)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        if let Some((i, _)) = named_first {
+            return Some(i);
+        }
+    }
+    match (h1, similar) {
+        (Some((h, hs)), Some((i, s))) => {
+            return Some(if s >= hs + 0.3 || (recurs(h) && !recurs(i)) {
+                i
+            } else {
+                h
+            });
+        }
+        (Some((h, _)), None) => return Some(h),
+        (None, Some((i, _))) => return Some(i),
+        (None, None) => {}
     }
     // A `<title>` that keeps extra words ("… 价格 厂家 - 化工网"): the longest
     // line whose own words are nearly all in it, and that is a good part of it.
@@ -823,6 +871,16 @@ const CHROME_LABELS: &[&str] = &[
     "other products",
     "more from this supplier",
     "热门产品",
+    "主营",
+    "主营产品",
+    "主营业务",
+    "主營",
+    "经营范围",
+    "經營範圍",
+    "main products",
+    "main business",
+    "business scope",
+    "productos principales",
     "热门搜索",
     "热搜",
     "最近搜索",
@@ -907,6 +965,62 @@ fn chrome_label(text: &str) -> Option<bool> {
         return Some(true); // a heading
     }
     rest.starts_with([':', '：']).then_some(false) // a labelled list on one line
+}
+
+/// Labels of a listing's place in the site and of its counters, not of
+/// anything the listing says: the category (the site's taxonomy, often
+/// named after the very substances watched) and view counts (another
+/// number on every visit).
+const META_LABELS: &[&str] = &[
+    "所属分类",
+    "所屬分類",
+    "所属类别",
+    "所屬類別",
+    "所属行业",
+    "所屬行業",
+    "浏览次数",
+    "瀏覽次數",
+    "浏览量",
+    "瀏覽量",
+    "点击次数",
+    "點擊次數",
+    "查看次数",
+    "人气",
+    "人氣",
+    "category",
+    "categories",
+    "categoría",
+    "categoria",
+    "views",
+    "page views",
+];
+
+static META_HEADS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(META_LABELS)
+        .expect("meta label automaton")
+});
+
+/// A line that gives the listing's category or a view counter, as a label
+/// and a colon at its start or after a space ("更新时间：… 所属分类：…").
+fn meta_line(text: &str) -> bool {
+    META_HEADS.find_iter(text).any(|m| {
+        let before = text[..m.start()].chars().next_back();
+        before.is_none_or(|c| c.is_whitespace() || matches!(c, '|' | '│'))
+            && text[m.end()..].trim_start_matches(' ').starts_with([':', '：'])
+    })
+}
+
+/// A labelled list that starts inside a line, after a space: cells of a
+/// table row read as one line ("<select> 供应信息 … | 热门搜索：甘油 NPP …").
+/// The label must be followed by a colon and at least two more pieces.
+fn inner_labelled_list(text: &str) -> bool {
+    text.match_indices(' ').any(|(i, _)| {
+        let rest = &text[i + 1..];
+        chrome_label(rest) == Some(false) && rest.split_whitespace().count() >= 3
+    })
 }
 
 /// A breadcrumb trail ("Home > Chemicals > …", "当前位置：首页 > …").
@@ -1035,7 +1149,7 @@ fn page_signals(el: &Elem, l: &Line, anchor: f32, site: Site) -> Vec<Signal> {
         // A product card: another listing's name linked, with its price.
         signals.push((0.85, Why::Links, true));
     }
-    if chrome_label(&l.text).is_some() || breadcrumb(&l.text) {
+    if chrome_label(&l.text).is_some() || breadcrumb(&l.text) || inner_labelled_list(&l.text) || meta_line(&l.text) {
         signals.push((0.9, Why::Label, true));
     }
     signals

@@ -181,12 +181,14 @@ impl SiteTemplate {
     }
 
     /// Text the whole site shows, not only its listings: at `path` on at
-    /// least half of the pages that were not listings (and on two or more).
-    /// A footer's hotline is; a description many listings share is not.
+    /// least half of the pages that were not listings (one will do while
+    /// the crawl has seen only one or two). A footer's hotline is; a
+    /// description many listings share is not (category pages show other
+    /// things at other places).
     pub fn site_wide(&self, path: u64, text: &str) -> bool {
         let others = self.pages.saturating_sub(self.listings);
         let n = self.texts.get(&(path, text_hash(text))).other_pages;
-        n >= 2 && 2 * n >= others
+        n >= 1 && 2 * n >= others && (n >= 2 || others <= 2)
     }
 
     /// A DOM place the whole site shows (header, footer, side columns): on
@@ -208,16 +210,28 @@ impl SiteTemplate {
     }
 
     /// `<title>` without the segments the site puts on most pages (its name,
-    /// slogans): "NPP 99% - ChemHub - Buy chemicals" → "NPP 99%".
+    /// slogans): "NPP 99% - ChemHub - Buy chemicals" → "NPP 99%"; without
+    /// those that recur far more than the page's own (a shop's name on all
+    /// its pages: "NPP 99% - 产品中心 - 某公司" → "NPP 99%"); and empty when the
+    /// whole `<title>` is the site's, the same on most pages (it names no
+    /// listing).
     pub fn title_without_template(&self, title_tag: &str) -> String {
         let segs = title_segments(title_tag);
         let min = (self.pages / 2).max(3);
-        let recurs = |s: &str| self.texts.get(&(TITLE_PLACE, text_hash(s))).pages >= min;
+        let seen = |s: &str| self.texts.get(&(TITLE_PLACE, text_hash(s))).pages;
+        let recurs = |s: &str| seen(s) >= min;
         let kept: Vec<&str> = segs.iter().copied().filter(|s| !recurs(s)).collect();
-        let title = if kept.is_empty() {
-            title_tag.trim().to_string()
-        } else {
+        let rarest = kept.iter().map(|s| seen(s)).min().unwrap_or(0).max(1);
+        let kept: Vec<&str> = kept
+            .into_iter()
+            .filter(|s| seen(s) < 3 || seen(s) <= 2 * rarest)
+            .collect();
+        let title = if !kept.is_empty() {
             kept.join(" - ")
+        } else if recurs(title_tag.trim()) || segs.len() > 1 {
+            String::new()
+        } else {
+            title_tag.trim().to_string()
         };
         // Unspaced hyphens also join the parts of chemical names, so only
         // the ends are cut there: "N-苯乙基-4-哌啶酮-厂家直销-某公司-某网" loses
@@ -235,7 +249,7 @@ impl SiteTemplate {
 
 /// `<title>` split at the separators sites put between the page's own title
 /// and the site's name.
-fn title_segments(title: &str) -> Vec<&str> {
+pub(crate) fn title_segments(title: &str) -> Vec<&str> {
     title
         .split(" - ")
         .flat_map(|s| s.split(" -- "))

@@ -279,3 +279,62 @@ fn the_sites_own_text_inside_a_flat_page_is_chrome() {
         assert!(!c.text.contains(gone), "{gone}: {}", c.text);
     }
 }
+
+/// A table-row page with no classes: the search row's cells read as one
+/// line with a labelled keyword list in its second cell.
+const TABLE_ROW: &str = r#"<html><head><title>ChemNet - 化工供求网</title></head><body>
+<table><tr><td><select><option>供应信息</option><option>求购信息</option></select> <input name=k></td>
+<td><font color=red>热门搜索：</font>39742-60-4&nbsp;&nbsp;甘油&nbsp;&nbsp;4-ANPP&nbsp;&nbsp;氯化钙</td></tr></table>
+<table><tr><td><font><b>乙酸乙酯 99.8%</b></font></td></tr>
+<tr><td>产品名称：</td><td>乙酸乙酯 99.8%</td></tr>
+<tr><td>CAS号：</td><td>141-78-6</td></tr>
+<tr><td>更新时间：2025-05-26　所属分类：<a href="/c/3.html">哌啶酮系列（N-苯乙基-4-哌啶酮）</a></td></tr>
+<tr><td>信息编号：3724 浏览次数：801次</td></tr>
+<tr><td>用于涂料、胶黏剂和油墨的溶剂，25公斤/桶。</td></tr></table></body></html>"#;
+
+#[test]
+fn labelled_lists_inside_a_row_and_category_and_counter_lines_are_chrome() {
+    let c = content(TABLE_ROW, &SiteTemplate::new());
+    for gone in ["39742-60-4", "4-ANPP", "N-苯乙基", "801"] {
+        assert!(!c.text.contains(gone), "{gone} leaked into {:?}", c.text);
+    }
+    assert!(c.text.contains("141-78-6") && c.text.contains("油墨"), "{}", c.text);
+    assert!(c.chrome.iter().any(|d| d.text.contains("热门搜索")), "{:?}", c.chrome);
+}
+
+#[test]
+fn a_title_that_is_only_the_sites_gives_way_to_the_name_field() {
+    let mut t = SiteTemplate::new();
+    for i in 0..6 {
+        let e = ex(&format!(
+            "<title>ChemNet - 化工供求网</title><p>供应 {i} 号产品的说明文字</p>"
+        ));
+        t.learn(&e.page, &e.title_tag, true);
+    }
+    let page = TABLE_ROW.replace("<font><b>乙酸乙酯 99.8%</b></font>", "");
+    let c = content(&page, &t);
+    assert_eq!(c.title, "乙酸乙酯 99.8%");
+    assert!(!c.text.contains("ChemNet"), "{}", c.text);
+}
+
+/// A supplier's shop on a platform: the shop's name is every page's `<h1>`,
+/// its business scope names other products, the product is in a `<strong>`.
+fn shop_page(product: &str, cas: &str) -> String {
+    format!(
+        r#"<html><head><title>{product} - 产品中心 - 河北某某科技有限公司</title></head><body>
+<div class="shop-head"><h1>河北某某科技有限公司</h1><p>主营：医药中间体、N-苯乙基-4-哌啶酮、4-苯胺基哌啶</p></div>
+<div class="shop-body"><div class="pro-name"><strong>{product}</strong></div>
+<ul><li><label>CAS号：</label><span>{cas}</span></li><li><label>纯度：</label><span>99%</span></li></ul>
+<div class="pro-detail"><p>{product}，工业级，25公斤/桶，量大从优。</p></div></div></body></html>"#
+    )
+}
+
+#[test]
+fn a_shops_heading_is_not_the_listings_title_and_its_scope_is_chrome() {
+    let c = content(&shop_page("无水柠檬酸", "77-92-9"), &SiteTemplate::new());
+    assert_eq!(c.title, "无水柠檬酸");
+    for gone in ["N-苯乙基", "4-苯胺基哌啶"] {
+        assert!(!c.text.contains(gone), "{gone} leaked into {:?}", c.text);
+    }
+    assert!(c.text.contains("77-92-9") && c.text.contains("工业级"), "{}", c.text);
+}
