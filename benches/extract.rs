@@ -7,6 +7,8 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use precwatch::extract::content::{listing_content, Site};
+use precwatch::extract::template::SiteTemplate;
 use precwatch::extract::{extract, seller_identifiers};
 use precwatch::fetch::decode::decode;
 
@@ -95,6 +97,42 @@ fn bench_sellers(c: &mut Criterion) {
     g.finish();
 }
 
+/// The listing-content step alone (title, signals, main container,
+/// decisions) on pages already extracted: a normal page, one long line of
+/// words with chrome labels and colons (every label start is looked at),
+/// and many short lines.
+fn bench_content(c: &mut Criterion) {
+    let url = url::Url::parse("http://shop.test/p/1.html").expect("url");
+    let re = regex::Regex::new("^/p/").expect("listing pattern");
+    let site = Site {
+        listing: Some(&re),
+        learned: false,
+    };
+    let template = SiteTemplate::new();
+    let mut g = c.benchmark_group("content");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    for n in [500_000, 1_000_000] {
+        let inputs = [
+            ("normal_page", normal_page(n / 500)),
+            (
+                "long_labelled_line",
+                format!("<p>{}</p>", "a 热门搜索：b Category: c 主营 d ".repeat(n / 40)),
+            ),
+            ("many_lines", "<p>Category: x Views: 9</p>\n".repeat(n / 30)),
+        ];
+        for (name, html) in inputs {
+            let ex = extract(&html, &url, &[]);
+            g.throughput(Throughput::Bytes(html.len() as u64));
+            g.bench_with_input(BenchmarkId::new(name, n), &ex, |b, ex| {
+                b.iter(|| listing_content(black_box(ex), &[], &template, site))
+            });
+        }
+    }
+    g.finish();
+}
+
 fn bench_decode(c: &mut Criterion) {
     let mut g = c.benchmark_group("decode");
     g.sample_size(10)
@@ -119,5 +157,5 @@ fn bench_decode(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_extract, bench_sellers, bench_decode);
+criterion_group!(benches, bench_extract, bench_content, bench_sellers, bench_decode);
 criterion_main!(benches);

@@ -462,7 +462,7 @@ pub fn listing_content(ex: &Extracted, field_names: &[String], template: &SiteTe
     let selected = Selected::from(ex);
     let page = &ex.page;
     let own_title = template.title_without_template(&ex.title_tag);
-    let title_line = find_title(page, &own_title, template, site);
+    let title_line = find_title(page, &ex.title_tag, &own_title, template, site);
     let mut out = ListingContent::default();
     let title = selected
         .title
@@ -496,13 +496,22 @@ pub fn listing_content(ex: &Extracted, field_names: &[String], template: &SiteTe
             (Some(_), Some(prev)) => std::borrow::Cow::Owned(format!("{} {}", page.lines[prev].text, line.text)),
             _ => content_text(line),
         };
+        // A chrome tail inside the line (a category, a counter, a labelled
+        // list in the row's last cell) goes, whatever the line is.
+        let own = match tail_of(&text) {
+            Some(Tail::Cut(k)) => {
+                out.drop_line(&text[k..], Why::Label, &mut chrome_bytes);
+                &text[..k]
+            }
+            _ => &text[..],
+        };
         match decide(w, inside, selected.description.is_some()) {
             Decision::Content => {
                 let part = w.labelled.or_else(|| field_of(line)).unwrap_or("description");
-                out.push(part, &text);
+                out.push(part, own);
             }
-            Decision::Contact(part) => out.push(part, &text),
-            Decision::Chrome(why) => out.drop_line(&text, why, &mut chrome_bytes),
+            Decision::Contact(part) => out.push(part, own),
+            Decision::Chrome(why) => out.drop_line(own, why, &mut chrome_bytes),
         }
     }
     if let Some(d) = &selected.description {
@@ -623,7 +632,8 @@ pub struct Judged {
 /// [`listing_content`], for investigators and for tuning.
 pub fn explain(ex: &Extracted, template: &SiteTemplate, site: Site) -> Vec<Judged> {
     let page = &ex.page;
-    let title = find_title(page, &template.title_without_template(&ex.title_tag), template, site);
+    let own_title = template.title_without_template(&ex.title_tag);
+    let title = find_title(page, &ex.title_tag, &own_title, template, site);
     let (weighed, main) = weigh_page(page, title, template, site);
     page.lines
         .iter()
@@ -680,98 +690,143 @@ impl Selected {
     }
 }
 
-/// The listing's title line: an `h1` that is not the site's logo (not in
-/// the page header or navigation, not a lone link), the one closest to
-/// `title` when there are several; else the line closest to `title` (the
-/// page's `<title>` without the site's own segments), when it is close.
-fn find_title(page: &Page, title: &str, t: &SiteTemplate, site: Site) -> Option<usize> {
-    let chromey = |l: &Line| {
-        let f = page.elems[l.elem as usize].flags;
+/// The listing's title line, from the page's `<title>` (`title_tag`) and
+/// that without the site's own segments (`title`):
+/// - an `h1` that is not the site's logo (not in the page header or
+///   navigation, not a lone link), the one closest to `title` when there
+///   are several; but a line below it that is the `<title>`'s first segment
+///   (when it is the page's own) wins over an `h1` that is not (titles name
+///   the page first, "Product - Shop - Site", and a shop's name heads all
+///   its pages);
+/// - without an `h1`: the line that is the first segment, else the line
+///   closest to `title` when it is close, else the longest line nearly all
+///   contained in it;
+/// - when `title` is empty (the `<title>` is the site's alone): the `h1`,
+///   else the line labelled as the product's name.
+fn find_title(page: &Page, title_tag: &str, title: &str, t: &SiteTemplate, site: Site) -> Option<usize> {
+    let s = TitleSearch {
+        page,
+        t,
+        learned: u32::from(site.learned),
+    };
+    let title_grams = bigrams(title);
+    let h1 = s.best_h1(&title_grams);
+    if title_grams.is_empty() {
+        return h1.map(|(i, _)| i).or_else(|| s.name_field());
+    }
+    // The first segment counts only when it is the page's own (not the
+    // site's name, not a product so common the template took it for the
+    // site's).
+    let segments = crate::extract::template::title_segments;
+    let first = match (segments(title_tag).first(), segments(title).first()) {
+        (Some(raw), Some(own)) if raw == own => bigrams(own),
+        _ => Vec::new(),
+    };
+    let below = match h1 {
+        _ if first.is_empty() => None,
+        Some((h, _)) if s.similarity(h, &first) < 0.3 => Some(Some(h)),
+        Some(_) => None,
+        None => Some(None),
+    };
+    if let Some(i) = below.and_then(|after| s.first_segment(&first, after)) {
+        return Some(i);
+    }
+    match h1 {
+        Some((h, _)) => Some(h),
+        None => s
+            .most_similar(&title_grams)
+            .map(|(i, _)| i)
+            .or_else(|| s.contained_in(&title_grams)),
+    }
+}
+
+/// The page and template [`find_title`] looks through.
+struct TitleSearch<'a> {
+    page: &'a Page,
+    t: &'a SiteTemplate,
+    /// 1 when the page is itself in the template.
+    learned: u32,
+}
+
+impl TitleSearch<'_> {
+    /// Lines that are never the title: in the header, navigation, footer or
+    /// a side column, all link text, very long, a breadcrumb or a chrome
+    /// heading.
+    fn chromey(&self, l: &Line) -> bool {
+        let f = self.page.elems[l.elem as usize].flags;
         f & (flags::HEADER | flags::NAV | flags::FOOTER | flags::ASIDE) != 0
             || (l.anchor_chars == l.chars && l.chars > 0)
             || l.chars > 300
             || breadcrumb(&l.text)
             || chrome_label(&l.text).is_some()
-    };
-    let title_grams = bigrams(title);
-    let score = |l: &Line| similarity(&bigrams(&l.text), &title_grams);
-    let h1 = page
-        .lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.heading == 1 && !chromey(l))
-        .map(|(i, l)| (i, score(l)))
-        .fold(None, |best: Option<(usize, f32)>, (i, s)| match best {
-            Some((_, b)) if b >= s => best,
-            _ => Some((i, s)),
-        });
-    if title_grams.is_empty() {
-        // The `<title>` is the site's alone: the `<h1>`, else the line
-        // labelled as the product's name ("产品名称：…").
-        return h1.map(|(i, _)| i).or_else(|| {
-            page.lines
-                .iter()
-                .position(|l| !chromey(l) && field_of_line(&l.text) == Some("name"))
-        });
     }
-    let similar = page
-        .lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| !chromey(l) && l.heading != 1)
-        .map(|(i, l)| (i, score(l) + if l.heading > 0 { 0.05 } else { 0.0 }))
-        .filter(|(_, s)| *s >= 0.6)
-        .fold(None, |best: Option<(usize, f32)>, (i, s)| match best {
-            Some((_, b)) if b >= s => best,
-            _ => Some((i, s)),
-        });
-    // The `<h1>`, unless another line is the `<title>`'s and the `<h1>` is
-    // not, or is the same on other pages where that line is not (a shop's
-    // name as its pages' `<h1>`, the product in a `<strong>`).
-    let recurs = |i: usize| {
-        let l = &page.lines[i];
-        t.text_pages(page.elems[l.elem as usize].path, &l.text) > u32::from(site.learned) + 1
-    };
-    // Titles name the page first ("Product - Shop - Site"): a line below
-    // the `<h1>` that is the first segment beats an `<h1>` that is not (a
-    // shop's name heads its pages; a site's logo line comes before).
-    let first = crate::extract::template::title_segments(title)
-        .first()
-        .map(|s| bigrams(s))
-        .unwrap_or_default();
-    let is_first = |i: usize| similarity(&bigrams(&page.lines[i].text), &first);
-    if let Some((h, _)) = h1.filter(|&(h, _)| is_first(h) < 0.3) {
-        let named_first = (0..page.lines.len())
-            .filter(|&i| i > h && page.lines[i].heading != 1 && !chromey(&page.lines[i]))
-            .map(|i| (i, is_first(i)))
+
+    /// The candidate lines, with their index.
+    fn candidates(&self) -> impl Iterator<Item = (usize, &Line)> + '_ {
+        self.page.lines.iter().enumerate().filter(|(_, l)| !self.chromey(l))
+    }
+
+    /// The line's text is at its place on other pages of the site too.
+    fn recurs(&self, i: usize) -> bool {
+        let l = &self.page.lines[i];
+        self.t.text_pages(self.page.elems[l.elem as usize].path, &l.text) > self.learned + 1
+    }
+
+    fn similarity(&self, i: usize, grams: &[u32]) -> f32 {
+        similarity(&bigrams(&self.page.lines[i].text), grams)
+    }
+
+    /// The `h1` closest to the title, and how close.
+    fn best_h1(&self, title: &[u32]) -> Option<(usize, f32)> {
+        self.candidates()
+            .filter(|(_, l)| l.heading == 1)
+            .map(|(i, _)| (i, self.similarity(i, title)))
+            .fold(None, |best, (i, s)| match best {
+                Some((_, b)) if b >= s => best,
+                _ => Some((i, s)),
+            })
+    }
+
+    /// A line (not an `h1`; below `after`, or without it not on other
+    /// pages) that is the `<title>`'s first segment.
+    fn first_segment(&self, first: &[u32], after: Option<usize>) -> Option<usize> {
+        self.candidates()
+            // Below the `h1`; without one, not the same on other pages (a logo line).
+            .filter(|&(i, l)| l.heading != 1 && after.map_or(!self.recurs(i), |h| i > h))
+            .map(|(i, _)| (i, self.similarity(i, first)))
             .filter(|&(_, s)| s >= 0.8)
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
-        if let Some((i, _)) = named_first {
-            return Some(i);
-        }
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|(i, _)| i)
     }
-    match (h1, similar) {
-        (Some((h, hs)), Some((i, s))) => {
-            return Some(if s >= hs + 0.3 || (recurs(h) && !recurs(i)) {
-                i
-            } else {
-                h
-            });
-        }
-        (Some((h, _)), None) => return Some(h),
-        (None, Some((i, _))) => return Some(i),
-        (None, None) => {}
+
+    /// The line (not an `h1`) closest to the title, when it is close.
+    fn most_similar(&self, title: &[u32]) -> Option<(usize, f32)> {
+        self.candidates()
+            .filter(|(_, l)| l.heading != 1)
+            .map(|(i, l)| (i, self.similarity(i, title) + if l.heading > 0 { 0.05 } else { 0.0 }))
+            .filter(|(_, s)| *s >= 0.6)
+            .fold(None, |best, (i, s)| match best {
+                Some((_, b)) if b >= s => best,
+                _ => Some((i, s)),
+            })
     }
-    // A `<title>` that keeps extra words ("… 价格 厂家 - 化工网"): the longest
-    // line whose own words are nearly all in it, and that is a good part of it.
-    page.lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| !chromey(l))
-        .map(|(i, l)| (i, bigrams(&l.text)))
-        .filter(|(_, g)| g.len() >= 3 && g.len() * 4 >= title_grams.len() && containment(g, &title_grams) >= 0.9)
-        .max_by_key(|(i, g)| (g.len(), std::cmp::Reverse(*i)))
-        .map(|(i, _)| i)
+
+    /// A `<title>` that keeps extra words ("… 价格 厂家 - 化工网"): the longest
+    /// line whose own words are nearly all in it, and that is a good part of it.
+    fn contained_in(&self, title: &[u32]) -> Option<usize> {
+        self.candidates()
+            .map(|(i, l)| (i, bigrams(&l.text)))
+            .filter(|(_, g)| g.len() >= 3 && g.len() * 4 >= title.len() && containment(g, title) >= 0.9)
+            .max_by_key(|(i, g)| (g.len(), std::cmp::Reverse(*i)))
+            .map(|(i, _)| i)
+    }
+
+    /// The first line labelled as the product's name ("产品名称：…").
+    fn name_field(&self) -> Option<usize> {
+        self.candidates()
+            .find(|(_, l)| field_of_line(&l.text) == Some("name"))
+            .map(|(i, _)| i)
+    }
 }
 
 /// Share of `a`'s bigrams that are in `b` (both sorted).
@@ -953,7 +1008,7 @@ static CHROME_HEADS: LazyLock<(AhoCorasick, Vec<()>)> =
 /// label and a colon ("Recent searches: …").
 fn chrome_label(text: &str) -> Option<bool> {
     let trimmed = text.trim();
-    if trimmed.chars().count() <= 8 && CJK_CHROME_STARTS.iter().any(|s| trimmed.starts_with(s)) {
+    if trimmed.chars().nth(8).is_none() && CJK_CHROME_STARTS.iter().any(|s| trimmed.starts_with(s)) {
         return Some(trimmed.chars().all(|c| !matches!(c, ':' | '：')) || trimmed.ends_with([':', '：']));
     }
     let ((), rest) = starting_label(&CHROME_HEADS, trimmed)?;
@@ -995,32 +1050,71 @@ const META_LABELS: &[&str] = &[
     "page views",
 ];
 
-static META_HEADS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(META_LABELS)
-        .expect("meta label automaton")
+/// Unanchored automata over the meta labels and the chrome labels, for
+/// labels that start inside a line.
+static INNER_HEADS: LazyLock<(AhoCorasick, AhoCorasick)> = LazyLock::new(|| {
+    let build = |labels: &[&str]| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(labels)
+            .expect("inner label automaton")
+    };
+    (build(META_LABELS), build(CHROME_LABELS))
 });
 
-/// A line that gives the listing's category or a view counter, as a label
-/// and a colon at its start or after a space ("更新时间：… 所属分类：…").
-fn meta_line(text: &str) -> bool {
-    META_HEADS.find_iter(text).any(|m| {
-        let before = text[..m.start()].chars().next_back();
-        before.is_none_or(|c| c.is_whitespace() || matches!(c, '|' | '│'))
-            && text[m.end()..].trim_start_matches(' ').starts_with([':', '：'])
+/// How a chrome tail ([`chrome_tail`]) splits a line.
+enum Tail {
+    /// The whole line is chrome: the tail starts it, or what comes before
+    /// is shorter than the tail and no field ("<select> options 热门搜索：…").
+    Whole,
+    /// The line's own text ends at this byte ("CAS No.: 141-78-6 Category: Solvents").
+    Cut(usize),
+}
+
+fn tail_of(text: &str) -> Option<Tail> {
+    let k = chrome_tail(text)?;
+    let (head, tail) = text.split_at(k);
+    let short = head.chars().count() < tail.chars().count();
+    Some(if k == 0 || (short && field_of_line(head).is_none()) {
+        Tail::Whole
+    } else {
+        Tail::Cut(k)
     })
 }
 
-/// A labelled list that starts inside a line, after a space: cells of a
-/// table row read as one line ("<select> 供应信息 … | 热门搜索：甘油 NPP …").
-/// The label must be followed by a colon and at least two more pieces.
-fn inner_labelled_list(text: &str) -> bool {
-    text.match_indices(' ').any(|(i, _)| {
-        let rest = &text[i + 1..];
-        chrome_label(rest) == Some(false) && rest.split_whitespace().count() >= 3
-    })
+/// Where the line's chrome tail starts: a category or view-counter label
+/// with its colon ("更新时间：… 所属分类：…", "… Views: 801"), or a labelled
+/// list of two or more pieces ("<select> 供应信息 … 热门搜索：甘油 NPP …": a
+/// table row's cells read as one line), at the line's start (meta labels
+/// only; chrome labels there are [`chrome_label`]'s) or after a space or a
+/// bar. One pass of each automaton, and a bounded look after each label.
+fn chrome_tail(text: &str) -> Option<usize> {
+    let (meta, lists) = &*INNER_HEADS;
+    let after_space = |start: usize| {
+        text[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c.is_whitespace() || matches!(c, '|' | '│'))
+    };
+    let colon = |end: usize| text[end..].trim_start_matches(' ').starts_with([':', '：']);
+    let meta_at = meta
+        .find_iter(text)
+        .find(|m| after_space(m.start()) && colon(m.end()))
+        .map(|m| m.start());
+    let list_at = lists
+        .find_iter(text)
+        .filter(|m| m.start() > 0 && after_space(m.start()) && colon(m.end()))
+        .find(|m| {
+            let rest = text[m.end()..].trim_start_matches([' ', ':', '：']);
+            let head = rest.char_indices().nth(120).map_or(rest, |(i, _)| &rest[..i]);
+            head.split_whitespace().nth(1).is_some()
+        })
+        .map(|m| m.start());
+    match (meta_at, list_at) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// A breadcrumb trail ("Home > Chemicals > …", "当前位置：首页 > …").
@@ -1149,7 +1243,7 @@ fn page_signals(el: &Elem, l: &Line, anchor: f32, site: Site) -> Vec<Signal> {
         // A product card: another listing's name linked, with its price.
         signals.push((0.85, Why::Links, true));
     }
-    if chrome_label(&l.text).is_some() || breadcrumb(&l.text) || inner_labelled_list(&l.text) || meta_line(&l.text) {
+    if chrome_label(&l.text).is_some() || breadcrumb(&l.text) || matches!(tail_of(&l.text), Some(Tail::Whole)) {
         signals.push((0.9, Why::Label, true));
     }
     signals

@@ -116,6 +116,9 @@ pub struct SiteTemplate {
     items: Generations,
 }
 
+/// Pages learned while a crawl counts as early for [`SiteTemplate::site_wide`].
+const EARLY_PAGES: u32 = 32;
+
 /// The DOM place of `<title>` segments (not a real path).
 const TITLE_PLACE: u64 = 0x7469_746c_6521;
 
@@ -165,6 +168,7 @@ impl SiteTemplate {
         for seg in title_segments(title_tag)
             .into_iter()
             .chain(title_tag.split('-').map(str::trim).take(16))
+            .chain([title_tag.trim()])
         {
             self.texts.record((TITLE_PLACE, text_hash(seg)), n, !listing);
         }
@@ -181,14 +185,16 @@ impl SiteTemplate {
     }
 
     /// Text the whole site shows, not only its listings: at `path` on at
-    /// least half of the pages that were not listings (one will do while
-    /// the crawl has seen only one or two). A footer's hotline is; a
-    /// description many listings share is not (category pages show other
-    /// things at other places).
+    /// least half of the pages that were not listings, and on two or more
+    /// (one will do early in a crawl, while it has learned at most
+    /// [`EARLY_PAGES`] pages and one or two of them were not listings). A
+    /// footer's hotline is; a description many listings share is not
+    /// (category pages show other things at other places).
     pub fn site_wide(&self, path: u64, text: &str) -> bool {
         let others = self.pages.saturating_sub(self.listings);
         let n = self.texts.get(&(path, text_hash(text))).other_pages;
-        n >= 1 && 2 * n >= others && (n >= 2 || others <= 2)
+        let early = self.pages <= EARLY_PAGES && others <= 2;
+        n >= 1 && 2 * n >= others && (n >= 2 || early)
     }
 
     /// A DOM place the whole site shows (header, footer, side columns): on
@@ -210,28 +216,21 @@ impl SiteTemplate {
     }
 
     /// `<title>` without the segments the site puts on most pages (its name,
-    /// slogans): "NPP 99% - ChemHub - Buy chemicals" → "NPP 99%"; without
-    /// those that recur far more than the page's own (a shop's name on all
-    /// its pages: "NPP 99% - 产品中心 - 某公司" → "NPP 99%"); and empty when the
-    /// whole `<title>` is the site's, the same on most pages (it names no
-    /// listing).
+    /// slogans): "NPP 99% - ChemHub - Buy chemicals" → "NPP 99%"; empty
+    /// when the whole `<title>`, as written, is on most pages (the site's
+    /// name and slogan on every page name no listing).
     pub fn title_without_template(&self, title_tag: &str) -> String {
         let segs = title_segments(title_tag);
         let min = (self.pages / 2).max(3);
-        let seen = |s: &str| self.texts.get(&(TITLE_PLACE, text_hash(s))).pages;
-        let recurs = |s: &str| seen(s) >= min;
+        let recurs = |s: &str| self.texts.get(&(TITLE_PLACE, text_hash(s))).pages >= min;
+        if recurs(title_tag.trim()) {
+            return String::new();
+        }
         let kept: Vec<&str> = segs.iter().copied().filter(|s| !recurs(s)).collect();
-        let rarest = kept.iter().map(|s| seen(s)).min().unwrap_or(0).max(1);
-        let kept: Vec<&str> = kept
-            .into_iter()
-            .filter(|s| seen(s) < 3 || seen(s) <= 2 * rarest)
-            .collect();
-        let title = if !kept.is_empty() {
-            kept.join(" - ")
-        } else if recurs(title_tag.trim()) || segs.len() > 1 {
-            String::new()
-        } else {
+        let title = if kept.is_empty() {
             title_tag.trim().to_string()
+        } else {
+            kept.join(" - ")
         };
         // Unspaced hyphens also join the parts of chemical names, so only
         // the ends are cut there: "N-苯乙基-4-哌啶酮-厂家直销-某公司-某网" loses

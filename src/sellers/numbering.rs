@@ -21,8 +21,8 @@ use regex::{Regex, RegexBuilder};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
-/// Regions whose patterns stay compiled; when a new one would exceed it the
-/// cache starts over (pages rarely name more than a few countries; a page
+/// Regions whose patterns stay compiled; a new one past it pushes out the
+/// least recently used (pages rarely name more than a few countries; a page
 /// cycling through all of them is bounded by the parse budget).
 const MAX_PLANS: usize = 24;
 
@@ -100,20 +100,49 @@ impl Plan {
 }
 
 /// Compiled plans by region id ("CN", or "001" for non-geographic codes).
-static PLANS: LazyLock<Mutex<HashMap<String, Arc<Plan>>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+static PLANS: LazyLock<Mutex<Plans>> = LazyLock::new(|| Mutex::new(Plans::default()));
+
+/// At most [`MAX_PLANS`] compiled plans, the least recently used one out
+/// first (a page cycling through many countries recompiles one plan per
+/// new region, and the regions a crawl keeps meeting stay).
+#[derive(Default)]
+struct Plans {
+    by_key: HashMap<String, (Arc<Plan>, u64)>,
+    tick: u64,
+}
+
+impl Plans {
+    fn get(&mut self, key: &str) -> Option<Arc<Plan>> {
+        self.tick += 1;
+        let (plan, used) = self.by_key.get_mut(key)?;
+        *used = self.tick;
+        Some(plan.clone())
+    }
+
+    fn insert(&mut self, key: String, plan: Arc<Plan>) {
+        if self.by_key.len() >= MAX_PLANS && !self.by_key.contains_key(&key) {
+            let oldest = self
+                .by_key
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(k, _)| k.clone());
+            if let Some(k) = oldest {
+                self.by_key.remove(&k);
+            }
+        }
+        self.tick += 1;
+        self.by_key.insert(key, (plan, self.tick));
+    }
+}
 
 fn plan(meta: &Metadata) -> Option<Arc<Plan>> {
     let key = format!("{}+{}", meta.id(), meta.country_code());
     if let Some(p) = PLANS.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return Some(p.clone());
+        return Some(p);
     }
     // Compiled outside the lock: another thread may compile it too, harmlessly.
     let p = Arc::new(Plan::new(meta)?);
-    let mut plans = PLANS.lock().unwrap_or_else(|e| e.into_inner());
-    if plans.len() >= MAX_PLANS {
-        plans.clear();
-    }
-    plans.insert(key, p.clone());
+    PLANS.lock().unwrap_or_else(|e| e.into_inner()).insert(key, p.clone());
     Some(p)
 }
 
@@ -126,15 +155,20 @@ static LEADING: LazyLock<Mutex<HashMap<&'static str, Option<Regex>>>> = LazyLock
 /// region among those sharing its code; `None` when it has none.
 fn leads(meta: &'static Metadata, national: &str) -> Option<bool> {
     let pattern = meta.leading_digits()?;
-    let mut leading = LEADING.lock().unwrap_or_else(|e| e.into_inner());
-    let re = leading.entry(meta.id()).or_insert_with(|| {
-        RegexBuilder::new(&format!("^(?:{})", pattern.as_str()))
-            .unicode(false)
-            .ignore_whitespace(true)
-            .build()
-            .ok()
-    });
-    Some(re.as_ref().is_some_and(|re| re.is_match(national)))
+    // Cloned out of the lock (a cheap handle): threads match in parallel.
+    let re = LEADING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(meta.id())
+        .or_insert_with(|| {
+            RegexBuilder::new(&format!("^(?:{})", pattern.as_str()))
+                .unicode(false)
+                .ignore_whitespace(true)
+                .build()
+                .ok()
+        })
+        .clone();
+    Some(re.is_some_and(|re| re.is_match(national)))
 }
 
 /// The metadata that owns `national` under country code `code`: the only
@@ -205,6 +239,35 @@ mod tests {
             checked > 1000 && reread * 20 < checked,
             "{checked} examples checked, {reread} reread"
         );
+    }
+
+    /// The plan cache keeps the regions in use and drops the least recently used.
+    #[test]
+    fn the_plan_cache_drops_the_least_recently_used() {
+        let metas: Vec<&Metadata> = DATABASE
+            .iter()
+            .filter(|m| m.id().len() == 2)
+            .take(MAX_PLANS + 1)
+            .collect();
+        let mut plans = Plans::default();
+        for (i, m) in metas[..MAX_PLANS].iter().enumerate() {
+            plans.insert(i.to_string(), Arc::new(Plan::new(m).expect("plan")));
+        }
+        assert!(plans.get("0").is_some(), "kept while there is room");
+        plans.insert("new".into(), Arc::new(Plan::new(metas[MAX_PLANS]).expect("plan")));
+        assert_eq!(plans.by_key.len(), MAX_PLANS);
+        assert!(plans.get("0").is_some(), "used just now, so kept");
+        assert!(plans.get("1").is_none(), "the least recently used went");
+        assert!(plans.get("new").is_some());
+    }
+
+    /// Non-geographic codes (+800 international freephone) have no region.
+    #[test]
+    fn non_geographic_numbers_are_valid_without_a_region() {
+        let p = phonenumber::parse(None, "+80012345678").expect("parses");
+        assert_eq!(valid(&p), Some(("+80012345678".to_string(), None)));
+        let short = phonenumber::parse(None, "+8001234567").expect("parses");
+        assert_eq!(valid(&short), None);
     }
 
     /// Whether one of the patterns of a region under `code` matches a proper

@@ -12,6 +12,16 @@ fn listing_re() -> Regex {
     Regex::new("^/p/").unwrap()
 }
 
+/// A template learned from listing pages.
+fn learned(pages: impl IntoIterator<Item = String>) -> SiteTemplate {
+    let mut t = SiteTemplate::new();
+    for html in pages {
+        let e = ex(&html);
+        t.learn(&e.page, &e.title_tag, true);
+    }
+    t
+}
+
 fn content(html: &str, t: &SiteTemplate) -> ListingContent {
     let re = listing_re();
     listing_content(
@@ -149,13 +159,10 @@ fn a_supplier_card_in_a_side_column_is_the_contact_part() {
 
 #[test]
 fn a_title_only_in_the_title_tag_loses_the_site_name() {
-    let mut t = SiteTemplate::new();
-    for i in 0..6 {
-        let e = ex(&format!(
-            "<title>Item {i} - ChemHub | Buy chemicals</title><p>text {i} here with some words</p>"
-        ));
-        t.learn(&e.page, &e.title_tag, true);
-    }
+    let t = learned(
+        (0..6)
+            .map(|i| format!("<title>Item {i} - ChemHub | Buy chemicals</title><p>text {i} here with some words</p>")),
+    );
     let c = content(
         "<title>Boc-4-AP 99% - ChemHub | Buy chemicals</title><p>Tert-butyl 4-anilinopiperidine carboxylate</p>",
         &t,
@@ -203,11 +210,7 @@ fn listings_that_share_their_description_keep_it() {
         ][i % 3];
         format!("<h1>Item {i}</h1><p>{body}</p>")
     };
-    let mut t = SiteTemplate::new();
-    for i in 0..30 {
-        let e = ex(&page(i));
-        t.learn(&e.page, &e.title_tag, true);
-    }
+    let t = learned((0..30).map(page));
     assert!(content(&page(33), &t).text.contains("safe delivery to Mexico"));
     // One product listed many times (or a crawl of search results for it):
     // identical descriptions and spec rows repeat at their place on every
@@ -217,11 +220,7 @@ fn listings_that_share_their_description_keep_it() {
             "<html><body><h1>Item {i}</h1><table><tr><td>CAS No.</td><td>39742-60-4</td></tr><tr><td>Purity</td><td>99%</td></tr><tr><td>Stock</td><td>{i} kg</td></tr></table><p>N-Phenethyl-4-piperidone, 100% safe delivery to Mexico</p></body></html>"
         )
     };
-    let mut t = SiteTemplate::new();
-    for i in 0..30 {
-        let e = ex(&page(i));
-        t.learn(&e.page, &e.title_tag, true);
-    }
+    let t = learned((0..30).map(page));
     let c = content(&page(31), &t);
     assert!(
         c.text.contains("39742-60-4") && c.text.contains("safe delivery to Mexico"),
@@ -304,13 +303,7 @@ fn labelled_lists_inside_a_row_and_category_and_counter_lines_are_chrome() {
 
 #[test]
 fn a_title_that_is_only_the_sites_gives_way_to_the_name_field() {
-    let mut t = SiteTemplate::new();
-    for i in 0..6 {
-        let e = ex(&format!(
-            "<title>ChemNet - 化工供求网</title><p>供应 {i} 号产品的说明文字</p>"
-        ));
-        t.learn(&e.page, &e.title_tag, true);
-    }
+    let t = learned((0..6).map(|i| format!("<title>ChemNet - 化工供求网</title><p>供应 {i} 号产品的说明文字</p>")));
     let page = TABLE_ROW.replace("<font><b>乙酸乙酯 99.8%</b></font>", "");
     let c = content(&page, &t);
     assert_eq!(c.title, "乙酸乙酯 99.8%");
@@ -337,4 +330,34 @@ fn a_shops_heading_is_not_the_listings_title_and_its_scope_is_chrome() {
         assert!(!c.text.contains(gone), "{gone} leaked into {:?}", c.text);
     }
     assert!(c.text.contains("77-92-9") && c.text.contains("工业级"), "{}", c.text);
+}
+
+#[test]
+fn a_product_named_in_many_titles_stays_the_title() {
+    // Many sellers offer the same product: its segment recurs, the
+    // seller's does not; the product is still the listing's title.
+    let t = learned((0..8).map(|i| {
+        format!("<title>NPP 99% | Seller {i} Co., Ltd | ChemSite</title><h1>NPP 99%</h1><p>Lot {i} in stock now</p>")
+    }));
+    let c = content(
+        "<title>NPP 99% | Hubei XYZ Co., Ltd | ChemSite</title><h1>NPP 99%</h1><p>Hubei XYZ Co., Ltd</p><p>Purity 99%, 25 kg drums.</p>",
+        &t,
+    );
+    assert_eq!(c.title, "NPP 99%");
+}
+
+#[test]
+fn a_category_cell_beside_a_spec_cell_goes_and_the_spec_stays() {
+    let c = content(
+        "<title>Ethyl acetate - ChemHub</title><h1>Ethyl acetate</h1><table><tr><td>CAS No.: 141-78-6</td>\
+         <td>Category: Fentanyl intermediates</td></tr></table><p>Solvent for inks and coatings, 200 kg drums.</p>",
+        &SiteTemplate::new(),
+    );
+    assert!(
+        c.text.contains("141-78-6") && c.text.contains("Solvent for inks"),
+        "{}",
+        c.text
+    );
+    assert!(!c.text.contains("Fentanyl"), "{}", c.text);
+    assert!(c.chrome.iter().any(|d| d.text.contains("Fentanyl")), "{:?}", c.chrome);
 }
