@@ -353,7 +353,7 @@ fn scan(rules: &[PathBuf], no_bundled: bool, format: ScanFormat, inputs: &[Strin
                     "score": verdict.score,
                     "hits": verdict.hits,
                 });
-                writeln!(out, "{obj}")?;
+                writeln!(out, "{}", crate::escape::json_safe(&obj.to_string()))?;
             }
             ScanFormat::Text => write_text_verdict(&mut out, input, &text, &verdict, color)?,
         }
@@ -504,7 +504,7 @@ fn sellers(db: &Path, format: SellersFormat, min_risk: Risk) -> Result<i32> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match format {
-        SellersFormat::Json => writeln!(out, "{}", serde_json::to_string(&report)?)?,
+        SellersFormat::Json => writeln!(out, "{}", crate::escape::json_safe(&serde_json::to_string(&report)?))?,
         SellersFormat::Text => write_clusters(&mut out, &report, min_risk)?,
     }
     out.flush()?;

@@ -32,6 +32,31 @@ pub fn controls_escaped(s: &str) -> String {
     out
 }
 
+/// Serialised JSON made safe for a terminal without changing what it
+/// decodes to: the characters [`term_safe`] escapes that JSON serialisers
+/// leave raw (C1 controls such as U+009B, an 8-bit CSI; bidi overrides;
+/// zero-width characters) and the line separators U+2028/U+2029 become
+/// `\uXXXX` escapes. Outside strings JSON is ASCII, so only string
+/// contents change.
+pub fn json_safe(json: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c != '\n' && (is_unsafe(c) || matches!(c, '\u{2028}' | '\u{2029}'));
+    if !json.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if unsafe_char(c) {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// At most `max` characters of `s`, with "…" when cut.
 pub fn short(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
@@ -69,6 +94,21 @@ mod tests {
         assert_eq!(term_safe("N-苯乙基\nx"), "N-苯乙基 x");
         assert_eq!(controls_escaped("a\x07\nb\x1b]0;x"), "a\\u{7}\nb\\u{1b}]0;x");
         assert_eq!(term_safe("\u{9b}31m"), "\\u{9b}31m", "C1 CSI");
+    }
+
+    #[test]
+    fn json_keeps_its_meaning_and_loses_raw_controls() {
+        let v = serde_json::json!({"t": "a\u{9b}31m\u{202e}b\u{2028}c\u{1f600}\u{7f}"});
+        let s = v.to_string();
+        let safe = json_safe(&s);
+        assert!(safe.chars().all(|c| !is_unsafe(c) && c != '\u{2028}'), "{safe}");
+        assert!(
+            safe.contains("\\u009b") && safe.contains("\\u202e") && safe.contains('\u{1f600}'),
+            "{safe}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, v);
+        assert!(matches!(json_safe("{\"a\":1}"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]

@@ -50,9 +50,9 @@ pub fn export(store: &Store, format: Format, min_risk: Risk, out: &mut dyn Write
                     sha256: l.evidence.sha256.as_deref(),
                     fetched_at: &l.evidence.fetched_at,
                 };
-                let mut bytes = serde_json::to_vec(&line).map_err(std::io::Error::other)?;
-                bytes.push(b'\n');
-                out.write_all(&bytes)?;
+                let json = serde_json::to_string(&line).map_err(std::io::Error::other)?;
+                out.write_all(crate::escape::json_safe(&json).as_bytes())?;
+                out.write_all(b"\n")?;
             }
         }
         Format::Csv => {

@@ -568,8 +568,12 @@ impl Engine {
     /// Records a pause and fails the entries that cannot go on.
     async fn apply(&mut self, effects: Effects) -> Result<(), CrawlError> {
         if let Some((host, why)) = effects.paused {
-            tracing::warn!(host = %term_safe(&host), "pausing host for the rest of the run: {}", term_safe(&why));
-            self.summary.hosts_paused.push((host.clone(), why.clone()));
+            if self.summary.hosts_paused.len() < summary::MAX_PAUSED_LISTED {
+                tracing::warn!(host = %term_safe(&host), "pausing host for the rest of the run: {}", term_safe(&why));
+                self.summary.hosts_paused.push((host.clone(), why.clone()));
+            } else {
+                self.summary.hosts_paused_more += 1;
+            }
             let run_id = self.ctx.run_id;
             self.ctx.writer.call(move |s| s.pause_host(run_id, &host, &why)).await?;
         }

@@ -119,6 +119,10 @@ impl Budget {
     }
 }
 
+/// Paused hosts named one by one in the summary; a site that redirects to
+/// thousands of refused hosts gets a count for the rest.
+pub const MAX_PAUSED_LISTED: usize = 50;
+
 /// What a run did: printed at the end and stored with the run.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Summary {
@@ -156,8 +160,11 @@ pub struct Summary {
     /// (pages counted): the site's layout has probably changed, and those
     /// listings were read by the generic extractor.
     pub selectors_missed: BTreeMap<String, BTreeMap<String, u64>>,
-    /// Hosts paused for the rest of the run, with why.
+    /// Hosts paused for the rest of the run, with why: the first
+    /// [`MAX_PAUSED_LISTED`] (every pause is in the database: `hosts.pause_reason`).
     pub hosts_paused: Vec<(String, String)>,
+    /// Hosts paused beyond those listed.
+    pub hosts_paused_more: u64,
     /// Wall time of this process's part of the run.
     pub duration_ms: u64,
     /// The frontier was exhausted (no cap, no pause, no interruption).
@@ -230,6 +237,9 @@ impl Summary {
         }
         for (h, why) in &self.hosts_paused {
             s.push_str(&format!("  host paused: {h}: {why}\n"));
+        }
+        if self.hosts_paused_more > 0 {
+            s.push_str(&format!("  and {} more hosts paused\n", self.hosts_paused_more));
         }
         let end = if self.interrupted {
             "interrupted: run the same command again to resume"

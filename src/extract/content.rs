@@ -130,14 +130,25 @@ impl ListingContent {
         }
     }
 
+    /// Records a dropped line while the budget lasts; a line longer than
+    /// what is left is kept cut, marked with "…", so a huge dropped block
+    /// still leaves a trace in the evidence.
     fn drop_line(&mut self, text: &str, why: Why, bytes: &mut usize) {
-        if self.chrome.len() < MAX_CHROME_LINES && *bytes + text.len() <= MAX_CHROME_BYTES {
-            *bytes += text.len();
-            self.chrome.push(Dropped {
-                text: text.to_string(),
-                why,
-            });
+        let left = MAX_CHROME_BYTES.saturating_sub(*bytes);
+        if self.chrome.len() >= MAX_CHROME_LINES || left < 64 {
+            return;
         }
+        let text = if text.len() <= left {
+            text.to_string()
+        } else {
+            let mut end = left - 3;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            format!("{}…", &text[..end])
+        };
+        *bytes += text.len();
+        self.chrome.push(Dropped { text, why });
     }
 }
 
@@ -1084,7 +1095,8 @@ fn tail_of(text: &str) -> Option<Tail> {
 }
 
 /// Where the line's chrome tail starts: a category or view-counter label
-/// with its colon ("更新时间：… 所属分类：…", "… Views: 801"), or a labelled
+/// with its colon, ending the line within 80 characters ("更新时间：…
+/// 所属分类：…", "… Views: 801"), or a labelled
 /// list of two or more pieces ("<select> 供应信息 … 热门搜索：甘油 NPP …": a
 /// table row's cells read as one line), at the line's start (meta labels
 /// only; chrome labels there are [`chrome_label`]'s) or after a space or a
@@ -1098,9 +1110,11 @@ fn chrome_tail(text: &str) -> Option<usize> {
             .is_none_or(|c| c.is_whitespace() || matches!(c, '|' | '│'))
     };
     let colon = |end: usize| text[end..].trim_start_matches(' ').starts_with([':', '：']);
+    // A category or a counter is short: a long text after the label is
+    // content (or a seller hiding it behind one).
     let meta_at = meta
         .find_iter(text)
-        .find(|m| after_space(m.start()) && colon(m.end()))
+        .find(|m| after_space(m.start()) && colon(m.end()) && text[m.start()..].chars().nth(80).is_none())
         .map(|m| m.start());
     let list_at = lists
         .find_iter(text)

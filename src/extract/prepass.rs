@@ -21,6 +21,7 @@
 //! ([`MAX_FORMATTING`], [`MAX_FORMATTING_ATTRIBUTES`]; each text run after a
 //! block end can clone all of them), and repeated `<html>`/`<head>`/`<body>`
 //! start tags ([`MAX_ROOT_TAGS`]; each merges its attributes into the root).
+//! And the number of elements ([`MAX_ELEMENTS`]), for memory.
 
 use std::borrow::Cow;
 use std::hash::BuildHasher;
@@ -38,6 +39,11 @@ pub const MAX_FORMATTING: usize = 12;
 pub const MAX_FORMATTING_ATTRIBUTES: usize = 64;
 /// `<html>`, `<head>` and `<body>` start tags kept; later ones only merge attributes.
 pub const MAX_ROOT_TAGS: usize = 8;
+/// Start tags kept per page: past it every tag is removed and the rest of
+/// the page is text. It bounds the tree html5ever builds (a few hundred
+/// bytes per element: 8 MB of `<p>` made a 575 MB tree); a product page
+/// has a few thousand elements.
+pub const MAX_ELEMENTS: usize = 50_000;
 
 /// The HTML html5ever should parse, and what was removed to get it.
 #[derive(Debug)]
@@ -60,6 +66,7 @@ pub fn bound(html: &str, max_depth: usize) -> Bounded<'_> {
         flattened: false,
         trimmed: false,
         hasher: std::collections::hash_map::RandomState::new(),
+        elements: 0,
     };
     p.run();
     let html = match p.out {
@@ -86,6 +93,8 @@ struct Pass<'a> {
     trimmed: bool,
     /// Keyed per pass, so identical-attribute checks cannot be forced by collisions.
     hasher: std::collections::hash_map::RandomState,
+    /// Start tags kept so far.
+    elements: usize,
 }
 
 /// What the model decided for a start tag.
@@ -166,6 +175,12 @@ impl Pass<'_> {
 
     /// Returns where scanning resumes, or `None` when the rest is text.
     fn start_tag(&mut self, lt: usize, t: &TagScan) -> Option<usize> {
+        if self.elements >= MAX_ELEMENTS {
+            self.trimmed = true;
+            self.replace(lt, t.end, " ");
+            return Some(t.end);
+        }
+        self.elements += 1;
         let self_closing = t.self_closing && t.cut_at.is_none();
         let attrs = t.attrs.min(MAX_ATTRIBUTES);
         let same = self.hasher.hash_one(&self.src.as_bytes()[t.attrs_at.0..t.attrs_at.1]);
@@ -187,7 +202,9 @@ impl Pass<'_> {
     }
 
     fn end_tag(&mut self, lt: usize, t: &TagScan) -> usize {
-        if self.model.end(t.name) {
+        if self.elements >= MAX_ELEMENTS {
+            self.replace(lt, t.end, " ");
+        } else if self.model.end(t.name) {
             self.trim_attributes(t);
         } else {
             self.replace(lt, t.end, " ");

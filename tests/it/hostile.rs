@@ -290,3 +290,51 @@ async fn attacker_sized_pages_are_cut_by_the_budgets_and_the_summary_names_them(
     assert_eq!(query_i64(&c.db, "SELECT COUNT(*) FROM listing_sellers"), 20);
     assert!(query_i64(&c.db, "SELECT COUNT(*) FROM frontier WHERE url LIKE '%/x/%'") <= 1000);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn many_paused_hosts_make_a_bounded_summary() {
+    // Closed ports: every listing redirects to a host that refuses it.
+    let ports: Vec<u16> = (0..70)
+        .map(|_| {
+            std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port()
+        })
+        .collect();
+    let index: String = (0..ports.len())
+        .map(|i| format!("<a href=\"/p/{i}\">item {i}</a> "))
+        .collect();
+    let server = serve(move |p, _| match p {
+        "/" => Some(Resp::html(format!("<html><body>{index}</body></html>"))),
+        _ => {
+            let i: usize = p.strip_prefix("/p/")?.parse().ok()?;
+            Some(Resp::status(302).header("location", &format!("http://127.0.0.1:{}/x", ports[i])))
+        }
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (_, job) = job(
+        dir.path(),
+        &server.base,
+        "^/p/",
+        "retries = 0\nconnect_timeout_ms = 1000",
+    );
+    let db = dir.path().join("t.sqlite");
+    let s = within("the crawl", crawl(&job, &db)).await;
+    let paused = s.hosts_paused.len() as u64 + s.hosts_paused_more;
+    assert_eq!(
+        s.hosts_paused.len(),
+        precwatch::crawl::summary::MAX_PAUSED_LISTED,
+        "{}",
+        s.render()
+    );
+    assert_eq!(paused, 70, "{}", s.render());
+    assert!(s.render().contains("and 20 more hosts paused"), "{}", s.render());
+    assert_eq!(
+        query_i64(&db, "SELECT COUNT(*) FROM hosts WHERE paused = 1"),
+        70,
+        "every pause is stored"
+    );
+}

@@ -361,3 +361,27 @@ fn a_category_cell_beside_a_spec_cell_goes_and_the_spec_stays() {
     assert!(!c.text.contains("Fentanyl"), "{}", c.text);
     assert!(c.chrome.iter().any(|d| d.text.contains("Fentanyl")), "{:?}", c.chrome);
 }
+
+#[test]
+fn a_long_text_behind_a_category_label_is_content_and_huge_chrome_leaves_a_trace() {
+    let body = "fentanyl 4-anpp N ".repeat(40);
+    let c = content(
+        &format!("<title>Item - Shop</title><h1>Item</h1><p>Category: {body}</p>"),
+        &SiteTemplate::new(),
+    );
+    assert!(c.text.contains("4-anpp"), "{}", c.text);
+    let menu: String = (0..20_000)
+        .map(|i| format!("<a href='/p/{i}.html'>fentanyl {i}</a> "))
+        .collect();
+    let c = content(
+        &format!("<title>Item - Shop</title><h1>Item</h1><p>Glycerol, 99%.</p><nav>{menu}</nav>"),
+        &SiteTemplate::new(),
+    );
+    assert!(!c.text.contains("fentanyl"), "{}", c.text);
+    assert!(
+        c.chrome
+            .iter()
+            .any(|d| d.text.contains("fentanyl") && d.text.ends_with('…')),
+        "no trace of the menu"
+    );
+}

@@ -296,3 +296,19 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn past_the_element_cap_the_page_is_text() {
+    let html = format!(
+        "<body>{}<p>tail words</p></body>",
+        "<p>x</p>".repeat(MAX_ELEMENTS + 1000)
+    );
+    let b = bound(&html, 256);
+    assert!(b.trimmed);
+    let n = element_count(&b.html);
+    // html, head, body and the kept start tags; none past the cap.
+    assert!(n <= MAX_ELEMENTS + 3, "{n} elements");
+    assert!(b.html.contains("tail words"), "the text stays");
+    let small = "<body><p>a</p><p>b</p></body>";
+    assert!(!bound(small, 256).trimmed);
+}
