@@ -299,11 +299,20 @@ fn selectors(site: &Site) -> Vec<(String, String)> {
 /// failure of the tests below is about chrome, not about the packs or labels.
 #[tokio::test(flavor = "multi_thread")]
 async fn clean_pages_agree_with_the_labels() {
-    let served = serve_ci_sites(&Options {
-        chrome: false,
-        ..Options::default()
-    })
+    crawl_and_check_without_selectors(
+        &Options {
+            chrome: false,
+            ..Options::default()
+        },
+        "clean pages",
+    )
     .await;
+}
+
+/// Serves the CI sites, crawls them without selectors and checks every
+/// listing against its labels.
+async fn crawl_and_check_without_selectors(options: &Options, what: &str) {
+    let served = serve_ci_sites(options).await;
     let dir = tempfile::tempdir().unwrap();
     let job = write_job(dir.path(), &served, |_| Vec::new());
     let db = dir.path().join("t.sqlite");
@@ -313,22 +322,12 @@ async fn clean_pages_agree_with_the_labels() {
     for s in &served {
         check_site(&s.site.read().unwrap(), &s.server.base, &got, None, &mut problems);
     }
-    fail_on(&problems, "clean pages");
+    fail_on(&problems, what);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn without_selectors_only_the_listings_own_content_is_matched() {
-    let served = serve_ci_sites(&Options::default()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let job = write_job(dir.path(), &served, |_| Vec::new());
-    let db = dir.path().join("t.sqlite");
-    crawl_bundled(&job, &db).await;
-    let got = stored(&db);
-    let mut problems = Vec::new();
-    for s in &served {
-        check_site(&s.site.read().unwrap(), &s.server.base, &got, None, &mut problems);
-    }
-    fail_on(&problems, "without selectors");
+    crawl_and_check_without_selectors(&Options::default(), "without selectors").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
