@@ -186,6 +186,17 @@ impl Model {
         if let Some(v) = self.start_frameset(tag) {
             return v;
         }
+        if self.foreign_context() {
+            if !(tag.is(BREAKOUT) || tag.name() == "font" && font_attr) {
+                let kept = self_closing || self.push(tag, true, 0);
+                return self.keep_or_drop(kept, tag);
+            }
+            // Back out of SVG/MathML (`<body>` and `<head>` too), then treat
+            // the tag as HTML.
+            while self.foreign_context() {
+                self.truncate(self.stack.len() - 1);
+            }
+        }
         if is_one_of(tag, &["html", "head", "body"]) {
             self.root_tags += 1;
             return if self.root_tags > MAX_ROOT_TAGS {
@@ -193,16 +204,6 @@ impl Model {
             } else {
                 Verdict::Keep
             };
-        }
-        if self.foreign_context() {
-            if !(tag.is(BREAKOUT) || tag.name() == "font" && font_attr) {
-                let kept = self_closing || self.push(tag, true, 0);
-                return self.keep_or_drop(kept, tag);
-            }
-            // Back out of SVG/MathML, then treat the tag as HTML.
-            while self.foreign_context() {
-                self.truncate(self.stack.len() - 1);
-            }
         }
         if self.in_select() {
             return self.start_in_select(tag);
@@ -272,6 +273,18 @@ impl Model {
                 .is_some_and(|o| o.html("select"))
     }
 
+    /// The open select is inside a table (not a template): the tree
+    /// builder's "in select in table" mode.
+    fn select_in_table(&self) -> bool {
+        self.stack
+            .iter()
+            .rev()
+            .skip_while(|o| !o.html("select"))
+            .skip(1)
+            .find(|o| o.html("table") || o.html("template"))
+            .is_some_and(|o| o.html("table"))
+    }
+
     fn start_in_select(&mut self, tag: Tag) -> Verdict {
         let name = tag.name();
         match name {
@@ -290,6 +303,12 @@ impl Model {
                 Verdict::Keep
             }
             "input" | "keygen" | "textarea" => {
+                self.pop_to("select", Scope::Table);
+                self.start_html(tag, false, (0, 0))
+            }
+            // "In select in table": a table part ends the select and is
+            // processed again in the table.
+            "caption" | "table" | "tbody" | "tfoot" | "thead" | "tr" | "td" | "th" if self.select_in_table() => {
                 self.pop_to("select", Scope::Table);
                 self.start_html(tag, false, (0, 0))
             }

@@ -312,3 +312,25 @@ fn past_the_element_cap_the_page_is_text() {
     let small = "<body><p>a</p><p>b</p></body>";
     assert!(!bound(small, 256).trimmed);
 }
+
+#[test]
+fn body_inside_svg_leaves_foreign_content() {
+    // `<body>` breaks out of SVG like `<div>` does: the `<textarea>` after it
+    // is HTML (its content is text) and the CDATA is a bogus comment.
+    let html = "<svg><body><textarea><mi><title></textarea><div><font><mi><mi><div><button><option>\
+                <![CDATA[</g><div>]]><div><select>";
+    let b = bound(html, 3);
+    let depth = dom_depth(&b.html);
+    assert!(depth <= 2 * 3 + SLACK, "depth {depth} for {:?}", b.html);
+}
+
+#[test]
+fn a_table_part_ends_a_select_inside_a_table() {
+    // "In select in table": each `<td>` leaves the select and opens
+    // tbody, tr and td in the table; the model counts them.
+    let html = format!("<table>{}", "<select><td><div><table>".repeat(40));
+    let b = bound(&html, 7);
+    assert!(b.flattened);
+    let depth = dom_depth(&b.html);
+    assert!(depth <= 2 * 7 + SLACK, "depth {depth}");
+}
