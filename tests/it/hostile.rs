@@ -293,24 +293,20 @@ async fn attacker_sized_pages_are_cut_by_the_budgets_and_the_summary_names_them(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn many_paused_hosts_make_a_bounded_summary() {
-    // Closed ports: every listing redirects to a host that refuses it.
-    let ports: Vec<u16> = (0..70)
-        .map(|_| {
-            std::net::TcpListener::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap()
-                .port()
-        })
-        .collect();
-    let index: String = (0..ports.len())
+    // Seventy hosts that refuse: 127.0.0.2 to 127.0.0.71 on a port held
+    // here on 127.0.0.1 only (other tests bind 127.0.0.1, so nothing can
+    // start listening on those addresses meanwhile).
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = held.local_addr().unwrap().port();
+    let hosts: Vec<String> = (2..72).map(|n| format!("127.0.0.{n}:{port}")).collect();
+    let index: String = (0..hosts.len())
         .map(|i| format!("<a href=\"/p/{i}\">item {i}</a> "))
         .collect();
     let server = serve(move |p, _| match p {
         "/" => Some(Resp::html(format!("<html><body>{index}</body></html>"))),
         _ => {
             let i: usize = p.strip_prefix("/p/")?.parse().ok()?;
-            Some(Resp::status(302).header("location", &format!("http://127.0.0.1:{}/x", ports[i])))
+            Some(Resp::status(302).header("location", &format!("http://{}/x", hosts.get(i)?)))
         }
     })
     .await;
