@@ -318,6 +318,8 @@ pub enum Resolved {
     Truncated(String),
     /// valid and listed by an `exclude` rule
     Excluded(String),
+    /// valid, written in full, and in no pack: an unlisted substance
+    Unlisted(String),
 }
 
 /// The watched and excluded CAS numbers of a rule set.
@@ -353,13 +355,21 @@ impl CasIndex {
         self.watched.is_empty() && self.excluded.is_empty()
     }
 
-    fn full(&self, digits: &str, first_len: usize) -> Option<Resolved> {
+    /// A number of `digits` whose first group is `first_len` long. Only
+    /// numbers written with their separators can be `Unlisted`: digits run
+    /// together may be a truncation or anything else.
+    fn full(&self, digits: &str, first_len: usize, written_full: bool) -> Option<Resolved> {
         let canon = format_cas(digits, first_len);
         if digits_ok(digits.as_bytes()) {
             if self.excluded.contains(&canon) {
                 return Some(Resolved::Excluded(canon));
             }
-            return self.watched.contains(&canon).then_some(Resolved::Cas(canon));
+            if self.watched.contains(&canon) {
+                return Some(Resolved::Cas(canon));
+            }
+            // registry numbers never start with 0 ("0086-13-8" is a phone prefix)
+            let registry_like = written_full && !digits.starts_with('0');
+            return registry_like.then_some(Resolved::Unlisted(canon));
         }
         let mut near: Option<&str> = None;
         let same_shape = self.digits.get(&(digits.len(), first_len)).into_iter().flatten();
@@ -384,11 +394,11 @@ impl CasIndex {
     /// What `f` identifies, if anything watched.
     pub fn resolve(&self, f: &Found) -> Option<Resolved> {
         match &f.form {
-            Form::Full { digits, first_len } => self.full(digits, *first_len),
+            Form::Full { digits, first_len } => self.full(digits, *first_len, true),
             Form::RunTogether { digits } => {
                 let split = digits.len().checked_sub(3)?;
                 if digits_ok(digits.as_bytes()) {
-                    return self.full(digits, split);
+                    return self.full(digits, split, false);
                 }
                 if digits.len() <= 7 {
                     if let Some(t) = self.truncated(digits) {
@@ -396,7 +406,7 @@ impl CasIndex {
                     }
                 }
                 if split >= 2 {
-                    self.full(digits, split)
+                    self.full(digits, split, false)
                 } else {
                     None
                 }
@@ -558,7 +568,17 @@ mod tests {
         assert_eq!(r("79909-07-3"), vec![Resolved::Obfuscated("79099-07-3".into())]);
         assert_eq!(r("CAS 79099"), vec![Resolved::Truncated("79099-07-3".into())]);
         assert_eq!(r("79099 powder"), vec![Resolved::Truncated("79099-07-3".into())]);
-        assert_eq!(r("3612-20-2 64-17-5"), vec![Resolved::Excluded("3612-20-2".into())]);
+        assert_eq!(
+            r("3612-20-2 64-17-5"),
+            vec![
+                Resolved::Excluded("3612-20-2".into()),
+                Resolved::Unlisted("64-17-5".into())
+            ]
+        );
+        // only numbers written in full are unlisted: run together, or with a
+        // leading zero (a phone prefix), they are nothing
+        assert_eq!(r("CAS 64175"), vec![]);
+        assert_eq!(r("0086-13-8 64-17-6"), vec![]);
         assert_eq!(canonical("CAS No.: 79099 07 3").as_deref(), Some("79099-07-3"));
     }
 }

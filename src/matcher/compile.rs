@@ -103,6 +103,9 @@ pub(super) struct PatInfo {
     /// the pattern starts/ends with a non-CJK character: needs a word boundary
     pub latin_start: bool,
     pub latin_end: bool,
+    /// a name of a chemical (substance, commodity or exclude rule): it must
+    /// not be a fragment of a longer chemical name (`chem.rs`)
+    pub chem: bool,
 }
 
 /// What the scan needs of one rule.
@@ -120,6 +123,9 @@ pub(super) struct RuleInfo {
     pub cancel: Vec<u32>,
     /// index of the first rule with the same id: the score counts each id once
     pub score_key: u32,
+    /// its names are chemical names ([`is_chemical`]): longest-wins among
+    /// them only, so a tactic phrase never hides the substance inside it
+    pub chem: bool,
 }
 
 /// The compiled automata, regexes and CAS index.
@@ -149,6 +155,9 @@ pub(super) struct Automata {
     pub set: Option<meta::Regex>,
     /// (regex, rule index) in `set` order
     pub regexes: Vec<(Regex, u32)>,
+    /// per regex of `regexes`: it has a `(?P<name>…)` group, and the name a
+    /// substitute pattern captures there is an unlisted lead
+    pub capturing: Vec<bool>,
     pub cas: cas::CasIndex,
     /// canonical CAS -> rules listing it (exclude rules included)
     pub cas_rules: HashMap<String, Vec<u32>>,
@@ -163,7 +172,7 @@ struct PatternTable {
 }
 
 impl PatternTable {
-    fn add(&mut self, s: String, t: Target) {
+    fn add(&mut self, s: String, t: Target, chem: bool) {
         let i = match self.index.get(&s) {
             Some(&i) => i,
             None => {
@@ -174,6 +183,7 @@ impl PatternTable {
             }
         };
         self.pats[i].targets.push(t);
+        self.pats[i].chem |= chem;
     }
     fn max_len(&self) -> usize {
         self.strings.iter().map(String::len).max().unwrap_or(0)
@@ -187,6 +197,7 @@ fn pat_info(s: &str) -> PatInfo {
         targets: Vec::new(),
         latin_start: !is_cjk(first),
         latin_end: !is_cjk(last),
+        chem: false,
     }
 }
 
@@ -205,8 +216,16 @@ pub(super) fn rule_infos(rules: &[RuleSpec], context_names: &[String]) -> Result
         .map(|(i, n)| (n.as_str(), idx(i)))
         .collect();
     let mut first_of_id: HashMap<&str, u32> = HashMap::new();
+    for (ri, r) in rules.iter().enumerate() {
+        first_of_id.entry(r.id.as_str()).or_insert(idx(ri));
+    }
     let mut out = Vec::with_capacity(rules.len());
     for (ri, r) in rules.iter().enumerate() {
+        // the rule `same_as` names, one step (no chains)
+        let same = |r: &RuleSpec| {
+            let id = r.same_as.as_deref()?;
+            first_of_id.get(id).map(|&i| &rules[i as usize])
+        };
         let resolve = |names: &[String]| -> Result<Vec<u32>, BuildError> {
             names
                 .iter()
@@ -227,13 +246,32 @@ pub(super) fn rule_infos(rules: &[RuleSpec], context_names: &[String]) -> Result
             weight: r.weight,
             window: r.window,
             exclude: r.exclude,
-            cas: r.cas.first().cloned(),
+            cas: same(r).and_then(|t| t.cas.first()).or(r.cas.first()).cloned(),
             requires: resolve(&r.requires)?,
             cancel: resolve(&r.cancel)?,
-            score_key: *first_of_id.entry(r.id.as_str()).or_insert(idx(ri)),
+            score_key: first_of_id[same(r).map_or(r.id.as_str(), |t| t.id.as_str())],
+            chem: is_chemical(&r.category),
         });
     }
     Ok(out)
+}
+
+/// The engine's own rules for unlisted leads, appended after the `n` pack
+/// rules: index `n` is [`super::UNLISTED_CAS`], `n + 1` [`super::UNLISTED_SUBSTITUTE`].
+pub(super) fn unlisted_rules(n: usize) -> [RuleInfo; 2] {
+    let rule = |id: &str, i: usize| RuleInfo {
+        id: id.to_string(),
+        category: super::UNLISTED.to_string(),
+        weight: 0.0,
+        window: super::DEFAULT_WINDOW,
+        exclude: false,
+        cas: None,
+        requires: Vec::new(),
+        cancel: Vec::new(),
+        score_key: idx(i),
+        chem: false,
+    };
+    [rule(super::UNLISTED_CAS, n), rule(super::UNLISTED_SUBSTITUTE, n + 1)]
 }
 
 /// Every automaton, regex and index the scan uses.
@@ -272,6 +310,10 @@ pub(super) fn automata(rules: &[RuleSpec], contexts: &[ContextSpec]) -> Result<A
         name_parts,
     )?;
     let (set, regexes) = regex_set(rules)?;
+    let capturing = regexes
+        .iter()
+        .map(|(re, _)| re.capture_names().any(|n| n == Some("name")))
+        .collect();
     let (cas, cas_rules) = cas_index(rules);
     Ok(Automata {
         ac,
@@ -286,6 +328,7 @@ pub(super) fn automata(rules: &[RuleSpec], contexts: &[ContextSpec]) -> Result<A
         leet_pats: leet.pats,
         set,
         regexes,
+        capturing,
         cas,
         cas_rules,
     })
@@ -297,6 +340,7 @@ fn pattern_tables(rules: &[RuleSpec], contexts: &[ContextSpec]) -> (PatternTable
     let mut leet = PatternTable::default();
     let mut ctx = PatternTable::default();
     for (ri, r) in rules.iter().enumerate() {
+        let chem = is_chemical(&r.category);
         let ri = idx(ri);
         for (list, what) in [(&r.names, What::Name(ri)), (&r.ambiguous, What::Ambiguous(ri))] {
             for n in list {
@@ -304,11 +348,11 @@ fn pattern_tables(rules: &[RuleSpec], contexts: &[ContextSpec]) -> (PatternTable
                 if c.is_empty() {
                     continue;
                 }
-                if c.bytes().all(|b| b.is_ascii_lowercase()) {
+                if leet_candidate(&c) {
                     // the leet view folds every 'l' to 'i' (1 reads as i or l)
-                    leet.add(c.replace('l', "i"), Target { what, leet: true });
+                    leet.add(c.replace('l', "i"), Target { what, leet: true }, chem);
                 }
-                main.add(c, Target { what, leet: false });
+                main.add(c, Target { what, leet: false }, chem);
             }
         }
     }
@@ -317,11 +361,28 @@ fn pattern_tables(rules: &[RuleSpec], contexts: &[ContextSpec]) -> (PatternTable
             let c = normalise::normalise_compact(t);
             if !c.is_empty() {
                 let what = What::Context(idx(ci));
-                ctx.add(c, Target { what, leet: false });
+                ctx.add(c, Target { what, leet: false }, false);
             }
         }
     }
     (main, leet, ctx)
+}
+
+/// Rules whose names are chemical names: watched substances, commodities
+/// and the close names that are excluded.
+pub(super) fn is_chemical(category: &str) -> bool {
+    category.starts_with("precursor.")
+        || category.starts_with("drug.")
+        || category == "commodity"
+        || category == "exclude"
+}
+
+/// Names the leet view can find: ASCII letters and digits with at least three
+/// letters. The view folds only digits inside words, so the digits a name
+/// really has ("4" in "N-phenethyl-4-piperidone") stay digits.
+fn leet_candidate(c: &str) -> bool {
+    c.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && c.bytes().filter(u8::is_ascii_lowercase).count() >= 3
 }
 
 fn build_ac(

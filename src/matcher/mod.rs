@@ -18,6 +18,7 @@
 //! * score and risk by the policy ([`scoring`]), then the hit budgets ([`Limits`]).
 
 pub mod cas;
+mod chem;
 mod compile;
 pub mod normalise;
 mod scan;
@@ -103,17 +104,21 @@ pub enum HitKind {
     CasObfuscated,
     /// The first block of exactly one watched CAS.
     CasTruncated,
+    /// A name that a `tactic.substitute` pattern presents as a substitute
+    /// (its `(?P<name>…)` group), when it is no watched name: an emerging lead.
+    Substitute,
 }
 
 impl HitKind {
     /// Every kind, in a fixed order (for parsing and masks).
-    pub const ALL: [HitKind; 6] = [
+    pub const ALL: [HitKind; 7] = [
         HitKind::Name,
         HitKind::Ambiguous,
         HitKind::Pattern,
         HitKind::Cas,
         HitKind::CasObfuscated,
         HitKind::CasTruncated,
+        HitKind::Substitute,
     ];
     /// The snake_case name used in packs (`kind:<name>`), JSON and the database.
     pub fn as_str(self) -> &'static str {
@@ -124,6 +129,7 @@ impl HitKind {
             HitKind::Cas => "cas",
             HitKind::CasObfuscated => "cas_obfuscated",
             HitKind::CasTruncated => "cas_truncated",
+            HitKind::Substitute => "substitute",
         }
     }
     /// The kind named `s`, if any.
@@ -267,6 +273,9 @@ pub struct RuleSpec {
     pub window: usize,
     /// an exclude rule: never reported, suppresses the substance hits it overlaps
     pub exclude: bool,
+    /// the id of a rule naming the same substance: hits report its canonical
+    /// CAS and the score counts both rules once (an unknown id is ignored)
+    pub same_as: Option<String>,
 }
 
 impl Default for RuleSpec {
@@ -283,6 +292,7 @@ impl Default for RuleSpec {
             cancel: Vec::new(),
             window: DEFAULT_WINDOW,
             exclude: false,
+            same_as: None,
         }
     }
 }
@@ -365,6 +375,67 @@ pub fn ascii_word_boundaries(p: &str) -> String {
     out
 }
 
+/// The category of the engine's own hits for substances no pack watches: a
+/// valid CAS number in no pack (rule [`UNLISTED_CAS`]) and a name presented
+/// as a substitute (rule [`UNLISTED_SUBSTITUTE`]). They weigh nothing and are
+/// in no class of the default policy: leads for `precwatch emerging`.
+pub const UNLISTED: &str = "unlisted";
+/// Rule id of a valid CAS number that no loaded pack lists.
+pub const UNLISTED_CAS: &str = "unlisted.cas";
+/// Rule id of a name a substitute pattern captured that no pack lists.
+pub const UNLISTED_SUBSTITUTE: &str = "unlisted.substitute";
+
+/// True for the categories of watched substances (`precursor.*`, `drug.*`):
+/// what summaries and exports list as substances. Commodities, excludes,
+/// tactics, context and unlisted leads are not.
+pub fn is_watched_substance(category: &str) -> bool {
+    category.starts_with("precursor.") || category.starts_with("drug.")
+}
+
+/// What a listing names, by class: the watched substances (what summaries
+/// and exports call substances), commodities, and unlisted leads. Each list
+/// is sorted and distinct; an entry is the canonical CAS, else the rule id
+/// (watched, commodity) or the name as written, lowercased (substitutes).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SubstanceLists {
+    /// watched substances (`precursor.*`, `drug.*`)
+    pub substances: Vec<String>,
+    /// commodity chemicals (`commodity`): never counted as substances
+    pub commodities: Vec<String>,
+    /// CAS numbers in no pack and names presented as substitutes
+    pub unlisted: Vec<String>,
+}
+
+impl SubstanceLists {
+    /// The lists of `hits`.
+    pub fn of(hits: &[Hit]) -> SubstanceLists {
+        let mut s = SubstanceLists::default();
+        for h in hits {
+            let key = || h.cas.clone().unwrap_or_else(|| h.rule.clone());
+            if is_watched_substance(&h.category) {
+                s.substances.push(key());
+            } else if h.category == "commodity" {
+                s.commodities.push(key());
+            } else if h.category == UNLISTED {
+                s.unlisted.push(match h.kind {
+                    HitKind::Substitute => h
+                        .matched
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .to_lowercase(),
+                    _ => key(),
+                });
+            }
+        }
+        for v in [&mut s.substances, &mut s.commodities, &mut s.unlisted] {
+            v.sort();
+            v.dedup();
+        }
+        s
+    }
+}
+
 /// The compiled matcher of a rule set: automata, regexes, CAS index and
 /// policy. Immutable and `Send + Sync`: build once, share by `Arc`.
 #[derive(Debug)]
@@ -382,7 +453,8 @@ impl Engine {
     /// these slices, so the caller can say which file and line is to blame.
     pub fn build(rules: &[RuleSpec], contexts: &[ContextSpec], policy: Policy) -> Result<Engine, BuildError> {
         let context_names: Vec<String> = contexts.iter().map(|c| c.name.clone()).collect();
-        let infos = compile::rule_infos(rules, &context_names)?;
+        let mut infos = compile::rule_infos(rules, &context_names)?;
+        infos.extend(compile::unlisted_rules(rules.len()));
         let automata = compile::automata(rules, contexts)?;
         Ok(Engine {
             rules: infos,

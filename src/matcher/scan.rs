@@ -10,7 +10,7 @@ use super::compile::{Automata, PatInfo, RuleInfo, What};
 use super::normalise::{is_cjk, utf8_len, Normalised};
 use super::scoring::Policy;
 use super::spans::{CharRank, DisjointSpans, OccIndex, SpanUnion};
-use super::{cas, snippet, Budget, Engine, Hit, HitKind, Limits, Verdict, MAX_TEXT_BYTES};
+use super::{cas, chem, snippet, Budget, Engine, Hit, HitKind, Limits, Verdict, MAX_TEXT_BYTES};
 
 /// A candidate hit before resolution.
 #[derive(Debug, Clone, Copy)]
@@ -102,6 +102,7 @@ struct Pass<'a> {
     policy: &'a Policy,
     /// number of context sets
     contexts: usize,
+    context_names: &'a [String],
     text: &'a str,
     n: &'a Normalised,
     /// name and ambiguous-name candidates
@@ -112,6 +113,9 @@ struct Pass<'a> {
     excludes: Vec<(usize, usize)>,
     excluded_rules: Vec<u32>,
     cas_found: Vec<String>,
+    /// the engine's rules for unlisted CAS numbers and substitute names
+    unlisted_cas: u32,
+    unlisted_substitute: u32,
 }
 
 impl<'a> Pass<'a> {
@@ -121,6 +125,7 @@ impl<'a> Pass<'a> {
             a: &engine.automata,
             policy: &engine.policy,
             contexts: engine.context_names.len(),
+            context_names: &engine.context_names,
             text,
             n,
             names: Vec::new(),
@@ -129,6 +134,9 @@ impl<'a> Pass<'a> {
             excludes: Vec::new(),
             excluded_rules: Vec::new(),
             cas_found: Vec::new(),
+            // compile::unlisted_rules appends the two after the pack rules
+            unlisted_cas: u32::try_from(engine.rules.len() - 2).unwrap_or(u32::MAX),
+            unlisted_substitute: u32::try_from(engine.rules.len() - 1).unwrap_or(u32::MAX),
         }
     }
 
@@ -185,7 +193,7 @@ impl<'a> Pass<'a> {
             return false;
         }
         let (os, oe) = n.orig_span_compact(self.text, cs, ce);
-        if !boundaries_ok(self.text, os, oe, p) {
+        if !boundaries_ok(self.text, os, oe, p) || (p.chem && chem::is_fragment(self.text, os, oe)) {
             return false;
         }
         let (ss, se) = n.spaced_span_compact(cs, ce);
@@ -202,6 +210,10 @@ impl<'a> Pass<'a> {
         set.which_overlapping_matches(&regex_automata::Input::new(&n.spaced), &mut which);
         for i in which.iter().map(|p| p.as_usize()) {
             let (re, rule) = &self.a.regexes[i];
+            if self.a.capturing[i] {
+                self.substitutes(re, *rule);
+                continue;
+            }
             for m in re.find_iter(&n.spaced) {
                 if m.start() == m.end() {
                     continue;
@@ -214,6 +226,43 @@ impl<'a> Pass<'a> {
                     oe,
                     ss: m.start(),
                     se: m.end(),
+                    cas: None,
+                });
+            }
+        }
+    }
+
+    /// The hits of a regex with a `(?P<name>…)` group, and each captured
+    /// name as an unlisted substitute candidate (`resolve` drops it where a
+    /// pack name was found there).
+    fn substitutes(&mut self, re: &regex::Regex, rule: u32) {
+        let n = self.n;
+        for caps in re.captures_iter(&n.spaced) {
+            let Some(m) = caps.get(0).filter(|m| !m.is_empty()) else {
+                continue;
+            };
+            let (os, oe) = n.orig_span_spaced(self.text, m.start(), m.end());
+            let (ss, se) = (m.start(), m.end());
+            self.others.push(Cand {
+                rule,
+                kind: HitKind::Pattern,
+                os,
+                oe,
+                ss,
+                se,
+                cas: None,
+            });
+            if let Some(g) = caps.name("name").filter(|g| !g.is_empty()) {
+                let (os, oe) = n.orig_span_spaced(self.text, g.start(), g.end());
+                let (ss, se) = (g.start(), g.end());
+                let rule = self.unlisted_substitute;
+                self.others.push(Cand {
+                    rule,
+                    kind: HitKind::Substitute,
+                    os,
+                    oe,
+                    ss,
+                    se,
                     cas: None,
                 });
             }
@@ -236,6 +285,24 @@ impl<'a> Pass<'a> {
                 cas::Resolved::Cas(c) => (HitKind::Cas, c),
                 cas::Resolved::Obfuscated(c) => (HitKind::CasObfuscated, c),
                 cas::Resolved::Truncated(c) => (HitKind::CasTruncated, c),
+                cas::Resolved::Unlisted(c) => {
+                    let (os, oe) = n.orig_span_spaced(self.text, f.start, f.end);
+                    let cas = u32::try_from(self.cas_found.len()).ok();
+                    let rule = self.unlisted_cas;
+                    let (ss, se) = (f.start, f.end);
+                    let kind = HitKind::Cas;
+                    self.others.push(Cand {
+                        rule,
+                        kind,
+                        os,
+                        oe,
+                        ss,
+                        se,
+                        cas,
+                    });
+                    self.cas_found.push(c);
+                    continue;
+                }
                 cas::Resolved::Excluded(c) => {
                     self.excludes.push(n.orig_span_spaced(self.text, f.start, f.end));
                     self.excluded_rules
@@ -343,14 +410,17 @@ impl<'a> Pass<'a> {
                 .then(a.os.cmp(&b.os))
                 .then(a.rule.cmp(&b.rule))
         });
-        let mut kept_spans = DisjointSpans::default();
+        // chemical names compete among themselves, other names among theirs
+        let mut kept = [DisjointSpans::default(), DisjointSpans::default()];
         names.retain(|c| {
-            let keep = !kept_spans.beaten(c.os, c.oe);
+            let spans = &mut kept[usize::from(rules[c.rule as usize].chem)];
+            let keep = !spans.beaten(c.os, c.oe);
             if keep {
-                kept_spans.insert(c.os, c.oe);
+                spans.insert(c.os, c.oe);
             }
             keep
         });
+        let [_, kept_spans] = kept;
         names.retain(|c| {
             if rules[c.rule as usize].exclude {
                 self.excludes.push((c.os, c.oe));
@@ -361,6 +431,9 @@ impl<'a> Pass<'a> {
             }
         });
         let mut cands = names;
+        // a substitute that is a pack name is that name's hit, not a lead
+        self.others
+            .retain(|c| c.kind != HitKind::Substitute || !kept_spans.overlaps(c.os, c.oe));
         cands.append(&mut self.others);
 
         // exclude spans suppress overlapping substance hits (names and CAS)
@@ -430,7 +503,35 @@ impl<'a> Pass<'a> {
                 }
             }
         }
-        self.policy.risk_of(&pairs, score)
+        let mut seen: Vec<(String, bool)> = Vec::new();
+        let mut context = |set: &str| {
+            if let Some(&(_, b)) = seen.iter().find(|(s, _)| s == set) {
+                return b;
+            }
+            let b = self.context_occurs(set);
+            seen.push((set.to_string(), b));
+            b
+        };
+        self.policy.risk_with(&pairs, score, &mut context)
+    }
+
+    /// True when a term of the context set `set` occurs anywhere in the text
+    /// (for the policy's `context:<set>` selectors). One pass of the context
+    /// automaton over `compact`; an unknown set never occurs.
+    fn context_occurs(&self, set: &str) -> bool {
+        let (Some(ac), Some(want)) = (&self.a.ctx_ac, self.context_names.iter().position(|s| s == set)) else {
+            return false;
+        };
+        let n = self.n;
+        ac.find_overlapping_iter(n.compact.as_str()).any(|m| {
+            let p = &self.a.ctx_pats[m.pattern().as_usize()];
+            let wanted = p.targets.iter().any(|t| t.what == What::Context(want as u32));
+            if !wanted || n.splits_expansion(m.start(), m.end()) {
+                return false;
+            }
+            let (os, oe) = n.orig_span_compact(self.text, m.start(), m.end());
+            boundaries_ok(self.text, os, oe, p)
+        })
     }
 
     /// The reported hit for candidate `c`.
@@ -554,7 +655,8 @@ fn push_targets(
 }
 
 /// Positions in `spaced` of leet digits/symbols inside a word: a letter on at
-/// least one side, in an alphanumeric run holding at least three letters.
+/// least one side, in an alphanumeric run holding at least three letters, or
+/// a letter on both sides ("B0c" in "1-B0c-4-AP").
 /// Each run is walked at most twice (left to its start, right to its end).
 fn leet_positions(spaced: &[u8]) -> Vec<usize> {
     let mut out = Vec::new();
@@ -580,7 +682,9 @@ fn leet_positions(spaced: &[u8]) -> Vec<usize> {
         while e < spaced.len() && is_run(spaced[e]) {
             e += 1;
         }
-        if spaced[a..e].iter().filter(|b| b.is_ascii_lowercase()).count() >= 3 {
+        // a digit between two letters ("b0c") is leet even in a short word
+        let sandwiched = left && right;
+        if sandwiched || spaced[a..e].iter().filter(|b| b.is_ascii_lowercase()).count() >= 3 {
             for (j, &c) in spaced.iter().enumerate().take(e).skip(a) {
                 if leet_letter(c).is_some() {
                     let l = j > a && spaced[j - 1].is_ascii_lowercase();
@@ -724,7 +828,7 @@ impl Pass<'_> {
                 continue;
             }
             let (os, oe) = self.n.orig_span_spaced(self.text, ss, se);
-            if !boundaries_ok(self.text, os, oe, p) {
+            if !boundaries_ok(self.text, os, oe, p) || (p.chem && chem::is_fragment(self.text, os, oe)) {
                 continue;
             }
             push_targets(p, true, (os, oe, ss, se), &mut self.names, &mut self.occ);

@@ -10,6 +10,10 @@ pub enum Selector {
     Category(String),
     /// hits found this way
     Kind(HitKind),
+    /// present when a term of the named context set occurs anywhere in the
+    /// text (`context:offer`): the words around the hits, not hits themselves.
+    /// Looked for only when a level needs it.
+    Context(String),
 }
 
 impl Selector {
@@ -23,6 +27,7 @@ impl Selector {
         match self {
             Selector::Kind(k) => kind == *k,
             Selector::Category(g) => glob_match(g, category),
+            Selector::Context(_) => false,
         }
     }
 }
@@ -126,20 +131,42 @@ impl Policy {
         self.risk_of(&pairs, score)
     }
 
-    /// [`Policy::risk`] from the (category, kind) pairs of the hits.
+    /// [`Policy::risk`] from the (category, kind) pairs of the hits; context
+    /// selectors count as absent.
     pub fn risk_of(&self, pairs: &[(&str, HitKind)], score: f64) -> Risk {
-        let present = self.present_of(pairs);
-        let is = |c: usize| present.get(c).copied().unwrap_or(false);
+        self.risk_with(pairs, score, &mut |_| false)
+    }
+
+    /// [`Policy::risk_of`], asking `context(set)` whether a term of a context
+    /// set occurs in the text. Conditions are evaluated in order and stop at
+    /// the first that fails, so `context` is asked only when a level needs it.
+    pub fn risk_with(&self, pairs: &[(&str, HitKind)], score: f64, context: &mut dyn FnMut(&str) -> bool) -> Risk {
+        let from_hits = self.present_of(pairs);
+        let mut is = |c: usize| {
+            from_hits.get(c).copied().unwrap_or(false)
+                || self
+                    .classes
+                    .get(c)
+                    .is_some_and(|(_, sels)| sels.iter().any(|s| matches!(s, Selector::Context(set) if context(set))))
+        };
         for l in &self.levels {
-            let all = l.all.iter().all(|&c| is(c));
-            let any = l.any.is_empty() || l.any.iter().any(|&c| is(c));
-            let none = l.none.iter().all(|&c| !is(c));
-            let min = l.min_score.is_none_or(|m| score >= m);
-            if all && any && none && min {
+            let holds = l.min_score.is_none_or(|m| score >= m)
+                && l.all.iter().all(|&c| is(c))
+                && (l.any.is_empty() || l.any.iter().any(|&c| is(c)))
+                && l.none.iter().all(|&c| !is(c));
+            if holds {
                 return l.risk;
             }
         }
         Risk::None
+    }
+
+    /// The context sets the policy's selectors name (`context:<set>`).
+    pub fn context_sets(&self) -> impl Iterator<Item = &str> {
+        self.classes.iter().flat_map(|(_, sels)| sels).filter_map(|s| match s {
+            Selector::Context(set) => Some(set.as_str()),
+            _ => None,
+        })
     }
 }
 

@@ -25,6 +25,11 @@ impl DisjointSpans {
         }
     }
 
+    /// True when a kept span overlaps `[s, e)`.
+    pub fn overlaps(&self, s: usize, e: usize) -> bool {
+        self.0.range(..e).next_back().is_some_and(|(_, &ke)| ke > s)
+    }
+
     /// Keep `[s, e)`; the caller only inserts spans that are not `beaten`,
     /// so the spans stay disjoint.
     pub fn insert(&mut self, s: usize, e: usize) {
