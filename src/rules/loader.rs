@@ -186,6 +186,8 @@ impl Loader {
             self.pack(&files[fi], fi, p, &mut g);
         }
         self.check_refs(&files, &g);
+        self.check_policy_contexts(&g);
+        self.check_same_as(&g);
         let policy = self.chosen_policy(g.policy.take(), !g.rules.is_empty());
         if !self.errors.is_empty() {
             return Err(if self.errors.len() == 1 {
@@ -388,6 +390,46 @@ impl Loader {
         }
     }
 
+    /// Every `same_as` names a loaded rule that has a CAS and no `same_as` of its own.
+    fn check_same_as(&mut self, g: &Gathered) {
+        let by_id: HashMap<&str, &Rule> = g.rules.iter().map(|r| (r.id.as_str(), r)).collect();
+        for r in &g.rules {
+            let Some(target) = &r.same_as else { continue };
+            let problem = match by_id.get(target.as_str()) {
+                None => Some(format!("same_as names unknown rule {target:?}")),
+                Some(t) if t.same_as.is_some() => Some(format!(
+                    "same_as names {target:?}, which has a same_as itself; name the final rule"
+                )),
+                Some(t) if t.cas.is_empty() => Some(format!("same_as names {target:?}, which lists no CAS")),
+                Some(_) => None,
+            };
+            if let Some(message) = problem {
+                self.errors.push(RulesError::Invalid {
+                    file: r.source.clone(),
+                    line: r.line,
+                    rule: Some(r.id.clone()),
+                    message,
+                });
+            }
+        }
+    }
+
+    /// Every `context:<set>` selector of the chosen policy names a defined set.
+    fn check_policy_contexts(&mut self, g: &Gathered) {
+        let Some((policy, at)) = &g.policy else { return };
+        let (file, line) = at.rsplit_once(':').unwrap_or((at, "1"));
+        for set in policy.context_sets() {
+            if !g.context_ids.contains_key(set) {
+                self.errors.push(RulesError::Invalid {
+                    file: file.to_string(),
+                    line: line.parse().unwrap_or(1),
+                    rule: None,
+                    message: format!("policy selector \"context:{set}\" names unknown context set {set:?}; define [context.{set}] in a pack"),
+                });
+            }
+        }
+    }
+
     /// The last pack's `[policy]`, or the default one (with a warning when rules exist).
     fn chosen_policy(&mut self, found: Option<(Policy, String)>, have_rules: bool) -> Policy {
         match found {
@@ -410,6 +452,10 @@ impl Loader {
         let rid = Some(id.as_str());
         if !valid_id(&id, b".-") {
             self.err(f, raw.id.span(), rid, "rule id must match [a-z0-9_.-]+".into());
+        }
+        if id.starts_with("unlisted.") {
+            let m = "rule ids starting with \"unlisted.\" are reserved for the engine's unlisted leads".into();
+            self.err(f, raw.id.span(), rid, m);
         }
         if let Some(prev) = ids.get(&id) {
             let m = format!("duplicate rule id; it is already used at {prev}; rule ids must be unique and stable");
@@ -453,6 +499,7 @@ impl Loader {
             requires: strings(&raw.requires),
             cancel: strings(&raw.cancel),
             window,
+            same_as: raw.same_as.as_ref().map(|s| s.get_ref().clone()),
             status: raw.status.clone(),
             references: raw.references.clone(),
             unconfirmed: raw.unconfirmed,
@@ -470,6 +517,9 @@ impl Loader {
         let category = raw.category.get_ref();
         if !valid_category(category) {
             let m = format!("category {category:?} must match [a-z_]+(.[a-z_]+)*");
+            self.err(f, raw.category.span(), rid, m);
+        } else if category == crate::matcher::UNLISTED || category.starts_with("unlisted.") {
+            let m = format!("category {category:?} is reserved for the engine's unlisted leads");
             self.err(f, raw.category.span(), rid, m);
         } else if !KNOWN_CATEGORIES.contains(&category.as_str()) {
             let m = format!("category {category:?} is not in the vocabulary");
@@ -581,10 +631,19 @@ impl Loader {
                             self.err(f, s.span(), None, m);
                         }
                     }
+                } else if let Some(set) = v.strip_prefix("context:") {
+                    if valid_id(set, &[]) {
+                        out.push(Selector::Context(set.to_string()));
+                    } else {
+                        let m = format!("selector {v:?}: a context set name is [a-z0-9_]+");
+                        self.err(f, s.span(), None, m);
+                    }
                 } else if valid_glob(v) {
                     out.push(Selector::Category(v.clone()));
                 } else {
-                    let m = format!("selector {v:?} is neither a category glob like \"tactic.*\" nor kind:<hit kind>");
+                    let m = format!(
+                        "selector {v:?} is neither a category glob like \"tactic.*\", kind:<hit kind> nor context:<set>"
+                    );
                     self.err(f, s.span(), None, m);
                 }
             }

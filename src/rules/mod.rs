@@ -4,6 +4,7 @@
 //! (file path, or `rules/<file> (bundled)`), the 1-based line, the rule id when
 //! there is one, and what to do.
 
+pub mod eval;
 mod loader;
 mod raw;
 
@@ -42,6 +43,7 @@ pub const KNOWN_CATEGORIES: &[&str] = &[
     "tactic.pressure",
     "context.harm_reduction",
     "context.news",
+    "context.discussion",
 ];
 
 /// Default `window` of a rule, in characters of normalised text each side.
@@ -192,6 +194,10 @@ pub struct Rule {
     pub cancel: Vec<String>,
     /// characters each side for `requires`/`cancel`
     pub window: usize,
+    /// the id of the rule that names the same substance (an abbreviation rule
+    /// kept apart for its own context): hits report that rule's canonical CAS
+    /// and the score counts the two once
+    pub same_as: Option<String>,
     /// control status (metadata)
     pub status: Option<String>,
     /// references (metadata)
@@ -232,6 +238,7 @@ impl Rule {
             cancel: self.cancel.clone(),
             window: self.window,
             exclude: self.is_exclude(),
+            same_as: self.same_as.clone(),
         }
     }
 }
@@ -463,6 +470,8 @@ pub fn line_col(text: &str, at: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
+#[cfg(test)]
+mod detect_tests;
 #[cfg(test)]
 mod prop_tests;
 #[cfg(test)]

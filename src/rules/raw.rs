@@ -64,6 +64,8 @@ pub struct RawRule {
     #[serde(default)]
     pub window: Option<S<i64>>,
     #[serde(default)]
+    pub same_as: Option<S<String>>,
+    #[serde(default)]
     pub status: Option<String>,
     #[serde(default)]
     pub references: Vec<String>,

@@ -276,8 +276,13 @@ fn cas_forms() {
         one(boc, HitKind::CasTruncated, "79099", 3)
     );
     assert_eq!(hits("79099 units"), vec![]);
-    // valid but not watched
-    assert_eq!(hits("CAS 64-17-5"), vec![]);
+    // valid but in no pack: an unlisted lead, which weighs nothing
+    assert_eq!(hits("CAS 64-17-5"), one("unlisted.cas", HitKind::Cas, "64-17-5", 4));
+    let v = rs().scan("CAS 64-17-5, safe delivery");
+    assert_eq!(
+        (v.hits[0].category.as_str(), v.hits[0].cas.as_deref()),
+        ("unlisted", Some("64-17-5"))
+    );
     let v = rs().scan("79099-07-4");
     assert_eq!(v.hits[0].cas.as_deref(), Some("79099-07-3"));
 }
