@@ -60,7 +60,7 @@ fn bench(c: &mut Criterion) {
     let pages: Vec<Vec<u8>> = listings
         .iter()
         .enumerate()
-        .map(|(i, l)| html_page(i, l).into_bytes())
+        .map(|(i, l)| corpus::html_page(i, l).into_bytes())
         .collect();
     let html_bytes: usize = pages.iter().map(Vec::len).sum();
     let url = url::Url::parse("http://127.0.0.1/product/x.html").expect("url");
@@ -98,31 +98,6 @@ fn bench(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(3));
     g.bench_function("bundled", |b| b.iter(|| RuleSet::bundled().expect("bundled packs")));
     g.finish();
-}
-
-/// A product page around a listing's text: paragraphs in a description
-/// block, plus the navigation, script, style and footer of a real page.
-fn html_page(i: usize, listing: &str) -> String {
-    let mut lines = listing.lines();
-    let title = lines.next().unwrap_or("Product");
-    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
-    let body: String = lines.map(|l| format!("<p>{}</p>\n", esc(l))).collect();
-    format!(
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{t} - ChemTrade</title>
-<link rel="canonical" href="/product/{i}.html"><style>.specs td{{padding:4px}} .nav a{{color:#333}}</style>
-<script>window.dataLayer=window.dataLayer||[];dataLayer.push({{"page":"product","id":{i}}});</script></head>
-<body><div class="nav"><a href="/">Home</a> | <a href="/category/chemicals">Chemicals</a> | <a href="/category/intermediates?page=2">Intermediates</a> | <a href="/login">Sign in</a></div>
-<div class="crumbs"><a href="/">Home</a> &gt; <a href="/category/chemicals">Chemicals</a> &gt; {t}</div>
-<h1 class="product-name">{t}</h1>
-<table class="specs"><tr><td>MOQ</td><td>1 kg</td></tr><tr><td>Price</td><td>US $ 1-10 / kilogram</td></tr><tr><td>Supply ability</td><td>500 kg / month</td></tr></table>
-<div class="description">{body}</div>
-<div class="related"><a href="/product/{a}.html">Related product {a}</a> <a href="/product/{b}.html">Related product {b}</a></div>
-<div class="footer">&copy; 2026 ChemTrade B2B. <a href="/about">About</a> <a href="/terms">Terms</a> <a href="/privacy">Privacy</a></div>
-<script src="/static/app.js"></script></body></html>"#,
-        t = esc(title),
-        a = i + 1,
-        b = i + 2,
-    )
 }
 
 criterion_group!(benches, bench);

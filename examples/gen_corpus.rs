@@ -3,7 +3,9 @@
 //! `gen_corpus write PATH`  writes the benchmark corpus (listings separated by
 //!                          a line holding only a form feed) to PATH;
 //! `gen_corpus scan PATH`   scans every listing of PATH with the bundled packs
-//!                          and prints `rust <bytes> <seconds> <MB/s> <hits>`.
+//!                          and prints `rust <bytes> <seconds> <MB/s> <hits>`;
+//! `gen_corpus html DIR`    writes each listing as a product page (with the
+//!                          chrome of a real page) to DIR/NNNNN.html.
 
 use std::time::Instant;
 
@@ -40,8 +42,15 @@ fn main() {
                 compile * 1e3
             );
         }
+        (Some("html"), Some(dir)) => {
+            std::fs::create_dir_all(dir).expect("create the page folder");
+            for (i, l) in corpus::corpus(corpus::SEED, corpus::BYTES).iter().enumerate() {
+                let path = std::path::Path::new(dir).join(format!("{i:05}.html"));
+                std::fs::write(path, corpus::html_page(i, l)).expect("write a page");
+            }
+        }
         _ => {
-            eprintln!("usage: gen_corpus write PATH | gen_corpus scan PATH");
+            eprintln!("usage: gen_corpus write PATH | gen_corpus scan PATH | gen_corpus html DIR");
             std::process::exit(2);
         }
     }

@@ -1,7 +1,7 @@
 //! Runs the commands: the glue between the CLI and the library parts.
 //! Errors become one clear line on stderr and an exit code.
 
-use crate::cli::{Cli, Command, RulesAction, ScanFormat, SellersFormat};
+use crate::cli::{Cli, Command, EmergingFormat, RulesAction, ScanFormat, SellersFormat};
 use crate::config::Job;
 pub use crate::escape::term_safe;
 use crate::matcher::{Risk, Verdict};
@@ -37,6 +37,14 @@ pub fn run(cli: Cli) -> i32 {
             out,
         } => export(&db, format, min_risk, out.as_deref()),
         Command::Sellers { db, format, min_risk } => sellers(&db, format, min_risk),
+        Command::Emerging {
+            db,
+            since,
+            format,
+            top,
+            rules,
+            no_bundled,
+        } => emerging(&db, since.as_deref(), format, top, &rules, no_bundled),
     };
     match result {
         Ok(code) => code,
@@ -316,6 +324,8 @@ fn read_input(input: &str) -> Result<String> {
     })
 }
 
+/// `scan`: inputs are read and matched on all cores (standard input, which
+/// can be read once, among them); the output keeps the inputs' order.
 fn scan(rules: &[PathBuf], no_bundled: bool, format: ScanFormat, inputs: &[String]) -> Result<i32> {
     let set = load_rules(rules, no_bundled)?;
     let color = std::io::stdout().is_terminal();
@@ -323,40 +333,25 @@ fn scan(rules: &[PathBuf], no_bundled: bool, format: ScanFormat, inputs: &[Strin
     let mut any_error = false;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    for input in inputs {
-        // One bad input (even a bug it triggers) never ends the scan of the others.
-        let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            read_input(input).map(|text| {
-                let verdict = set.scan(&text);
-                (text, verdict)
-            })
-        }))
-        .unwrap_or_else(|_| {
-            Err(anyhow::anyhow!(
-                "{input}: internal error while scanning (a bug; please report it)"
-            ))
-        });
+    let mut write_error = None;
+    let threads = crate::ordered::cores();
+    let analyse = |input: &String| scan_one(&set, input);
+    crate::ordered::for_each_ordered(inputs, threads, threads * 2, analyse, |i, analysed| {
         let (text, verdict) = match analysed {
             Ok(t) => t,
             Err(e) => {
                 eprintln!("precwatch: error: {}", term_safe(&chain(&e)));
                 any_error = true;
-                continue;
+                return;
             }
         };
         any_hit |= !verdict.hits.is_empty();
-        match format {
-            ScanFormat::Json => {
-                let obj = serde_json::json!({
-                    "source": input,
-                    "risk": verdict.risk,
-                    "score": verdict.score,
-                    "hits": verdict.hits,
-                });
-                writeln!(out, "{}", crate::escape::json_safe(&obj.to_string()))?;
-            }
-            ScanFormat::Text => write_text_verdict(&mut out, input, &text, &verdict, color)?,
+        if write_error.is_none() {
+            write_error = write_verdict(&mut out, format, &inputs[i], &text, &verdict, color).err();
         }
+    });
+    if let Some(e) = write_error {
+        return Err(e);
     }
     Ok(if any_error {
         2
@@ -365,6 +360,46 @@ fn scan(rules: &[PathBuf], no_bundled: bool, format: ScanFormat, inputs: &[Strin
     } else {
         1
     })
+}
+
+/// Reads and matches one input. One bad input (even a bug it triggers)
+/// never ends the scan of the others.
+fn scan_one(set: &RuleSet, input: &str) -> Result<(String, Verdict)> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_input(input).map(|text| {
+            let verdict = set.scan(&text);
+            (text, verdict)
+        })
+    }))
+    .unwrap_or_else(|_| {
+        Err(anyhow::anyhow!(
+            "{input}: internal error while scanning (a bug; please report it)"
+        ))
+    })
+}
+
+/// One input's result, as `--format` asks.
+fn write_verdict(
+    out: &mut dyn Write,
+    format: ScanFormat,
+    input: &str,
+    text: &str,
+    v: &Verdict,
+    color: bool,
+) -> Result<()> {
+    match format {
+        ScanFormat::Json => {
+            let obj = serde_json::json!({
+                "source": input,
+                "risk": v.risk,
+                "score": v.score,
+                "hits": v.hits,
+            });
+            writeln!(out, "{}", crate::escape::json_safe(&obj.to_string()))?;
+            Ok(())
+        }
+        ScanFormat::Text => write_text_verdict(out, input, text, v, color),
+    }
 }
 
 fn write_text_verdict(out: &mut dyn Write, source: &str, text: &str, v: &Verdict, color: bool) -> Result<()> {
@@ -439,6 +474,13 @@ fn rules_cmd(action: RulesAction) -> Result<i32> {
             );
             Ok(0)
         }
+        RulesAction::Eval {
+            corpus,
+            rules,
+            no_bundled,
+            floor,
+            format,
+        } => rules_eval(&corpus, &rules, no_bundled, floor.as_deref(), format),
         RulesAction::Test { path } => {
             let set = rules_from_arg(path)?;
             let failures = set.test_examples();
@@ -454,6 +496,52 @@ fn rules_cmd(action: RulesAction) -> Result<i32> {
             }
         }
     }
+}
+
+/// `rules eval`: each corpus file measured on its own, against its floor.
+fn rules_eval(
+    corpus: &[PathBuf],
+    rules: &[PathBuf],
+    no_bundled: bool,
+    floor: Option<&Path>,
+    format: ScanFormat,
+) -> Result<i32> {
+    use crate::rules::eval;
+    let set = RuleSet::load(rules, !no_bundled)?;
+    let floors = floor.map(eval::load_floor).transpose()?;
+    let mut below = Vec::new();
+    for file in eval::corpus_files(corpus)? {
+        let cases = eval::load_corpus(std::slice::from_ref(&file))?;
+        let report = eval::evaluate(&set, &cases);
+        let name = file.display().to_string();
+        match format {
+            ScanFormat::Text => {
+                println!("== {}", term_safe(&name));
+                print!("{report}");
+                for d in &report.disagreements {
+                    println!("  {}", term_safe(&d.to_string()));
+                }
+            }
+            ScanFormat::Json => {
+                let json = serde_json::json!({ "corpus": name, "report": report });
+                println!("{}", crate::escape::json_safe(&json.to_string()));
+            }
+        }
+        if let Some(floors) = &floors {
+            match floors.get(&eval::stem(&name)) {
+                Some(f) => below.extend(
+                    eval::below_floor(&report, f)
+                        .into_iter()
+                        .map(|m| format!("{name}: {m}")),
+                ),
+                None => below.push(format!("{name}: no [{}] table in the floor file", eval::stem(&name))),
+            }
+        }
+    }
+    for m in &below {
+        eprintln!("error: {}", term_safe(m));
+    }
+    Ok(i32::from(!below.is_empty()))
 }
 
 /// Opens a database that must already exist (`export`, `sellers`).
@@ -506,6 +594,42 @@ fn sellers(db: &Path, format: SellersFormat, min_risk: Risk) -> Result<i32> {
     match format {
         SellersFormat::Json => writeln!(out, "{}", crate::escape::json_safe(&serde_json::to_string(&report)?))?,
         SellersFormat::Text => write_clusters(&mut out, &report, min_risk)?,
+    }
+    out.flush()?;
+    Ok(0)
+}
+
+/// `emerging`: the ranked unlisted leads of a database.
+fn emerging(
+    db: &Path,
+    since: Option<&str>,
+    format: EmergingFormat,
+    top: usize,
+    rules: &[PathBuf],
+    no_bundled: bool,
+) -> Result<i32> {
+    let since = since
+        .map(crate::store::Since::parse)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let set = load_rules(rules, no_bundled)?;
+    let store = open_existing(db)?;
+    let sightings = store.unlisted_sightings(&since.unwrap_or(crate::store::Since::All))?;
+    let mut leads = crate::emerging::rank(&sightings, &store.cluster_ids()?, set.policy());
+    let total = leads.len();
+    leads.truncate(top);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match format {
+        EmergingFormat::Text => crate::emerging::write_text(&mut out, &leads, total)?,
+        EmergingFormat::Json => {
+            let json = serde_json::json!({ "leads": leads, "total": total });
+            writeln!(out, "{}", crate::escape::json_safe(&json.to_string()))?;
+        }
+        EmergingFormat::Toml => {
+            let skeleton = crate::emerging::pack_skeleton(&leads, &db.display().to_string(), &crate::store::now());
+            out.write_all(skeleton.as_bytes())?;
+        }
     }
     out.flush()?;
     Ok(0)

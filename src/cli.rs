@@ -100,6 +100,38 @@ pub enum Command {
         #[arg(long, default_value = "none", value_parser = parse_risk)]
         min_risk: Risk,
     },
+    /// Rank substances no pack watches (valid CAS numbers in no pack, names sold as substitutes) by the seller clusters and listings that offer them with strong tactics or next to watched substances.
+    Emerging {
+        /// Database file.
+        #[arg(long, default_value = "db/precwatch.sqlite")]
+        db: PathBuf,
+        /// Only listing versions fetched by this run id or later, or at or after this time (RFC 3339 or YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+        /// Output: a ranked table, JSON, or a rule-pack skeleton for the top leads.
+        #[arg(long, value_enum, default_value = "text")]
+        format: EmergingFormat,
+        /// How many leads to show.
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        /// Rule file or folder whose policy defines the strong tactics; repeat for more. Extends the bundled packs unless --no-bundled.
+        #[arg(long = "rules")]
+        rules: Vec<PathBuf>,
+        /// Use only the --rules packs.
+        #[arg(long)]
+        no_bundled: bool,
+    },
+}
+
+/// How `emerging` prints its leads (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EmergingFormat {
+    /// For reading: each lead with its counts, sites, tactics and examples.
+    Text,
+    /// For programs: one JSON object with every lead shown.
+    Json,
+    /// A rule-pack skeleton (TOML) for the leads shown, to complete and load with --rules.
+    Toml,
 }
 
 /// How `sellers` prints clusters (`--format`).
@@ -123,6 +155,26 @@ pub enum RulesAction {
     Test {
         /// A pack file or a folder of packs.
         path: Option<PathBuf>,
+    },
+    /// Measure the packs on labelled listings: precision, recall and F1 for
+    /// substances, flagged (medium+) and high risk, per corpus file, and the
+    /// cases where packs and labels disagree. Exit 1 when below --floor.
+    Eval {
+        /// Corpus files or folders (`[[case]]` tables; see tests/corpus/README.md).
+        #[arg(required = true)]
+        corpus: Vec<PathBuf>,
+        /// Rule file or folder; repeat for more. Extends the bundled packs unless --no-bundled.
+        #[arg(long = "rules")]
+        rules: Vec<PathBuf>,
+        /// Use only the --rules packs.
+        #[arg(long)]
+        no_bundled: bool,
+        /// The recorded F1 figures (TOML, one table per corpus file stem); exit 1 when a file falls below.
+        #[arg(long)]
+        floor: Option<PathBuf>,
+        /// Output: a table and the disagreements, or one JSON object per corpus file.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ScanFormat,
     },
 }
 

@@ -73,13 +73,12 @@ pub fn export(store: &Store, format: Format, min_risk: Risk, out: &mut dyn Write
                 "sha256",
                 "fetched_at",
                 "cluster",
+                "commodities",
+                "unlisted",
             ])?;
             for l in &listings {
                 let mut rules: Vec<&str> = l.hits.iter().map(|h| h.rule.as_str()).collect();
                 rules.dedup();
-                let mut cas: Vec<&str> = l.hits.iter().filter_map(|h| h.cas.as_deref()).collect();
-                cas.sort();
-                cas.dedup();
                 let matched: Vec<&str> = l.hits.iter().map(|h| h.matched.as_str()).collect();
                 let sellers: Vec<String> = l.sellers.iter().map(|s| format!("{}:{}", s.kind, s.value)).collect();
                 let record = [
@@ -92,12 +91,14 @@ pub fn export(store: &Store, format: Format, min_risk: Risk, out: &mut dyn Write
                     l.first_seen.clone(),
                     l.last_seen.clone(),
                     rules.join("; "),
-                    cas.join("; "),
+                    cas_only(&l.named.substances).join("; "),
                     matched.join("; "),
                     sellers.join("; "),
                     l.evidence.sha256.clone().unwrap_or_default(),
                     l.evidence.fetched_at.clone(),
                     l.cluster.map(|c| c.to_string()).unwrap_or_default(),
+                    l.named.commodities.join("; "),
+                    l.named.unlisted.join("; "),
                 ];
                 w.write_record(record.iter().map(|c| csv_safe(c)))?;
             }
@@ -105,6 +106,15 @@ pub fn export(store: &Store, format: Format, min_risk: Risk, out: &mut dyn Write
         }
     }
     Ok(listings.len())
+}
+
+/// The CAS numbers of a substance list (the `cas` column): watched
+/// substances only, never commodities or unlisted leads (their own columns).
+fn cas_only(list: &[String]) -> Vec<&str> {
+    list.iter()
+        .map(String::as_str)
+        .filter(|s| crate::matcher::cas::is_syntactic(s))
+        .collect()
 }
 
 /// Neutralises spreadsheet formulas (CWE-1236): a cell starting with = + - @

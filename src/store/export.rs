@@ -2,7 +2,7 @@
 //! and evidence, as `precwatch export` and the demo show them.
 
 use super::{Store, StoreError};
-use crate::matcher::{Hit, Risk};
+use crate::matcher::{Hit, Risk, SubstanceLists};
 use rusqlite::params;
 
 /// One listing as exported.
@@ -20,6 +20,9 @@ pub struct ExportListing {
     pub score: f64,
     /// The current version's hits, in text order.
     pub hits: Vec<Hit>,
+    /// What the hits name: watched substances, commodities, unlisted leads.
+    #[serde(flatten)]
+    pub named: SubstanceLists,
     /// When the listing was first fetched (RFC 3339 UTC).
     pub first_seen: String,
     /// When it was last fetched (RFC 3339 UTC).
@@ -147,6 +150,7 @@ impl Store {
                 title: r.get(3)?,
                 risk,
                 score: r.get(5)?,
+                named: SubstanceLists::of(&hits),
                 hits,
                 first_seen: r.get(6)?,
                 last_seen: r.get(7)?,

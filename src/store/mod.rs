@@ -12,9 +12,11 @@
 //!   extracted text changes.
 
 mod commit;
+mod emerging;
 mod export;
 mod sellers;
 
+pub use emerging::{CoHit, Sighting, Since};
 pub use export::{Evidence, ExportListing, Seller};
 pub use sellers::{Cluster, ClusterListing, SellerReport, SiteWideIdentifier, SITE_WIDE_MIN_LISTINGS};
 
@@ -35,6 +37,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0003_listing_content.sql",
         include_str!("../../db/migrations/0003_listing_content.sql"),
+    ),
+    (
+        "0004_hits_category.sql",
+        include_str!("../../db/migrations/0004_hits_category.sql"),
     ),
 ];
 

@@ -5,6 +5,7 @@ mod chrome;
 mod cli;
 mod crawl;
 mod demo;
+mod emerging;
 mod hostile;
 mod politeness;
 mod proxy;
