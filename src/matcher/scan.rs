@@ -35,11 +35,13 @@ pub(super) struct Occ {
     pub se: usize,
 }
 
-/// A character that continues a Latin (non-CJK) word.
+/// A character that continues a Latin (non-CJK) word. An underscore joins
+/// the parts of one handle or file name ("@npp_direct", "bmk_lab"), so a
+/// name inside one is not a word of its own.
 #[inline]
 fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
-        c.is_ascii_alphanumeric()
+        c.is_ascii_alphanumeric() || c == '_'
     } else {
         c.is_alphanumeric() && !is_cjk(c)
     }
@@ -282,6 +284,10 @@ impl<'a> Pass<'a> {
                 continue;
             };
             let (kind, canon) = match res {
+                // the letter O written for a zero is a disguise, like a wrong check digit
+                cas::Resolved::Cas(c) if n.spaced.as_bytes()[f.start..f.end].contains(&b'o') => {
+                    (HitKind::CasObfuscated, c)
+                }
                 cas::Resolved::Cas(c) => (HitKind::Cas, c),
                 cas::Resolved::Obfuscated(c) => (HitKind::CasObfuscated, c),
                 cas::Resolved::Truncated(c) => (HitKind::CasTruncated, c),
@@ -670,7 +676,8 @@ fn leet_positions(spaced: &[u8]) -> Vec<usize> {
         }
         let left = i > 0 && spaced[i - 1].is_ascii_lowercase();
         let right = i + 1 < spaced.len() && spaced[i + 1].is_ascii_lowercase();
-        if !(left || right) {
+        // "@" starting a word is a handle ("@npp_lab"), not an "a"
+        if !(left || right) || (b == b'@' && !left) {
             i += 1;
             continue;
         }
@@ -689,7 +696,7 @@ fn leet_positions(spaced: &[u8]) -> Vec<usize> {
                 if leet_letter(c).is_some() {
                     let l = j > a && spaced[j - 1].is_ascii_lowercase();
                     let r = j + 1 < e && spaced[j + 1].is_ascii_lowercase();
-                    if l || r {
+                    if (l || r) && (c != b'@' || l) {
                         out.push(j);
                     }
                 }
