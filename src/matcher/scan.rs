@@ -660,6 +660,12 @@ fn push_targets(
     }
 }
 
+/// True when leet character `b` with a letter on its left (`l`) or right
+/// (`r`) stands for a letter. "@" starting a word is a handle ("@npp_lab").
+fn leet_at(b: u8, l: bool, r: bool) -> bool {
+    l || (r && b != b'@')
+}
+
 /// Positions in `spaced` of leet digits/symbols inside a word: a letter on at
 /// least one side, in an alphanumeric run holding at least three letters, or
 /// a letter on both sides ("B0c" in "1-B0c-4-AP").
@@ -676,8 +682,7 @@ fn leet_positions(spaced: &[u8]) -> Vec<usize> {
         }
         let left = i > 0 && spaced[i - 1].is_ascii_lowercase();
         let right = i + 1 < spaced.len() && spaced[i + 1].is_ascii_lowercase();
-        // "@" starting a word is a handle ("@npp_lab"), not an "a"
-        if !(left || right) || (b == b'@' && !left) {
+        if !leet_at(b, left, right) {
             i += 1;
             continue;
         }
@@ -696,7 +701,7 @@ fn leet_positions(spaced: &[u8]) -> Vec<usize> {
                 if leet_letter(c).is_some() {
                     let l = j > a && spaced[j - 1].is_ascii_lowercase();
                     let r = j + 1 < e && spaced[j + 1].is_ascii_lowercase();
-                    if (l || r) && (c != b'@' || l) {
+                    if leet_at(c, l, r) {
                         out.push(j);
                     }
                 }

@@ -81,7 +81,7 @@ pub enum CorpusError {
     },
 }
 
-/// Reads corpus files; a folder stands for its `*.toml` files, sorted by name.
+/// Reads corpus files (a folder: see [`corpus_files`]).
 /// Ids must be unique across everything read.
 pub fn load_corpus(paths: &[PathBuf]) -> Result<Vec<Case>, CorpusError> {
     let mut cases = Vec::new();
@@ -101,7 +101,12 @@ pub fn load_corpus(paths: &[PathBuf]) -> Result<Vec<Case>, CorpusError> {
     Ok(cases)
 }
 
-/// The files `paths` stand for.
+/// The name of the floor file a corpus folder may hold beside its corpus
+/// files (`rules eval --floor`); a folder never reads it as a corpus.
+pub const FLOOR_FILE: &str = "floor.toml";
+
+/// The files `paths` stand for: a folder, its `*.toml` files but
+/// [`FLOOR_FILE`], sorted by name.
 pub fn corpus_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CorpusError> {
     let mut out = Vec::new();
     for p in paths {
@@ -114,6 +119,7 @@ pub fn corpus_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CorpusError> {
                 .map_err(io)?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "toml"))
+                .filter(|f| !f.ends_with(FLOOR_FILE))
                 .collect();
             files.sort();
             out.extend(files);

@@ -3,6 +3,7 @@
 
 mod chrome;
 mod cli;
+mod corpus;
 mod crawl;
 mod demo;
 mod emerging;
