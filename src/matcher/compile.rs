@@ -1,7 +1,7 @@
 //! Building the engine: the automata over names and context terms, the
 //! regex set, the CAS index, and errors that say which rule is to blame.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
@@ -161,6 +161,9 @@ pub(super) struct Automata {
     pub cas: cas::CasIndex,
     /// canonical CAS -> rules listing it (exclude rules included)
     pub cas_rules: HashMap<String, Vec<u32>>,
+    /// every name and ambiguous name in compact form: a substitute name that
+    /// is one of them is known, not a lead (even where its context was missing)
+    pub known_names: HashSet<String>,
 }
 
 /// Deduplicated automaton patterns and what each stands for.
@@ -277,6 +280,7 @@ pub(super) fn unlisted_rules(n: usize) -> [RuleInfo; 2] {
 /// Every automaton, regex and index the scan uses.
 pub(super) fn automata(rules: &[RuleSpec], contexts: &[ContextSpec]) -> Result<Automata, BuildError> {
     let (main, leet, ctx) = pattern_tables(rules, contexts);
+    let known_names = main.strings.iter().cloned().collect();
     use AhoCorasickKind::{ContiguousNFA, DFA};
     let name_parts = || largest_names(rules);
     let ac_ll = build_ac(
@@ -331,6 +335,7 @@ pub(super) fn automata(rules: &[RuleSpec], contexts: &[ContextSpec]) -> Result<A
         capturing,
         cas,
         cas_rules,
+        known_names,
     })
 }
 

@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use aho_corasick::{AhoCorasick, Input};
 
 use super::compile::{Automata, PatInfo, RuleInfo, What};
-use super::normalise::{is_cjk, utf8_len, Normalised};
+use super::normalise::{self, is_cjk, utf8_len, Normalised};
 use super::scoring::Policy;
 use super::spans::{CharRank, DisjointSpans, OccIndex, SpanUnion};
 use super::{cas, chem, snippet, Budget, Engine, Hit, HitKind, Limits, Verdict, MAX_TEXT_BYTES};
@@ -254,7 +254,8 @@ impl<'a> Pass<'a> {
                 se,
                 cas: None,
             });
-            if let Some(g) = caps.name("name").filter(|g| !g.is_empty()) {
+            let known = |g: &regex::Match| self.a.known_names.contains(&normalise::normalise_compact(g.as_str()));
+            if let Some(g) = caps.name("name").filter(|g| !g.is_empty() && !known(g)) {
                 let (os, oe) = n.orig_span_spaced(self.text, g.start(), g.end());
                 let (ss, se) = (g.start(), g.end());
                 let rule = self.unlisted_substitute;

@@ -180,6 +180,9 @@ fn unlisted_cas_and_substitute_names_are_leads_without_risk() {
         .filter(|h| h.rule.starts_with("unlisted"))
         .all(|h| h.category == "unlisted"));
     assert_eq!((v.risk, v.score), (Risk::Low, 10.0), "unlisted leads weigh nothing");
+    // a substitute that is a pack name is known, even where its context is missing
+    let v = rs().scan("new NPP oil for sale");
+    assert!(v.hits.iter().all(|h| h.category != "unlisted"), "{:?}", v.hits);
     // a substitute that is a pack name is that name's hit, not a lead
     let v = rs().scan("new N-phenethyl-4-piperidone powder");
     assert!(v.hits.iter().all(|h| h.category != "unlisted"), "{:?}", v.hits);
