@@ -510,21 +510,23 @@ fn rules_eval(
     let set = RuleSet::load(rules, !no_bundled)?;
     let floors = floor.map(eval::load_floor).transpose()?;
     let mut below = Vec::new();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
     for file in eval::corpus_files(corpus)? {
         let cases = eval::load_corpus(std::slice::from_ref(&file))?;
         let report = eval::evaluate(&set, &cases);
         let name = file.display().to_string();
         match format {
             ScanFormat::Text => {
-                println!("== {}", term_safe(&name));
-                print!("{report}");
+                writeln!(out, "== {}", term_safe(&name))?;
+                write!(out, "{report}")?;
                 for d in &report.disagreements {
-                    println!("  {}", term_safe(&d.to_string()));
+                    writeln!(out, "  {}", term_safe(&d.to_string()))?;
                 }
             }
             ScanFormat::Json => {
                 let json = serde_json::json!({ "corpus": name, "report": report });
-                println!("{}", crate::escape::json_safe(&json.to_string()));
+                writeln!(out, "{}", crate::escape::json_safe(&json.to_string()))?;
             }
         }
         if let Some(floors) = &floors {
