@@ -26,9 +26,9 @@ const MAX_WORD: usize = 40;
 /// Endings of a word that is a substituent prefix glued to the next word by a
 /// hyphen: "methyl-", "amino-", "Boc-", "chloro-".
 const PREFIX_ENDINGS: &[&str] = &[
-    "yl", "oxy", "oxo", "ino", "ido", "chloro", "fluoro", "bromo", "iodo", "nitro", "cyano", "boc", "cbz", "fmoc",
-    "tert", "sec", "iso", "nor", "des", "cyclo", "hydroxy", "methoxy", "ethoxy", "thio", "aza", "oxa", "para", "meta",
-    "ortho",
+    "yl", "il", "oxy", "oxo", "ino", "ido", "chloro", "fluoro", "bromo", "iodo", "nitro", "cyano", "boc", "cbz",
+    "fmoc", "tert", "sec", "iso", "nor", "des", "cyclo", "hydroxy", "methoxy", "ethoxy", "thio", "aza", "oxa", "para",
+    "meta", "ortho",
 ];
 
 /// Starts of a word that continues a chemical name after a hyphen:
@@ -40,7 +40,7 @@ const SUFFIX_STARTS: &[&str] = &[
 ];
 
 /// Whole words that continue a chemical name after a hyphen ("-ol", "-one").
-const SUFFIX_WORDS: &[&str] = &["ol", "one", "al", "ene", "ine", "ide"];
+const SUFFIX_WORDS: &[&str] = &["ol", "one", "al", "ene", "ine", "ide", "il", "ilo", "ona"];
 
 /// True when the name at `[os, oe)` of `text` is only a fragment of a longer
 /// chemical name (see the module doc).
@@ -165,6 +165,10 @@ mod tests {
         assert!(!frag("N-Boc-4-AP", "Boc-4-AP"));
         assert!(frag("aniline-2-sulfonic acid", "aniline"));
         assert!(frag("4-chloro-aniline", "aniline"));
+        assert!(
+            frag("1-Bencil-4-piperidona 99 %", "4-piperidona"),
+            "Spanish substituents end in -il"
+        );
     }
 
     #[test]
