@@ -346,11 +346,12 @@ fn pattern_tables(rules: &[RuleSpec], contexts: &[ContextSpec]) -> (PatternTable
     let mut ctx = PatternTable::default();
     for (ri, r) in rules.iter().enumerate() {
         let chem = is_chemical(&r.category);
+        let own: HashSet<String> = r.names.iter().map(|n| normalise::normalise_compact(n)).collect();
         let ri = idx(ri);
         for (list, what) in [(&r.names, What::Name(ri)), (&r.ambiguous, What::Ambiguous(ri))] {
             for n in list {
                 let c = normalise::normalise_compact(n);
-                if c.is_empty() {
+                if c.is_empty() || (chem && salt_of_own_name(&c, &own)) {
                     continue;
                 }
                 if leet_candidate(&c) {
@@ -371,6 +372,37 @@ fn pattern_tables(rules: &[RuleSpec], contexts: &[ContextSpec]) -> (PatternTable
         }
     }
     (main, leet, ctx)
+}
+
+/// Salt and form words a chemical name can end with, in compact form.
+const SALT_SUFFIXES: &[&str] = &[
+    "盐酸盐",
+    "硫酸盐",
+    "氢溴酸盐",
+    "枸橼酸盐",
+    "柠檬酸盐",
+    "草酸盐",
+    "一水合物",
+    "hydrochloride",
+    "hcl",
+    "sulfate",
+    "sulphate",
+    "hydrobromide",
+    "citrate",
+    "oxalate",
+    "monohydrate",
+];
+
+/// True when `name` is another name of the same rule followed by a salt or
+/// form word ("麻黄碱盐酸盐" beside "麻黄碱"). Such a name adds nothing (the
+/// salt is the same substance) and, in a script without word boundaries, its
+/// length would beat a different substance it overlaps ("伪麻黄碱盐酸盐"
+/// holds "麻黄碱盐酸盐"), so it is left out.
+fn salt_of_own_name(name: &str, own: &HashSet<String>) -> bool {
+    SALT_SUFFIXES
+        .iter()
+        .filter_map(|s| name.strip_suffix(s))
+        .any(|stem| !stem.is_empty() && own.contains(stem))
 }
 
 /// Rules whose names are chemical names: watched substances, commodities
@@ -465,6 +497,8 @@ fn regex_set(rules: &[RuleSpec]) -> Result<RegexSet, BuildError> {
     for (ri, r) in rules.iter().enumerate() {
         for (pi, p) in r.patterns.iter().enumerate() {
             let part = Part::Pattern { rule: ri, pattern: pi };
+            // the text regexes see has traditional Chinese folded: so are they
+            let p = &super::hanzi::fold(p);
             let re = compile_pattern(p).map_err(|e| BuildError::Pattern {
                 part,
                 message: e.to_string(),

@@ -20,6 +20,7 @@
 pub mod cas;
 mod chem;
 mod compile;
+mod hanzi;
 pub mod normalise;
 mod scan;
 pub mod scoring;

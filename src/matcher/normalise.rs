@@ -200,9 +200,10 @@ impl Writer {
         if is_dash(c) {
             return self.punct_byte(b'-', o);
         }
-        // CJK ideographs neither decompose nor change case.
+        // CJK ideographs neither decompose nor change case; traditional
+        // characters fold to simplified ones (same UTF-8 length).
         if ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c) {
-            return self.alnum_char(c, o);
+            return self.alnum_char(super::hanzi::simplified(c), o);
         }
         if c.is_whitespace() {
             return self.space(o);
@@ -211,7 +212,7 @@ impl Writer {
             if is_combining_mark(d) {
                 return;
             }
-            let d = fold_homoglyph(d).unwrap_or(d);
+            let d = fold_homoglyph(d).unwrap_or_else(|| super::hanzi::simplified(d));
             if d.is_ascii() {
                 return self.emit(d, o);
             }

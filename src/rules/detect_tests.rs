@@ -51,6 +51,29 @@ cas = ["125541-22-2"]
 names = ["1-Boc-4-AP"]
 
 [[rule]]
+id = "meth.ephedrine"
+name = "ephedrine"
+category = "precursor.meth"
+weight = 30
+cas = ["299-42-3"]
+names = ["麻黄碱", "麻黄碱盐酸盐"]
+
+[[rule]]
+id = "meth.pseudoephedrine"
+name = "pseudoephedrine"
+category = "precursor.meth"
+weight = 30
+cas = ["90-82-4"]
+names = ["伪麻黄碱"]
+
+[[rule]]
+id = "tac.relabel"
+name = "relabel"
+category = "tactic.relabel"
+weight = 20
+patterns = ['以保健食品名义']
+
+[[rule]]
 id = "com.piperidine"
 name = "piperidine"
 category = "commodity"
@@ -236,4 +259,15 @@ fn loader_checks_same_as_and_context_selectors() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("reserved"), "{e}");
+}
+
+#[test]
+fn traditional_chinese_reads_as_simplified_and_salts_do_not_shadow() {
+    // names and regexes are written in simplified characters only
+    let got = hits("偽麻黃鹼鹽酸鹽 99%，以保健食品名義寄出");
+    assert_eq!(
+        got,
+        pairs(&[("meth.pseudoephedrine", "偽麻黃鹼"), ("tac.relabel", "以保健食品名義")])
+    );
+    assert_eq!(hits("麻黄碱盐酸盐"), pairs(&[("meth.ephedrine", "麻黄碱")]));
 }
