@@ -103,6 +103,17 @@ fn inputs() -> Vec<(&'static str, Generator)> {
             rep("1-benzyl-4-piperidone 4-piperidone CAS 3612-20-2 2-piperidone N-Boc-piperazine "),
         ),
         ("cas_valid", rep("79099-07-3 ")),
+        ("cas_unlisted", rep("64-17-5 7647-14-5 ")),
+        (
+            "chem_brackets",
+            rep("(R)-)piperidine(1S,2S)-ephedrine-sulfate 4-(amino)piperidine-4-yl "),
+        ),
+        (
+            "open_bracket_once",
+            Box::new(|len| format!("({}", ")piperidine".repeat(len / 11))),
+        ),
+        ("traditional_chinese", rep("偽麻黃鹼鹽酸鹽 純度 現貨 包清關 ")),
+        ("substitute_capture", rep("new ZX-42 powder, upgraded 4-AP oil ")),
         ("cas_near_miss", rep("79099-07-4 79909-07-3 12345-67-8 CAS 7909907 ")),
         ("cas_blocks_no_space", rep("1234,")),
         ("cas_truncated", rep("cas 79099 powder ")),

@@ -9,6 +9,7 @@ use crate::rules::RuleSet;
 use crate::store::Store;
 use anyhow::{Context, Result};
 use std::io::{IsTerminal, Read, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -342,12 +343,18 @@ fn scan(rules: &[PathBuf], no_bundled: bool, format: ScanFormat, inputs: &[Strin
             Err(e) => {
                 eprintln!("precwatch: error: {}", term_safe(&chain(&e)));
                 any_error = true;
-                return;
+                return ControlFlow::Continue(());
             }
         };
-        any_hit |= !verdict.hits.is_empty();
-        if write_error.is_none() {
-            write_error = write_verdict(&mut out, format, &inputs[i], &text, &verdict, color).err();
+        // unlisted leads weigh nothing: they are not "something matched"
+        any_hit |= verdict.hits.iter().any(|h| h.category != crate::matcher::UNLISTED);
+        match write_verdict(&mut out, format, &inputs[i], &text, &verdict, color) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                // the output is gone (a closed pipe): scanning on is pointless
+                write_error = Some(e);
+                ControlFlow::Break(())
+            }
         }
     });
     if let Some(e) = write_error {
@@ -509,7 +516,10 @@ fn rules_eval(
     use crate::rules::eval;
     let set = RuleSet::load(rules, !no_bundled)?;
     let floors = floor.map(eval::load_floor).transpose()?;
+    // every case once, so ids are checked across all the files
+    eval::load_corpus(corpus)?;
     let mut below = Vec::new();
+    let mut used = std::collections::BTreeSet::new();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for file in eval::corpus_files(corpus)? {
@@ -530,6 +540,7 @@ fn rules_eval(
             }
         }
         if let Some(floors) = &floors {
+            used.insert(eval::stem(&name));
             match floors.get(&eval::stem(&name)) {
                 Some(f) => below.extend(
                     eval::below_floor(&report, f)
@@ -539,6 +550,11 @@ fn rules_eval(
                 None => below.push(format!("{name}: no [{}] table in the floor file", eval::stem(&name))),
             }
         }
+    }
+    for stem in floors.iter().flat_map(|f| f.keys()).filter(|s| !used.contains(*s)) {
+        below.push(format!(
+            "the floor file has [{stem}] but no corpus file {stem}.toml was evaluated"
+        ));
     }
     for m in &below {
         eprintln!("error: {}", term_safe(m));

@@ -158,7 +158,7 @@ fn lead(value: String, ss: &[&Sighting], clusters: &HashMap<i64, i64>, policy: &
 /// an analyst can try it with `--rules` at once), but each rule's category,
 /// weight, name and references are for the analyst to complete.
 pub fn pack_skeleton(leads: &[Lead], source: &str, written_at: &str) -> String {
-    let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let q = crate::escape::toml_string;
     let mut out = String::new();
     out.push_str("# Rule-pack skeleton written by `precwatch emerging`: candidates, not facts.\n");
     out.push_str("# For each rule: confirm the identity (CAS Common Chemistry, PubChem), choose the\n");

@@ -57,6 +57,31 @@ pub fn json_safe(json: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// `s` as a TOML basic string (quotes included) that is safe for a terminal
+/// and decodes to `s`: quotes and backslashes escaped, and every character
+/// [`term_safe`] escapes (controls, bidi overrides, zero-width characters)
+/// and U+2028/U+2029 written as `\uXXXX` / `\UXXXXXXXX`.
+pub fn toml_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if is_unsafe(c) || matches!(c, '\u{2028}' | '\u{2029}') => {
+                if (c as u32) <= 0xFFFF {
+                    out.push_str(&format!("\\u{:04X}", c as u32));
+                } else {
+                    out.push_str(&format!("\\U{:08X}", c as u32));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// At most `max` characters of `s`, with "…" when cut.
 pub fn short(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
@@ -94,6 +119,15 @@ mod tests {
         assert_eq!(term_safe("N-苯乙基\nx"), "N-苯乙基 x");
         assert_eq!(controls_escaped("a\x07\nb\x1b]0;x"), "a\\u{7}\nb\\u{1b}]0;x");
         assert_eq!(term_safe("\u{9b}31m"), "\\u{9b}31m", "C1 CSI");
+    }
+
+    #[test]
+    fn toml_strings_decode_to_the_text_and_show_no_controls() {
+        let hostile = "a\"b\\c\u{9b}31m\u{202e}\n\u{2028}\u{1b}[2J 苯乙基 \u{1F600}";
+        let q = toml_string(hostile);
+        assert!(!q.chars().any(|c| is_unsafe(c) || c == '\u{2028}'), "{q}");
+        let v: toml::Value = toml::from_str(&format!("x = {q}")).unwrap();
+        assert_eq!(v["x"].as_str(), Some(hostile));
     }
 
     #[test]

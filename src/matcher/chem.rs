@@ -23,6 +23,42 @@ fn is_dash(c: char) -> bool {
 /// The longest word next to a name that the checks read, in characters.
 const MAX_WORD: usize = 40;
 
+/// The longest stereo descriptor inside brackets, in characters.
+const MAX_STEREO: usize = 16;
+
+/// Salt and anion words: after a hyphen they leave a name whole
+/// ("Ephedrine-Sulfate" is ephedrine), though "sulf" or "chlor" would
+/// otherwise start a substituent.
+const SALT_WORDS: &[&str] = &[
+    "hcl",
+    "hbr",
+    "hydrochloride",
+    "dihydrochloride",
+    "hydrobromide",
+    "sulfate",
+    "sulphate",
+    "bisulfate",
+    "nitrate",
+    "chloride",
+    "bromide",
+    "iodide",
+    "carbonate",
+    "bicarbonate",
+    "citrate",
+    "oxalate",
+    "tartrate",
+    "bitartrate",
+    "phosphate",
+    "acetate",
+    "maleate",
+    "fumarate",
+    "mesylate",
+    "salt",
+    "base",
+    "monohydrate",
+    "hydrate",
+];
+
 /// Endings of a word that is a substituent prefix glued to the next word by a
 /// hyphen: "methyl-", "amino-", "Boc-", "chloro-".
 const PREFIX_ENDINGS: &[&str] = &[
@@ -100,12 +136,22 @@ fn prefix_word(s: &str) -> bool {
 
 /// True when the bracket that ends `s` holds a stereo descriptor: "(+)",
 /// "(-)", "(±)", "(R)", "(S)", "(RS)", "(1S,2S)", "[R-(R*,S*)]".
+/// Reads at most [`MAX_STEREO`] characters back from the closing bracket.
 fn stereo_bracket(s: &str) -> bool {
-    let Some(open) = s.rfind(['(', '[']) else { return false };
-    let inner = &s[open + 1..s.len() - 1];
-    inner.chars().count() <= 16
+    let Some(body) = s.get(..s.len() - 1) else { return false };
+    let mut inner: Vec<char> = Vec::new();
+    let mut opened = false;
+    for c in body.chars().rev().take(MAX_STEREO + 1) {
+        if c == '(' || c == '[' {
+            opened = true;
+            break;
+        }
+        inner.push(c);
+    }
+    opened
         && !inner.is_empty()
-        && inner.chars().all(|c| {
+        && inner.len() <= MAX_STEREO
+        && inner.iter().all(|&c| {
             matches!(
                 c,
                 '+' | '-' | '±' | '−' | ',' | '*' | '(' | ')' | 'R' | 'S' | 'r' | 's' | 'D' | 'L' | 'd' | 'l'
@@ -139,6 +185,9 @@ fn continued_after(after: &str) -> bool {
         return tail.next().is_some_and(is_dash) && tail.next().is_some_and(char::is_alphabetic);
     }
     let w = word.to_lowercase();
+    if SALT_WORDS.contains(&w.as_str()) {
+        return false;
+    }
     SUFFIX_WORDS.contains(&w.as_str()) || SUFFIX_STARTS.iter().any(|s| w.starts_with(s))
 }
 
@@ -182,6 +231,8 @@ mod tests {
         assert!(!frag("(+)-pseudoephedrine", "pseudoephedrine"));
         assert!(!frag("NEW-BMK oil", "BMK"));
         assert!(!frag("BMK-oil, PMK-powder", "BMK"));
+        assert!(!frag("Ephedrine-Sulfate 99% powder", "Ephedrine"));
+        assert!(!frag("Pseudoephedrine-hydrochloride", "Pseudoephedrine"));
         assert!(!frag("(NPP) powder", "NPP"));
         assert!(!frag("fentanyl-99% pure", "fentanyl"));
         assert!(!frag("N-phenethyl-4-piperidone", "N-phenethyl-4-piperidone"));
@@ -189,6 +240,10 @@ mod tests {
 
     #[test]
     fn bounded_and_total_on_odd_text() {
+        // a bracket far before the name is not read (the check is O(1))
+        let far = format!("({}){}", "R".repeat(100_000), "NPP");
+        assert!(!frag(&far, "NPP"));
+
         let long = format!("{}-NPP", "a".repeat(10_000));
         assert!(!frag(&long, "NPP"));
         assert!(!frag("-NPP-", "NPP"));

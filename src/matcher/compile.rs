@@ -497,14 +497,13 @@ fn regex_set(rules: &[RuleSpec]) -> Result<RegexSet, BuildError> {
     for (ri, r) in rules.iter().enumerate() {
         for (pi, p) in r.patterns.iter().enumerate() {
             let part = Part::Pattern { rule: ri, pattern: pi };
-            // the text regexes see has traditional Chinese folded: so are they
-            let p = &super::hanzi::fold(p);
             let re = compile_pattern(p).map_err(|e| BuildError::Pattern {
                 part,
                 message: e.to_string(),
             })?;
             parts.push(part);
-            strs.push(ascii_word_boundaries(p));
+            // the text regexes see has traditional Chinese folded: so are they
+            strs.push(ascii_word_boundaries(&super::hanzi::fold(p)));
             regexes.push((re, idx(ri)));
         }
     }

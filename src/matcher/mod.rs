@@ -307,9 +307,12 @@ pub struct ContextSpec {
     pub terms: Vec<String>,
 }
 
-/// Compile one pack regex the way the engine does (see [`ascii_word_boundaries`]).
+/// Compile one pack regex the way the engine does: traditional Chinese
+/// folded to simplified, as in the text it runs on (so the loader checks
+/// what the engine runs: a folded class range must still be valid), and
+/// ASCII word boundaries (see [`ascii_word_boundaries`]).
 pub fn compile_pattern(p: &str) -> Result<Regex, regex::Error> {
-    regex::RegexBuilder::new(&ascii_word_boundaries(p))
+    regex::RegexBuilder::new(&ascii_word_boundaries(&hanzi::fold(p)))
         .size_limit(compile::REGEX_SIZE_LIMIT)
         .build()
 }

@@ -479,19 +479,26 @@ impl<'a> Pass<'a> {
         (verdict, excluded)
     }
 
-    /// Sum of the weights of the distinct rules hit, in order of first hit
-    /// (the order fixes the floating-point sum), floored at 0.
+    /// Sum of the weights of the distinct rules hit (a rule and those
+    /// `same_as` it count once, with the larger weight), in order of first
+    /// hit (the order fixes the floating-point sum), floored at 0.
     fn score(&self, cands: &[Cand]) -> f64 {
-        let mut seen = vec![false; self.rules.len()];
-        let mut sum = 0.0;
+        // per score key (a rule, with the rules `same_as` it): the largest
+        // weight hit, added in order of first hit
+        let mut best: Vec<Option<f64>> = vec![None; self.rules.len()];
+        let mut order: Vec<usize> = Vec::new();
         for c in cands {
             let r = &self.rules[c.rule as usize];
             let key = r.score_key as usize;
-            if !seen[key] {
-                seen[key] = true;
-                sum += r.weight;
+            match &mut best[key] {
+                Some(w) => *w = w.max(r.weight),
+                slot => {
+                    *slot = Some(r.weight);
+                    order.push(key);
+                }
             }
         }
+        let sum = order.iter().filter_map(|&k| best[k]).fold(0.0, |a, w| a + w);
         sum.max(0.0)
     }
 

@@ -9,7 +9,9 @@ use sha2::{Digest, Sha256};
 use super::raw::{self, RawPackFile, S};
 use super::*;
 use crate::matcher::scoring::{Level, Policy, Selector};
-use crate::matcher::{self, cas, normalise, BuildError, ContextSpec, Engine, HitKind, Part, Risk, RuleSpec};
+use crate::matcher::{
+    self, cas, is_watched_substance, normalise, BuildError, ContextSpec, Engine, HitKind, Part, Risk, RuleSpec,
+};
 
 /// Where a part of the engine's input was written: (file, line, rule id).
 fn located(rules: &[Rule], contexts: &[ContextSet], part: Part) -> (String, usize, Option<String>) {
@@ -401,6 +403,10 @@ impl Loader {
                     "same_as names {target:?}, which has a same_as itself; name the final rule"
                 )),
                 Some(t) if t.cas.is_empty() => Some(format!("same_as names {target:?}, which lists no CAS")),
+                Some(t) if !(is_watched_substance(&t.category) && is_watched_substance(&r.category)) => Some(format!(
+                    "same_as is for two rules of one watched substance (precursor.*, drug.*); {} is {:?}, {target:?} is {:?}",
+                    r.id, r.category, t.category
+                )),
                 Some(_) => None,
             };
             if let Some(message) = problem {

@@ -3,6 +3,8 @@
 //! other hits of that version, so the caller can tell which sightings came
 //! with strong tactics or next to watched substances.
 
+use std::rc::Rc;
+
 use super::{Store, StoreError};
 use crate::matcher::{HitKind, UNLISTED};
 
@@ -76,8 +78,9 @@ pub struct Sighting {
     pub fetched_at: String,
     /// the text around the lead
     pub context: String,
-    /// the version's other hits
-    pub others: Vec<CoHit>,
+    /// the version's other hits, each distinct (rule, category, kind) once,
+    /// shared by every lead of the version
+    pub others: Rc<[CoHit]>,
 }
 
 impl Store {
@@ -87,31 +90,32 @@ impl Store {
             "SELECT h.version_id, h.kind, h.cas, h.matched, h.context, v.listing_id, v.run_id, v.fetched_at, v.title,
                     l.site, l.canonical_url
              FROM hits h JOIN listing_versions v ON v.id = h.version_id JOIN listings l ON l.id = v.listing_id
-             WHERE h.category = ?1 ORDER BY v.fetched_at, h.version_id, h.start",
+             WHERE h.category = ?1 AND v.run_id >= ?2 ORDER BY v.fetched_at, h.version_id, h.start",
         )?;
-        let mut others_st = self.conn.prepare(
-            "SELECT rule_id, category, kind FROM hits WHERE version_id = ?1 AND category <> ?2 ORDER BY start, id",
-        )?;
+        let first_run = match since {
+            Since::Run(n) => *n,
+            _ => i64::MIN,
+        };
         let mut out = Vec::new();
-        let mut rows = st.query([UNLISTED])?;
+        // rows come grouped by version: its other hits are read once and shared
+        let mut cached: Option<(i64, Rc<[CoHit]>)> = None;
+        let mut rows = st.query(rusqlite::params![UNLISTED, first_run])?;
         while let Some(r) = rows.next()? {
             let (run_id, fetched_at): (i64, String) = (r.get(6)?, r.get(7)?);
             if !since.admits(run_id, &fetched_at) {
                 continue;
             }
             let version_id: i64 = r.get(0)?;
+            let others = match &cached {
+                Some((v, o)) if *v == version_id => o.clone(),
+                _ => {
+                    let o = self.co_hits(version_id)?;
+                    cached = Some((version_id, o.clone()));
+                    o
+                }
+            };
             let kind = HitKind::from_name(&r.get::<_, String>(1)?).unwrap_or(HitKind::Cas);
             let (cas, matched): (Option<String>, String) = (r.get(2)?, r.get(3)?);
-            let others = others_st
-                .query_map(rusqlite::params![version_id, UNLISTED], |h| {
-                    let kind: String = h.get(2)?;
-                    Ok(CoHit {
-                        rule: h.get(0)?,
-                        category: h.get(1)?,
-                        kind: HitKind::from_name(&kind).unwrap_or(HitKind::Name),
-                    })
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
             out.push(Sighting {
                 value: cas.unwrap_or(matched),
                 kind,
@@ -125,6 +129,23 @@ impl Store {
             });
         }
         Ok(out)
+    }
+
+    /// The distinct (rule, category, kind) of a version's hits other than
+    /// unlisted ones: at most a few per rule, whatever the page repeats.
+    fn co_hits(&self, version_id: i64) -> Result<Rc<[CoHit]>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT DISTINCT rule_id, category, kind FROM hits WHERE version_id = ?1 AND category <> ?2 ORDER BY 1, 2, 3",
+        )?;
+        let rows = st.query_map(rusqlite::params![version_id, UNLISTED], |h| {
+            let kind: String = h.get(2)?;
+            Ok(CoHit {
+                rule: h.get(0)?,
+                category: h.get(1)?,
+                kind: HitKind::from_name(&kind).unwrap_or(HitKind::Name),
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?.into())
     }
 }
 

@@ -76,6 +76,17 @@ cas = []
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("high F1 1.000 is below the recorded 1.010"));
 
+    // a floor for a corpus file that was not evaluated is an error (a
+    // renamed file must not leave CI checking nothing)
+    std::fs::write(
+        &floor,
+        "[small]\nsubstances = 0\nflagged = 0\nhigh = 0\n[gone]\nsubstances = 1\nflagged = 1\nhigh = 1\n",
+    )
+    .unwrap();
+    let out = precwatch(&["rules", "eval", c, "--floor", floor.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[gone]"));
+
     // a bad check digit names the file, the line and the case
     std::fs::write(
         &corpus,

@@ -173,6 +173,14 @@ fn check_skeleton(dir: &Path, db: &str, pack: &str) {
         format!("Coating additive CAS {NEW_CAS}, 25 kg drum, factory price"),
     )
     .unwrap();
+    // without the skeleton the CAS is only a lead: reported, but nothing matched (exit 1)
+    let lead = precwatch(&["scan", "--format", "json", listing.to_str().unwrap()], dir);
+    assert_eq!(lead.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&lead.stdout).unwrap();
+    assert_eq!(
+        (v["risk"].as_str(), v["hits"][0]["category"].as_str()),
+        (Some("none"), Some("unlisted"))
+    );
     let scan = precwatch(
         &[
             "scan",
