@@ -561,7 +561,8 @@ fn leet_positions(spaced: &[u8]) -> Vec<usize> {
     let is_run = |b: u8| b.is_ascii_alphanumeric() || b == b'@' || b == b'$';
     let mut i = 0;
     while i < spaced.len() {
-        let b = spaced[i];
+        i = skip_to_leet(spaced, i);
+        let Some(&b) = spaced.get(i) else { break };
         if leet_letter(b).is_none() {
             i += 1;
             continue;
@@ -594,6 +595,23 @@ fn leet_positions(spaced: &[u8]) -> Vec<usize> {
         i = e.max(i + 1);
     }
     out
+}
+
+/// The first position at or after `i` that may hold a byte [`leet_letter`]
+/// folds (`0`-`7`, `@`, `$`), or the end. Most text has none for long
+/// stretches: 16 bytes are tested at a time, without branches.
+fn skip_to_leet(s: &[u8], mut i: usize) -> usize {
+    let maybe = |b: u8| u8::from(b.wrapping_sub(b'0') < 8) | u8::from(b == b'@') | u8::from(b == b'$');
+    while let Some(chunk) = s.get(i..i + 16).and_then(|c| <&[u8; 16]>::try_from(c).ok()) {
+        if chunk.iter().fold(0, |acc, &b| acc | maybe(b)) != 0 {
+            break;
+        }
+        i += 16;
+    }
+    while i < s.len() && maybe(s[i]) == 0 {
+        i += 1;
+    }
+    i
 }
 
 /// Where the windows around in-word digits start and end: `max_pat` ASCII
