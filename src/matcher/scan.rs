@@ -533,8 +533,8 @@ fn word_starts(n: &Normalised, text: &[u8], base: usize, end: usize) -> u64 {
     if text.get(orig(from - 1)..=orig(end - 1)).is_some_and(<[u8]>::is_ascii) {
         return m;
     }
-    for cs in from..end.min(c.len()) {
-        let apart = orig(cs) != orig(cs - 1).wrapping_add(1) || c[cs] >= 0x80;
+    for (cs, &b) in c.iter().enumerate().take(end).skip(from) {
+        let apart = orig(cs) != orig(cs - 1).wrapping_add(1) || b >= 0x80;
         m |= u64::from(apart) << (cs - base);
     }
     m
