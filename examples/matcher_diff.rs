@@ -6,6 +6,9 @@
 //! `matcher_diff record PATH`  writes the verdicts to PATH;
 //! `matcher_diff check PATH`   compares with PATH and names the first texts
 //!                             that differ (exit status 1 when any does).
+//!
+//! The texts include the literals of the test files: record again after
+//! editing them (or compare with the recorded version of those files).
 
 use precwatch::rules::RuleSet;
 
