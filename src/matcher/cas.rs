@@ -222,6 +222,22 @@ fn digits_of(s: &[u8]) -> String {
     s.iter().map(|&b| if b == b'o' { '0' } else { b as char }).collect()
 }
 
+/// The first position at or after `i` holding an ASCII digit, or the end.
+/// Most text has none for long stretches: 16 bytes are tested at a time,
+/// without branches.
+fn skip_to_digit(s: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = s.get(i..i + 16).and_then(|c| <&[u8; 16]>::try_from(c).ok()) {
+        if chunk.iter().fold(0, |acc, &b| acc | u8::from(b.is_ascii_digit())) != 0 {
+            break;
+        }
+        i += 16;
+    }
+    while i < s.len() && !s[i].is_ascii_digit() {
+        i += 1;
+    }
+    i
+}
+
 /// Find every CAS-like number in `spaced` (see the module documentation).
 pub fn scan(spaced: &str, out: &mut Vec<Found>) {
     let s = spaced.as_bytes();
@@ -229,9 +245,9 @@ pub fn scan(spaced: &str, out: &mut Vec<Found>) {
     let mut memo = [NextSpace::default(), NextSpace::default()];
     let mut i = 0;
     while i < n {
-        if !s[i].is_ascii_digit() {
-            i += 1;
-            continue;
+        i = skip_to_digit(s, i);
+        if i >= n {
+            break;
         }
         let mut a = i;
         while a > 0 && is_d(s[a - 1]) {

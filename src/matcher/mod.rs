@@ -496,6 +496,10 @@ impl Engine {
 /// reviewer sees next to a hit. `s` and `e` must be character boundaries.
 pub fn snippet(text: &str, s: usize, e: usize) -> String {
     const SIDE: usize = 60;
+    let (a, b) = (s.saturating_sub(SIDE), e.saturating_add(SIDE).min(text.len()));
+    if let Some(ascii) = text.as_bytes().get(a..b).filter(|t| t.is_ascii()) {
+        return ascii_snippet(ascii);
+    }
     let a = text[..s].char_indices().rev().take(SIDE).last().map_or(s, |(i, _)| i);
     let b = text[e..].char_indices().nth(SIDE).map_or(text.len(), |(i, _)| e + i);
     let mut out = String::with_capacity(b - a);
@@ -506,6 +510,21 @@ pub fn snippet(text: &str, s: usize, e: usize) -> String {
         out.push_str(w);
     }
     out
+}
+
+/// [`snippet`]'s whitespace collapsing for ASCII: what `split_whitespace`
+/// and a join with ' ' give, copying whole words.
+fn ascii_snippet(t: &[u8]) -> String {
+    // the ASCII characters with Unicode's White_Space property
+    let ws = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+    let mut out = Vec::with_capacity(t.len());
+    for w in t.split(ws).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(b' ');
+        }
+        out.extend_from_slice(w);
+    }
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -226,6 +226,82 @@ impl Writer {
     }
 }
 
+/// Chunk width of the ASCII fast path.
+const CHUNK: usize = 16;
+
+/// `SPACED` of 16 ASCII bytes, computed without a table so that it
+/// vectorises; `None` when a byte is not ASCII or two whitespace bytes meet
+/// (a run to collapse), counting a space just written (`last_space`).
+/// With the bytes, 1 for each letter or digit (what goes to `compact`).
+#[inline]
+fn plain_chunk(c: &[u8; CHUNK], last_space: bool) -> Option<([u8; CHUNK], [u8; CHUNK])> {
+    let mut out = [0u8; CHUNK];
+    let mut alnum = [0u8; CHUNK];
+    let mut ws = [0u8; CHUNK];
+    let mut high = 0u8;
+    for (((o, a), w), &b) in out.iter_mut().zip(&mut alnum).zip(&mut ws).zip(c) {
+        high |= b & 0x80;
+        *w = u8::from(b <= 0x20 || b == 0x7f);
+        let upper = u8::from(b.wrapping_sub(b'A') < 26);
+        let lower = u8::from(b.wrapping_sub(b'a') < 26);
+        *a = upper | lower | u8::from(b.wrapping_sub(b'0') < 10);
+        *o = if *w != 0 { b' ' } else { b + 32 * upper };
+    }
+    let mut runs = ws[0] & u8::from(last_space);
+    for k in 1..CHUNK {
+        runs |= ws[k] & ws[k - 1];
+    }
+    (high == 0 && runs == 0).then_some((out, alnum))
+}
+
+impl Writer {
+    /// The ASCII bytes of `bytes` from `i` on, into both streams (room for
+    /// them is made by the caller); returns where a non-ASCII byte (or the
+    /// end) stops it. Chunks of 16 bytes without whitespace runs copy to
+    /// `spaced` whole; the others go byte by byte, branch-free: both streams
+    /// written unconditionally, the lengths advanced by flags (letters and
+    /// spaces alternate unpredictably).
+    fn ascii_run(&mut self, bytes: &[u8], mut i: usize) -> usize {
+        let (sp, sm, cp, c2s) = (&mut self.sp[..], &mut self.sm[..], &mut self.cp[..], &mut self.c2s[..]);
+        let (mut si, mut ci, mut last_space) = (self.si, self.ci, self.last_space);
+        while i < bytes.len() {
+            let chunk = bytes.get(i..i + CHUNK).and_then(|c| <&[u8; CHUNK]>::try_from(c).ok());
+            if let Some((out, alnum)) = chunk.and_then(|c| plain_chunk(c, last_space)) {
+                sp[si..si + CHUNK].copy_from_slice(&out);
+                for (k, m) in sm[si..si + CHUNK].iter_mut().enumerate() {
+                    *m = (i + k) as u32;
+                }
+                for (k, (&b, &a)) in out.iter().zip(&alnum).enumerate() {
+                    cp[ci] = b;
+                    c2s[ci] = (si + k) as u32;
+                    ci += usize::from(a);
+                }
+                (si, i, last_space) = (si + CHUNK, i + CHUNK, out[CHUNK - 1] == b' ');
+                continue;
+            }
+            // a chunk that is not plain goes byte by byte, then the next is tried
+            for _ in 0..CHUNK {
+                let Some(&b) = bytes.get(i).filter(|b| b.is_ascii()) else {
+                    (self.si, self.ci, self.last_space) = (si, ci, last_space);
+                    return i;
+                };
+                let out = SPACED[b as usize];
+                let ws = out == b' ';
+                sp[si] = out;
+                sm[si] = i as u32;
+                cp[ci] = out;
+                c2s[ci] = si as u32;
+                si += usize::from(!(ws && last_space));
+                ci += usize::from(out.is_ascii_alphanumeric());
+                last_space = ws;
+                i += 1;
+            }
+        }
+        (self.si, self.ci, self.last_space) = (si, ci, last_space);
+        i
+    }
+}
+
 impl Normalised {
     /// Normalise `text` into `self`, reusing the buffers.
     /// At most [`super::MAX_TEXT_BYTES`] of `text` are read (see
@@ -262,29 +338,7 @@ impl Normalised {
         while i < n && w.si < MAX_SPACED_BYTES {
             // ASCII writes at most one byte per input byte
             w.room(n - i);
-            {
-                let (sp, sm, cp, c2s) = (&mut w.sp[..], &mut w.sm[..], &mut w.cp[..], &mut w.c2s[..]);
-                let (mut si, mut ci, mut last_space) = (w.si, w.ci, w.last_space);
-                // Branch-free: write both streams unconditionally, advance
-                // the lengths by flags (letters/spaces alternate unpredictably).
-                while i < n {
-                    let b = bytes[i];
-                    if b >= 0x80 {
-                        break;
-                    }
-                    let out = SPACED[b as usize];
-                    let ws = out == b' ';
-                    sp[si] = out;
-                    sm[si] = i as u32;
-                    cp[ci] = out;
-                    c2s[ci] = si as u32;
-                    si += usize::from(!(ws && last_space));
-                    ci += usize::from(out.is_ascii_alphanumeric());
-                    last_space = ws;
-                    i += 1;
-                }
-                (w.si, w.ci, w.last_space) = (si, ci, last_space);
-            }
+            i = w.ascii_run(&bytes[..n], i);
             if i < n {
                 let Some(ch) = text[i..].chars().next() else {
                     break;

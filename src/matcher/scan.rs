@@ -4,7 +4,9 @@
 
 use std::cell::RefCell;
 
-use aho_corasick::{AhoCorasick, Input};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::nfa::contiguous::NFA;
+use aho_corasick::{AhoCorasick, Anchored, Input};
 
 use super::compile::{Automata, PatInfo, RuleInfo, What};
 use super::normalise::{self, is_cjk, utf8_len, Normalised};
@@ -155,35 +157,64 @@ impl<'a> Pass<'a> {
         self.context_occurrences();
     }
 
-    /// Names and ambiguous names over `compact`. A leftmost-longest search
-    /// (fast, no overlapping bookkeeping) gives the longest name at each
-    /// start; it restarts one byte after each match's start so overlapping
-    /// names are still seen. Where the longest fails its word boundaries,
-    /// the overlapping automaton lists every name starting there instead.
-    /// Each search reads at most the longest name past its match, so the pass
-    /// is linear in the text.
-    fn name_pass(&mut self, ll: &AhoCorasick, ac: &AhoCorasick) {
+    /// Names and ambiguous names over `compact`, tried only where a name can
+    /// start: at a word start of the original text ([`word_starts`], exact
+    /// by [`Pass::name_start`]) or a CJK character, whose first bytes begin
+    /// some name ([`NameStarts`]). There an anchored leftmost-longest search
+    /// (fast, no overlapping bookkeeping) gives the longest name; where it
+    /// fails its word boundaries, the overlapping automaton lists every name
+    /// starting there instead. Each search reads at most the longest name
+    /// past its start, so the pass is linear in the text.
+    fn name_pass(&mut self, ll: &NFA, ac: &AhoCorasick) {
         let n = self.n;
-        let hay = n.compact.as_str();
-        let mut at = 0;
-        while at < hay.len() {
-            let Some(m) = ll.find(Input::new(hay).span(at..hay.len())) else {
-                break;
-            };
-            let (cs, ce) = (m.start(), m.end());
-            if !self.consider(cs, ce, m.pattern().as_usize()) {
-                let end = (cs + self.a.max_name).min(hay.len());
-                for om in ac.find_overlapping_iter(Input::new(&hay.as_bytes()[..end]).span(cs..end)) {
-                    if om.start() == cs && om.end() != ce {
-                        self.consider(cs, om.end(), om.pattern().as_usize());
-                    }
+        let hay = n.compact.as_bytes();
+        let mut base = 0;
+        while base < hay.len() {
+            let end = (base + 64).min(hay.len());
+            let mut starts = word_starts(n, self.text.as_bytes(), base, end);
+            while starts != 0 {
+                let cs = base + starts.trailing_zeros() as usize;
+                starts &= starts - 1;
+                if self.a.name_starts.may_start(hay, cs) && self.name_start(cs) {
+                    self.names_at(ll, ac, cs);
                 }
             }
-            at = cs + 1;
-            while !hay.is_char_boundary(at) {
-                at += 1;
+            base = end;
+        }
+    }
+
+    /// The names starting at `compact` byte `cs`.
+    fn names_at(&mut self, ll: &NFA, ac: &AhoCorasick, cs: usize) {
+        let hay = self.n.compact.as_bytes();
+        let end = (cs + self.a.max_name).min(hay.len());
+        let Some((pid, ce)) = longest_at(ll, &hay[..end], cs) else {
+            return;
+        };
+        if !self.consider(cs, ce, pid) {
+            for om in ac.find_overlapping_iter(Input::new(&hay[..end]).span(cs..end)) {
+                if om.start() == cs && om.end() != ce {
+                    self.consider(cs, om.end(), om.pattern().as_usize());
+                }
             }
         }
+    }
+
+    /// False when no name found at `compact` byte `cs` could pass
+    /// [`boundaries_ok`]: a name whose first character is not CJK
+    /// (`latin_start`) needs a non-word character before it in the original
+    /// text. This must stay implied by `boundaries_ok`'s start check.
+    #[inline]
+    fn name_start(&self, cs: usize) -> bool {
+        let n = self.n;
+        let os = n.compact_orig(cs);
+        let Some(&prev) = os.checked_sub(1).and_then(|p| self.text.as_bytes().get(p)) else {
+            return true;
+        };
+        if prev < 0x80 && n.compact.as_bytes()[cs] < 0x80 {
+            return !prev.is_ascii_alphanumeric();
+        }
+        let cjk = n.compact.get(cs..).and_then(|c| c.chars().next()).is_some_and(is_cjk);
+        cjk || !self.text[..os].chars().next_back().is_some_and(is_word_char)
     }
 
     /// A name match `[cs, ce)` of `compact`: a candidate when it does not
@@ -566,6 +597,64 @@ impl<'a> Pass<'a> {
     }
 }
 
+/// The longest name starting at `hay[cs]`, as (pattern, end): the anchored
+/// leftmost-longest search of `ll`, walked state by state as the crate's own
+/// search does (the last match state before the dead state wins; matches
+/// that start past `cs`, which the DFA's match states also carry, are not
+/// ones). At most `hay.len() - cs` steps.
+fn longest_at(ll: &NFA, hay: &[u8], cs: usize) -> Option<(usize, usize)> {
+    let mut sid = ll.start_state(Anchored::Yes).ok()?;
+    let mut found = None;
+    for (at, &b) in hay.iter().enumerate().skip(cs) {
+        sid = ll.next_state(Anchored::Yes, sid, b);
+        if !ll.is_special(sid) {
+            continue;
+        }
+        if ll.is_dead(sid) {
+            break;
+        }
+        if ll.is_match(sid) {
+            let pid = ll.match_pattern(sid, 0);
+            if (at + 1).checked_sub(ll.pattern_len(pid)) == Some(cs) {
+                found = Some((pid.as_usize(), at + 1));
+            }
+        }
+    }
+    found
+}
+
+/// Bit `j` set when `compact` byte `base + j` (`base..end`, at most 64) may
+/// start a word of the original text: the first byte, or one whose `spaced`
+/// byte does not directly follow the previous compact byte's, or (where the
+/// original text the block covers is not ASCII) one whose original character
+/// does not directly follow the previous one's or that is not ASCII. Where
+/// none holds, the character before is the ASCII letter or digit the
+/// previous compact byte came from. [`Pass::name_start`] decides exactly.
+fn word_starts(n: &Normalised, text: &[u8], base: usize, end: usize) -> u64 {
+    let c2s = &n.compact_to_spaced;
+    let from = base.max(1);
+    let (Some(cur), Some(prev)) = (c2s.get(from..end), c2s.get(from - 1..end - 1)) else {
+        return u64::from(base == 0 && end > 0);
+    };
+    let mut m = u64::from(base == 0);
+    let shift = from - base;
+    for (j, (&a, &b)) in cur.iter().zip(prev).enumerate() {
+        m |= u64::from(a != b.wrapping_add(1)) << (j + shift);
+    }
+    let (sm, c) = (&n.spaced_map, n.compact.as_bytes());
+    let orig = |cs: usize| c2s.get(cs).and_then(|&s| sm.get(s as usize)).map_or(0, |&o| o as usize);
+    // the original text from the block's first character to the first byte
+    // of its last one
+    if text.get(orig(from - 1)..=orig(end - 1)).is_some_and(<[u8]>::is_ascii) {
+        return m;
+    }
+    for (cs, &b) in c.iter().enumerate().take(end).skip(from) {
+        let apart = orig(cs) != orig(cs - 1).wrapping_add(1) || b >= 0x80;
+        m |= u64::from(apart) << (cs - base);
+    }
+    m
+}
+
 /// Sorted, merged copies of `ranges` (overlapping or touching ones joined).
 fn merge_ranges(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
     ranges.sort_unstable();
@@ -683,7 +772,8 @@ fn leet_positions(spaced: &[u8]) -> Vec<usize> {
     let is_run = |b: u8| b.is_ascii_alphanumeric() || b == b'@' || b == b'$';
     let mut i = 0;
     while i < spaced.len() {
-        let b = spaced[i];
+        i = skip_to_leet(spaced, i);
+        let Some(&b) = spaced.get(i) else { break };
         if leet_letter(b).is_none() {
             i += 1;
             continue;
@@ -718,6 +808,23 @@ fn leet_positions(spaced: &[u8]) -> Vec<usize> {
         i = e.max(i + 1);
     }
     out
+}
+
+/// The first position at or after `i` that may hold a byte [`leet_letter`]
+/// folds (`0`-`7`, `@`, `$`), or the end. Most text has none for long
+/// stretches: 16 bytes are tested at a time, without branches.
+fn skip_to_leet(s: &[u8], mut i: usize) -> usize {
+    let maybe = |b: u8| u8::from(b.wrapping_sub(b'0') < 8) | u8::from(b == b'@') | u8::from(b == b'$');
+    while let Some(chunk) = s.get(i..i + 16).and_then(|c| <&[u8; 16]>::try_from(c).ok()) {
+        if chunk.iter().fold(0, |acc, &b| acc | maybe(b)) != 0 {
+            break;
+        }
+        i += 16;
+    }
+    while i < s.len() && maybe(s[i]) == 0 {
+        i += 1;
+    }
+    i
 }
 
 /// Where the windows around in-word digits start and end: `max_pat` ASCII

@@ -417,3 +417,34 @@ mod spans_against_the_quadratic_originals {
         }
     }
 }
+
+/// Names are searched only where a word starts in the ORIGINAL text (or at
+/// a CJK character): invisible characters, accents, expansions and blocks
+/// of 64 compact bytes must not hide or invent a start.
+#[test]
+fn names_start_at_original_word_starts_only() {
+    let rules = vec![
+        RuleSpec {
+            names: strings(&["fentanyl", "芬太尼", "npp"]),
+            ..spec("fent", "drug.fentanyl", 50.0)
+        },
+        RuleSpec {
+            names: strings(&["ab"]),
+            ..spec("two", "drug.fentanyl", 1.0)
+        },
+    ];
+    let e = Engine::build(&rules, &[], scoring::Policy::default_policy()).expect("engine builds");
+    let found = |t: &str| hits(&e, t).into_iter().map(|h| h.1).collect::<Vec<_>>();
+    assert_eq!(found("x\u{200B}fentanyl"), ["fentanyl"]);
+    assert_eq!(found("xfentanyl éfentanyl 9fentanyl"), Vec::<String>::new());
+    assert_eq!(found("x芬太尼 Ω芬太尼"), ["芬太尼", "芬太尼"]);
+    assert_eq!(found("ab ab. xab"), ["ab", "ab"]);
+    assert_eq!(found("fen\u{00AD}tanyl, NPP"), ["fen\u{00AD}tanyl", "NPP"]);
+    // starts on both sides of every 64-byte block boundary
+    for pad in 55..75 {
+        let t = format!("{} fentanyl {}é fentanyl", "a".repeat(pad), "b".repeat(pad));
+        assert_eq!(found(&t), ["fentanyl", "fentanyl"], "{pad}");
+        let t = format!("{}fentanyl é{}npp", "a".repeat(pad), "c".repeat(pad));
+        assert_eq!(found(&t), Vec::<String>::new(), "{pad}");
+    }
+}
