@@ -99,6 +99,26 @@ fn valid_id(s: &str, extra: &[u8]) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || extra.contains(&b))
 }
 
+/// True when the regex repeats an unescaped `.` outside a class (`.{0,40}`,
+/// `.*`, `.+`): Unicode any-character gaps, the costliest thing a pack
+/// regex can ask of the one lazy DFA that runs every pack regex at once.
+fn any_char_gap(p: &str) -> bool {
+    let b = p.as_bytes();
+    let mut class = false;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'[' => class = true,
+            b']' => class = false,
+            b'.' if !class && matches!(b.get(i + 1), Some(b'{' | b'*' | b'+')) => return true,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
 /// `[a-z_]+(\.[a-z_]+)*`
 pub fn valid_category(s: &str) -> bool {
     !s.is_empty()
@@ -587,6 +607,10 @@ impl Loader {
             if let Err(e) = matcher::compile_pattern(p.get_ref()) {
                 let m = format!("regex {:?} does not compile: {}", p.get_ref(), regex_error(&e));
                 self.err(f, p.span(), rid, m);
+            } else if any_char_gap(p.get_ref()) {
+                let m = "regex repeats `.` (a gap of any characters): with a common word before it, it makes \
+                         the regex set's DFA large and every scan slow; use an ASCII class such as [a-z0-9 ,-]{0,40}";
+                self.warn(f, p.span(), rid, m);
             }
         }
         lines
