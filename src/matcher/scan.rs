@@ -315,32 +315,15 @@ impl<'a> Pass<'a> {
             let Some(res) = self.a.cas.resolve(f) else {
                 continue;
             };
-            let (kind, canon) = match res {
+            let (kind, canon, unlisted) = match res {
                 // the letter O written for a zero is a disguise, like a wrong check digit
                 cas::Resolved::Cas(c) if n.spaced.as_bytes()[f.start..f.end].contains(&b'o') => {
-                    (HitKind::CasObfuscated, c)
+                    (HitKind::CasObfuscated, c, false)
                 }
-                cas::Resolved::Cas(c) => (HitKind::Cas, c),
-                cas::Resolved::Obfuscated(c) => (HitKind::CasObfuscated, c),
-                cas::Resolved::Truncated(c) => (HitKind::CasTruncated, c),
-                cas::Resolved::Unlisted(c) => {
-                    let (os, oe) = n.orig_span_spaced(self.text, f.start, f.end);
-                    let cas = u32::try_from(self.cas_found.len()).ok();
-                    let rule = self.unlisted_cas;
-                    let (ss, se) = (f.start, f.end);
-                    let kind = HitKind::Cas;
-                    self.others.push(Cand {
-                        rule,
-                        kind,
-                        os,
-                        oe,
-                        ss,
-                        se,
-                        cas,
-                    });
-                    self.cas_found.push(c);
-                    continue;
-                }
+                cas::Resolved::Cas(c) => (HitKind::Cas, c, false),
+                cas::Resolved::Obfuscated(c) => (HitKind::CasObfuscated, c, false),
+                cas::Resolved::Truncated(c) => (HitKind::CasTruncated, c, false),
+                cas::Resolved::Unlisted(c) => (HitKind::Cas, c, true),
                 cas::Resolved::Excluded(c) => {
                     self.excludes.push(n.orig_span_spaced(self.text, f.start, f.end));
                     self.excluded_rules
@@ -350,18 +333,22 @@ impl<'a> Pass<'a> {
             };
             let (os, oe) = n.orig_span_spaced(self.text, f.start, f.end);
             let cas_index = u32::try_from(self.cas_found.len()).ok();
-            if let Some(rs) = self.a.cas_rules.get(&canon) {
-                for &rule in rs.iter().filter(|&&r| !self.rules[r as usize].exclude) {
-                    self.others.push(Cand {
-                        rule,
-                        kind,
-                        os,
-                        oe,
-                        ss: f.start,
-                        se: f.end,
-                        cas: cas_index,
-                    });
-                }
+            // an unlisted number is the engine's own rule's; a watched one, each rule's that lists it
+            let own = [self.unlisted_cas];
+            let rules: &[u32] = match unlisted {
+                true => &own,
+                false => self.a.cas_rules.get(&canon).map_or(&[], Vec::as_slice),
+            };
+            for &rule in rules.iter().filter(|&&r| !self.rules[r as usize].exclude) {
+                self.others.push(Cand {
+                    rule,
+                    kind,
+                    os,
+                    oe,
+                    ss: f.start,
+                    se: f.end,
+                    cas: cas_index,
+                });
             }
             self.cas_found.push(canon);
         }

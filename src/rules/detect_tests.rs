@@ -254,7 +254,10 @@ fn loader_checks_same_as_and_context_selectors() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("context:offers") && e.contains("unknown context set"), "{e}");
-    let gap = PACK.replace("'safe delivery to mexico'", "'safe .{0,30} mexico', '[.]{2}x', 'a\\.{2}'");
+    let gap = PACK.replace(
+        "'safe delivery to mexico'",
+        "'safe .{0,30} mexico', '[.]{2}x', 'a\\.{2}'",
+    );
     let set = RuleSet::from_sources(&[("d.toml".into(), gap)]).unwrap();
     let warned: Vec<&String> = set.warnings().iter().filter(|w| w.contains("repeats `.`")).collect();
     assert_eq!(warned.len(), 1, "only the any-character gap: {:?}", set.warnings());

@@ -3,14 +3,6 @@
 use crate::util::*;
 use std::process::{Command, Output};
 
-fn precwatch(args: &[&str], dir: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_precwatch"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
 /// Standard output as one JSON value per line.
 fn json_lines(o: &Output) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(&o.stdout)

@@ -3,10 +3,10 @@
 //! loses detection fails here), and `precwatch rules eval` reports, gates and
 //! names bad input as the command line promises.
 
+use crate::util::precwatch;
 use precwatch::rules::eval::{below_floor, corpus_files, evaluate, load_corpus, load_floor, stem};
 use precwatch::rules::RuleSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
@@ -33,13 +33,6 @@ fn every_corpus_file_keeps_its_recorded_f1() {
     assert!(cases >= 300, "the corpus holds {cases} cases");
 }
 
-fn precwatch(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_precwatch"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn rules_eval_command_reports_gates_and_names_bad_input() {
     let dir = tempfile::tempdir().unwrap();
@@ -62,7 +55,7 @@ cas = []
     )
     .unwrap();
     let c = corpus.to_str().unwrap();
-    let out = precwatch(&["rules", "eval", c, "--format", "json"]);
+    let out = precwatch(&["rules", "eval", c, "--format", "json"], dir.path());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["report"]["cases"], 2);
@@ -72,7 +65,7 @@ cas = []
     // a floor above what any corpus can reach fails the command
     let floor = dir.path().join("floor.toml");
     std::fs::write(&floor, "[small]\nsubstances = 1.0\nflagged = 1.0\nhigh = 1.01\n").unwrap();
-    let out = precwatch(&["rules", "eval", c, "--floor", floor.to_str().unwrap()]);
+    let out = precwatch(&["rules", "eval", c, "--floor", floor.to_str().unwrap()], dir.path());
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("high F1 1.000 is below the recorded 1.010"));
 
@@ -83,7 +76,7 @@ cas = []
         "[small]\nsubstances = 0\nflagged = 0\nhigh = 0\n[gone]\nsubstances = 1\nflagged = 1\nhigh = 1\n",
     )
     .unwrap();
-    let out = precwatch(&["rules", "eval", c, "--floor", floor.to_str().unwrap()]);
+    let out = precwatch(&["rules", "eval", c, "--floor", floor.to_str().unwrap()], dir.path());
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("[gone]"));
 
@@ -93,7 +86,7 @@ cas = []
         "[[case]]\nid = \"x\"\ntext = \"t\"\nrisk = \"low\"\ncas = [\"39742-60-5\"]\n",
     )
     .unwrap();
-    let out = precwatch(&["rules", "eval", c]);
+    let out = precwatch(&["rules", "eval", c], dir.path());
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(

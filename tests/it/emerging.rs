@@ -8,7 +8,6 @@
 use crate::util::*;
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
 
 /// A valid CAS number in no bundled pack.
 const NEW_CAS: &str = "87120-72-7";
@@ -59,14 +58,6 @@ patterns = ['\bnew (?P<name>[a-z]{2,8}-\d{1,3}) replacement\b']
 [rule.examples]
 match = ["new ZX-42 replacement"]
 "#;
-
-fn precwatch(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_precwatch"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unlisted_leads_ranked_and_turned_into_a_pack() {

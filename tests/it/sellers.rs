@@ -9,7 +9,6 @@ use precwatch::store::Store;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -117,14 +116,6 @@ country = "gb"
 "#,
         rules = fixture("test_rules.toml").display()
     )
-}
-
-fn precwatch(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_precwatch"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
 }
 
 /// `site/path` of a listing URL.

@@ -324,3 +324,12 @@ pub async fn crawl_site(base: &str, listing: &str, crawl_extra: &str) -> Crawled
     let summary = crawl(&job, &db).await;
     Crawled { dir, db, summary }
 }
+
+/// Runs the precwatch binary with `args` in `dir`, waiting for it.
+pub fn precwatch(args: &[&str], dir: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_precwatch"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
