@@ -33,7 +33,7 @@ fn market(p: &str, _: usize) -> Option<Resp> {
         // another seller: next to a watched substance
         "/p/3" => format!("N-Phenethyl-4-piperidone in stock; also CAS {NEW_CAS}, price on request"),
         // innocent: seen, but does not count
-        "/p/4" => format!("Coating additive CAS {NEW_CAS}, 25 kg drum, factory price"),
+        "/p/4" => format!("Coating additive CAS {NEW_CAS}, 25 kg drum, factory price. Also piperidine 99%."),
         "/p/5" => format!("CAS {OTHER_CAS} powder, discreet packaging, pay BTC. WhatsApp +86 138 0013 8000"),
         // a substitute name (the test pack captures it), with a strong tactic
         "/p/6" => "New ZX-42 replacement, works the same. Safe delivery to Mexico, Wickr: zxlab".to_string(),
@@ -137,7 +137,43 @@ async fn unlisted_leads_ranked_and_turned_into_a_pack() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("yesterday"));
 
+    check_export_lists(dir.path(), dbs);
     check_skeleton(dir.path(), dbs, pack_arg);
+}
+
+/// Exports list watched substances, commodities and unlisted leads apart:
+/// a commodity or a lead is never a substance.
+fn check_export_lists(dir: &Path, db: &str) {
+    let out = precwatch(&["export", "--db", db, "--format", "jsonl"], dir);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let by_path = |p: &str| lines.iter().find(|l| l["url"].as_str().unwrap().ends_with(p)).unwrap();
+    let p3 = by_path("/p/3");
+    assert_eq!(p3["substances"], serde_json::json!(["39742-60-4"]));
+    assert_eq!(p3["unlisted"], serde_json::json!([NEW_CAS]));
+    let p4 = by_path("/p/4");
+    assert_eq!(p4["substances"], serde_json::json!([]), "{p4}");
+    assert_eq!(p4["commodities"], serde_json::json!(["110-89-4"]));
+    assert_eq!(p4["risk"], "none");
+    assert_eq!(by_path("/p/6")["unlisted"], serde_json::json!(["zx-42"]));
+
+    let out = precwatch(&["export", "--db", db, "--format", "csv"], dir);
+    let mut csv = csv::Reader::from_reader(out.stdout.as_slice());
+    let header = csv.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let url = by_path("/p/4")["url"].as_str().unwrap().to_string();
+    let row = csv
+        .records()
+        .map(Result::unwrap)
+        .find(|r| r[col("url")] == url)
+        .unwrap();
+    assert_eq!(
+        (&row[col("cas")], &row[col("commodities")], &row[col("unlisted")]),
+        ("", "110-89-4", NEW_CAS)
+    );
 }
 
 /// The TOML skeleton loads next to the bundled packs, passes its own
