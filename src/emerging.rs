@@ -22,6 +22,10 @@ use crate::store::{CoHit, Sighting};
 
 /// How many example listings a lead shows.
 pub const EXAMPLES: usize = 3;
+/// How many names seen a lead keeps, each at most [`NAME_CHARS`] long.
+pub const NAMES: usize = 5;
+/// The longest name seen kept, in characters.
+pub const NAME_CHARS: usize = 80;
 
 /// One unlisted lead with the evidence for it.
 #[derive(Debug, Clone, Serialize)]
@@ -46,6 +50,9 @@ pub struct Lead {
     pub substances: BTreeMap<String, usize>,
     /// up to [`EXAMPLES`] listings where it counts, first seen first
     pub examples: Vec<Example>,
+    /// what it was called, first seen first (at most [`NAMES`]): the titles
+    /// of the listings offering a CAS number, the spellings of a substitute
+    pub names_seen: Vec<String>,
     /// the categories of those watched substances, with listings for each
     #[serde(skip)]
     pub categories: BTreeMap<String, usize>,
@@ -136,6 +143,20 @@ fn lead(value: String, ss: &[&Sighting], clusters: &HashMap<i64, i64>, policy: &
         return None;
     }
     let seen_in: BTreeSet<i64> = ss.iter().map(|s| s.listing_id).collect();
+    let mut names_seen: Vec<String> = Vec::new();
+    for s in ss {
+        let name = match s.kind {
+            HitKind::Substitute => &s.value,
+            _ => &s.title,
+        };
+        let name = crate::escape::short(
+            name.split_whitespace().collect::<Vec<_>>().join(" ").as_str(),
+            NAME_CHARS,
+        );
+        if names_seen.len() < NAMES && !name.is_empty() && !names_seen.contains(&name) {
+            names_seen.push(name);
+        }
+    }
     let sites: BTreeSet<String> = ss.iter().map(|s| s.site.clone()).collect();
     let count = |m: BTreeMap<String, BTreeSet<i64>>| m.into_iter().map(|(k, v)| (k, v.len())).collect();
     Some(Lead {
@@ -149,6 +170,7 @@ fn lead(value: String, ss: &[&Sighting], clusters: &HashMap<i64, i64>, policy: &
         tactics: count(tactics),
         substances: count(substances),
         examples,
+        names_seen,
         categories: count(categories),
     })
 }
@@ -183,6 +205,12 @@ pub fn pack_skeleton(leads: &[Lead], source: &str, written_at: &str) -> String {
             HitKind::Substitute => out.push_str(&format!("names = [{}]\n", q(&l.value))),
             _ => out.push_str(&format!("cas = [{}]\n", q(&l.value))),
         }
+        // crawled names: quoted and escaped (no newline or control can end the comment)
+        let seen: Vec<String> = l.names_seen.iter().map(|n| q(n)).collect();
+        out.push_str(&format!(
+            "# names seen (titles or spellings), to check and keep as names: [{}]\n",
+            seen.join(", ")
+        ));
         out.push_str("unconfirmed = true\n");
         out.push_str(&format!("note = {}\n", q(&note(l))));
         let examples: Vec<String> = l.examples.iter().map(|e| q(&e.context)).collect();
@@ -280,6 +308,7 @@ pub fn write_text(out: &mut dyn std::io::Write, leads: &[Lead], total: usize) ->
         if !l.substances.is_empty() {
             writeln!(out, "     next to: {}", list(&l.substances))?;
         }
+        writeln!(out, "     names seen: {}", term_safe(&l.names_seen.join(" | ")))?;
         for e in &l.examples {
             writeln!(out, "     - {} | {}", term_safe(&e.title), term_safe(&e.url))?;
             writeln!(out, "       {}", term_safe(&e.context))?;

@@ -125,6 +125,9 @@ async fn unlisted_leads_ranked_and_turned_into_a_pack() {
     assert_eq!(first["substances"]["fent.npp"], 1);
     assert_eq!(first["examples"].as_array().unwrap().len(), 3);
     assert_eq!(leads[2]["kind"], "substitute");
+    assert_eq!(leads[2]["names_seen"], serde_json::json!(["ZX-42"]));
+    let titles = first["names_seen"].as_array().unwrap();
+    assert_eq!(titles.len(), 4, "the titles of the four listings: {titles:?}");
 
     // only versions fetched by a later run: nothing yet
     let later = precwatch(
@@ -191,6 +194,10 @@ fn check_skeleton(dir: &Path, db: &str, pack: &str) {
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text.matches("[[rule]]").count(), 2, "{text}");
     assert!(text.contains("id = \"emerging.cas_87120_72_7\""), "{text}");
+    assert!(
+        text.contains("# names seen (titles or spellings), to check and keep as names: [\"listing /p/1\""),
+        "{text}"
+    );
 
     let test = precwatch(&["rules", "test", skeleton.to_str().unwrap()], dir);
     assert!(test.status.success(), "{}", String::from_utf8_lossy(&test.stdout));
