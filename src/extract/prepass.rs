@@ -383,6 +383,9 @@ struct Open {
     tag: Tag,
     /// In the SVG or MathML namespace.
     foreign: bool,
+    /// In the MathML namespace (else SVG, when `foreign`): integration
+    /// points differ ("mi" in MathML, "title" in SVG).
+    math: bool,
     /// Its entry in the active formatting list, 0 if none.
     fmt_id: u32,
 }

@@ -24,14 +24,22 @@ impl Open {
         !self.foreign && self.tag.name() == name
     }
     fn special(&self) -> bool {
-        self.tag.is(if self.foreign { INTEGRATION } else { SPECIAL })
+        if self.foreign {
+            self.integration()
+        } else {
+            self.tag.is(SPECIAL)
+        }
     }
+    /// An HTML integration point of its own namespace: MathML's text
+    /// integration points (mi, mo, mn, ms, mtext, annotation-xml), SVG's
+    /// foreignObject, desc and title. An "mi" inside SVG is not one.
     fn integration(&self) -> bool {
-        self.foreign && self.tag.is(INTEGRATION)
+        const MATHML: &[&str] = &["mi", "mo", "mn", "ms", "mtext", "annotation-xml"];
+        self.foreign && self.tag.is(INTEGRATION) && self.math == MATHML.contains(&self.tag.name())
     }
     fn ends_scope(&self, scope: Scope) -> bool {
         if self.foreign {
-            return self.tag.is(INTEGRATION);
+            return self.integration();
         }
         match scope {
             Scope::Table => is_one_of(self.tag, &["html", "table", "template"]),
@@ -99,9 +107,16 @@ impl Model {
         }
         self.selects += usize::from(!foreign && tag.name() == "select");
         self.templates += usize::from(!foreign && tag.name() == "template");
+        // a foreign element is in its parent's namespace, unless it opens one
+        let math = match tag.name() {
+            "math" => true,
+            "svg" => false,
+            _ => foreign && self.stack.last().is_some_and(|o| o.foreign && o.math),
+        };
         self.stack.push(Open {
             tag,
             foreign,
+            math,
             fmt_id: 0,
         });
         true
@@ -387,6 +402,7 @@ impl Model {
             self.stack.extend(implied.iter().map(|name| Open {
                 tag: Tag::named(name),
                 foreign: false,
+                math: false,
                 fmt_id: 0,
             }));
             self.stack.extend(top);

@@ -334,3 +334,17 @@ fn a_table_part_ends_a_select_inside_a_table() {
     let depth = dom_depth(&b.html);
     assert!(depth <= 2 * 7 + SLACK, "depth {depth}");
 }
+
+#[test]
+fn integration_points_belong_to_their_namespace() {
+    // "mi" inside SVG is an ordinary SVG element, not MathML's integration
+    // point, so the "title" after it is SVG's title (an integration point
+    // whose children are HTML elements), not HTML's raw-text title.
+    let html = "<svg><mi><title><div><option><div><mi><div><button><option><mi><option><h1><option><div><select>";
+    let b = bound(html, 2);
+    let depth = dom_depth(&b.html);
+    assert!(depth <= 2 * 2 + SLACK, "depth {depth} for {:?}", b.html);
+    let deep = format!("<svg><mi><title>{}", "<div>".repeat(200));
+    let b = bound(&deep, 16);
+    assert!(b.flattened && dom_depth(&b.html) <= 2 * 16 + SLACK);
+}
