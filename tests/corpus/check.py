@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
-"""Validate the labelled corpora tune.toml, tune2.toml and measure.toml.
+"""Validate the labelled corpora tune.toml, tune2.toml, tune3.toml and measure.toml.
 
 Checks: TOML parses (tomllib); every case has id/text/risk/cas/note with the
 right types; ids are unique across all files and carry the file's prefix
-(t / u / m); risk is one of none|low|medium|high; every CAS in `cas` is well formed
+(t / u / v / m); risk is one of none|low|medium|high; every CAS in `cas` is well formed
 and passes the CAS check digit; CAS numbers not found in the domain facts file
 are reported; text has 1-15 lines; offers (medium/high) name at least one
 watched substance; no near-duplicate texts between tune.toml and
-measure.toml, between tune2.toml and tune.toml, or within tune2.toml.
-tune2.toml is never compared with measure.toml's texts (the held-out set):
-for tune2 only measure.toml's ids are used, for uniqueness.
+measure.toml, between tune2.toml and tune.toml, or within tune2.toml, and
+between tune3.toml and tune.toml / tune2.toml, or within tune3.toml.
+tune2.toml and tune3.toml are never compared with measure.toml's texts (the
+held-out set): for them only measure.toml's ids are used, for uniqueness.
 Prints counts per risk and per file. Exit status 1 on any error.
 
 Usage: python3 tests/corpus/check.py [--facts PATH]
@@ -22,12 +23,13 @@ import tomllib
 from collections import Counter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FILES = [("tune.toml", "t"), ("tune2.toml", "u"), ("measure.toml", "m")]
+FILES = [("tune.toml", "t"), ("tune2.toml", "u"), ("tune3.toml", "v"), ("measure.toml", "m")]
 # (a, b) pairs of files whose texts are compared for near-duplicates; a pair
-# with a == b compares the file with itself. tune2.toml is deliberately not
-# paired with measure.toml.
+# with a == b compares the file with itself. tune2.toml and tune3.toml are
+# deliberately not paired with measure.toml.
 NEAR_DUP_PAIRS = [("tune.toml", "measure.toml"), ("tune2.toml", "tune.toml"),
-                  ("tune2.toml", "tune2.toml")]
+                  ("tune2.toml", "tune2.toml"), ("tune3.toml", "tune.toml"),
+                  ("tune3.toml", "tune2.toml"), ("tune3.toml", "tune3.toml")]
 RISKS = ("none", "low", "medium", "high")
 CAS_RE = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$")
 DEFAULT_FACTS = "/work/shared/domain/precursors.md"
@@ -125,7 +127,7 @@ def main():
             texts[fname].append((cid, norm(text)))
         table[fname] = (len(cases), counts, emerging)
 
-    # near-duplicates between the paired files (never tune2 ~ measure)
+    # near-duplicates between the paired files (never tune2/tune3 ~ measure)
     for fa, fb in NEAR_DUP_PAIRS:
         if fa not in texts or fb not in texts:
             continue
