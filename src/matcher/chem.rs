@@ -81,7 +81,14 @@ const SUFFIX_WORDS: &[&str] = &["ol", "one", "al", "ene", "ine", "ide", "il", "i
 /// True when the name at `[os, oe)` of `text` is only a fragment of a longer
 /// chemical name (see the module doc).
 pub(super) fn is_fragment(text: &str, os: usize, oe: usize) -> bool {
-    glued_before(&text[..os]) || continued_after(&text[oe..])
+    glued_before(&text[..os]) || continued_after(&text[oe..]) || cjk_substituted(&text[..os], &text[oe..])
+}
+
+/// A Chinese chemical name glued to a substituent: "基" (-yl) right before it
+/// ("4-甲氧基苯基丙酮" is 4-methoxyphenylacetone, not 苯基丙酮) or right after
+/// it ("哌啶基" is piperidinyl).
+fn cjk_substituted(before: &str, after: &str) -> bool {
+    before.ends_with('基') || after.starts_with('基')
 }
 
 /// A chemical prefix ends right before the name: a bracket ("…amino)") or a
@@ -218,6 +225,8 @@ mod tests {
             frag("1-Bencil-4-piperidona 99 %", "4-piperidona"),
             "Spanish substituents end in -il"
         );
+        assert!(frag("4-甲氧基苯基丙酮 GMP", "苯基丙酮"));
+        assert!(!frag("苯基丙酮 现货", "苯基丙酮"));
     }
 
     #[test]

@@ -118,9 +118,10 @@ pub(super) struct RuleInfo {
     pub exclude: bool,
     /// the canonical CAS reported on hits
     pub cas: Option<String>,
-    /// requires / cancel as context set indices
+    /// requires / cancel / negated_by as context set indices
     pub requires: Vec<u32>,
     pub cancel: Vec<u32>,
+    pub negated_by: Vec<u32>,
     /// index of the first rule with the same id: the score counts each id once
     pub score_key: u32,
     /// its names are chemical names ([`is_chemical`]): longest-wins among
@@ -314,6 +315,7 @@ pub(super) fn rule_infos(rules: &[RuleSpec], context_names: &[String]) -> Result
             cas: same(r).and_then(|t| t.cas.first()).or(r.cas.first()).cloned(),
             requires: resolve(&r.requires)?,
             cancel: resolve(&r.cancel)?,
+            negated_by: resolve(&r.negated_by)?,
             score_key: first_of_id[same(r).map_or(r.id.as_str(), |t| t.id.as_str())],
             chem: is_chemical(&r.category),
         });
@@ -333,6 +335,7 @@ pub(super) fn unlisted_rules(n: usize) -> [RuleInfo; 2] {
         cas: None,
         requires: Vec::new(),
         cancel: Vec::new(),
+        negated_by: Vec::new(),
         score_key: idx(i),
         chem: false,
     };

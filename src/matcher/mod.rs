@@ -270,6 +270,9 @@ pub struct RuleSpec {
     pub requires: Vec<String>,
     /// context set names that cancel any hit of this rule when near
     pub cancel: Vec<String>,
+    /// context set names of negations: a hit with one ending right before
+    /// it (at most three words between, same clause) is dropped
+    pub negated_by: Vec<String>,
     /// characters of normalised text each side for `requires`/`cancel`
     pub window: usize,
     /// an exclude rule: never reported, suppresses the substance hits it overlaps
@@ -291,6 +294,7 @@ impl Default for RuleSpec {
             patterns: Vec::new(),
             requires: Vec::new(),
             cancel: Vec::new(),
+            negated_by: Vec::new(),
             window: DEFAULT_WINDOW,
             exclude: false,
             same_as: None,

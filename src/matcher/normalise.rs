@@ -391,7 +391,12 @@ impl Normalised {
     #[inline]
     pub fn spaced_span_compact(&self, s: usize, e: usize) -> (usize, usize) {
         let ss = self.compact_to_spaced[s] as usize;
-        let last = self.compact_to_spaced[e - 1] as usize;
+        // the last compact byte may be a continuation byte: its character
+        // starts at the boundary before it
+        let mut last = self.compact_to_spaced[e - 1] as usize;
+        while last > 0 && !self.spaced.is_char_boundary(last) {
+            last -= 1;
+        }
         (ss, last + utf8_len(self.spaced.as_bytes()[last]))
     }
 

@@ -357,7 +357,7 @@ impl<'a> Pass<'a> {
     /// True when candidate `c` needs context occurrences near it.
     fn needs_context(&self, c: &Cand) -> bool {
         let r = &self.rules[c.rule as usize];
-        (c.kind == HitKind::Ambiguous && !r.requires.is_empty()) || !r.cancel.is_empty()
+        (c.kind == HitKind::Ambiguous && !r.requires.is_empty()) || !r.cancel.is_empty() || !r.negated_by.is_empty()
     }
 
     /// Occurrences of context terms in the windows (± `window` characters) of
@@ -469,6 +469,11 @@ impl<'a> Pass<'a> {
         cands.retain(|c| {
             let r = &rules[c.rule as usize];
             r.cancel.is_empty() || !occ.near(&rank, &r.cancel, (c.ss, c.se), r.window)
+        });
+        let spaced = self.n.spaced.as_bytes();
+        cands.retain(|c| {
+            let r = &rules[c.rule as usize];
+            r.negated_by.is_empty() || !occ.negated(spaced, &r.negated_by, c.ss)
         });
         cands
     }

@@ -37,6 +37,18 @@ impl DisjointSpans {
     }
 }
 
+/// How far before a hit a negation may start, in bytes of `spaced`.
+pub(super) const NEGATION_REACH: usize = 48;
+
+/// True when `gap` holds at most three words and no clause break.
+fn short_gap(gap: &[u8]) -> bool {
+    let Ok(gap) = std::str::from_utf8(gap) else {
+        return false;
+    };
+    let breaks = ['.', ',', ';', ':', '!', '?', '\n', '。', '，', '；', '：', '！', '？'];
+    gap.len() <= 32 && !gap.contains(breaks) && gap.split_whitespace().count() <= 3
+}
+
 /// The union of a set of spans, as sorted disjoint spans.
 #[derive(Debug)]
 pub(super) struct SpanUnion(Vec<(usize, usize)>);
@@ -169,6 +181,26 @@ impl OccIndex {
                 .collect();
         }
         OccIndex { sets: by_set }
+    }
+
+    /// True when an occurrence of one of `sets` ends right before `start`
+    /// in `spaced`: at most [`NEGATION_REACH`] bytes before it, with at
+    /// most three words and no clause break (`.`, `,`, `;`, `!`, `?`, a newline,
+    /// CJK full stops and commas) between. Only occurrences starting within
+    /// the reach are looked at: a binary search and a bounded scan.
+    pub fn negated(&self, spaced: &[u8], sets: &[u32], start: usize) -> bool {
+        sets.iter().any(|&set| {
+            let Some(so) = self.sets.get(set as usize) else {
+                return false;
+            };
+            let lo = so.spans.partition_point(|&(os, _)| os + NEGATION_REACH < start);
+            let hi = so.spans.partition_point(|&(os, _)| os < start);
+            so.spans[lo..hi]
+                .iter()
+                // it ends before the hit with a short gap, or inside it
+                // ("no cambiamos" over a hit "cambiamos etiquetas")
+                .any(|&(_, oe)| oe > start || short_gap(&spaced[oe..start]))
+        })
     }
 
     /// True when an occurrence of one of `sets` overlaps `span` or lies

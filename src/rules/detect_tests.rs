@@ -89,12 +89,17 @@ weight = 10
 names = ["piperidone substitute"]
 patterns = ['\bnew (?P<name>[a-z0-9][a-z0-9-]{1,20}) (powder|oil)\b']
 
+[context.negation]
+terms = ["do not", "never", "不接受", "no enviamos"]
+
 [[rule]]
 id = "tac.mexico"
 name = "destination Mexico"
 category = "tactic.destination"
 weight = 20
-patterns = ['safe delivery to mexico']
+patterns = ['safe delivery to mexico', 'a mexico']
+names = ["比特币", "bitcoin"]
+negated_by = ["negation"]
 
 [[rule]]
 id = "ctx.news"
@@ -277,4 +282,31 @@ fn traditional_chinese_reads_as_simplified_and_salts_do_not_shadow() {
         pairs(&[("meth.pseudoephedrine", "偽麻黃鹼"), ("tac.relabel", "以保健食品名義")])
     );
     assert_eq!(hits("麻黄碱盐酸盐"), pairs(&[("meth.ephedrine", "麻黄碱")]));
+}
+
+#[test]
+fn a_negated_tactic_is_no_tactic() {
+    let risk = |t: &str| rs().scan(t).risk;
+    assert_eq!(
+        risk("N-phenethyl-4-piperidone in stock, safe delivery to Mexico"),
+        Risk::High
+    );
+    assert_eq!(
+        risk("N-phenethyl-4-piperidone in stock, we do not accept bitcoin"),
+        Risk::Medium
+    );
+    assert_eq!(risk("N-phenethyl-4-piperidone in stock，不接受比特币"), Risk::Medium);
+    assert_eq!(
+        risk("N-phenethyl-4-piperidone in stock, no enviamos a Mexico"),
+        Risk::Medium
+    );
+    // a negation further away, or in another clause, changes nothing
+    assert_eq!(
+        risk("N-phenethyl-4-piperidone in stock, do not worry, safe delivery to Mexico"),
+        Risk::High
+    );
+    assert_eq!(
+        risk("N-phenethyl-4-piperidone, never late. Bitcoin accepted"),
+        Risk::High
+    );
 }

@@ -302,7 +302,11 @@ impl Loader {
         let mut count = 0;
         for r in &p.rule {
             let raw = r.get_ref();
-            for (field, list) in [("requires", &raw.requires), ("cancel", &raw.cancel)] {
+            for (field, list) in [
+                ("requires", &raw.requires),
+                ("cancel", &raw.cancel),
+                ("negated_by", &raw.negated_by),
+            ] {
                 g.refs.extend(list.iter().map(|s| ContextRef {
                     rule: raw.id.get_ref().clone(),
                     file: fi,
@@ -524,6 +528,7 @@ impl Loader {
             patterns: strings(&raw.patterns),
             requires: strings(&raw.requires),
             cancel: strings(&raw.cancel),
+            negated_by: strings(&raw.negated_by),
             window,
             same_as: raw.same_as.as_ref().map(|s| s.get_ref().clone()),
             status: raw.status.clone(),

@@ -192,6 +192,10 @@ pub struct Rule {
     pub requires: Vec<String>,
     /// context sets that cancel this rule's hits near them
     pub cancel: Vec<String>,
+    /// context sets of negations ("do not", "never", "不接受") that drop a
+    /// hit of this rule when one ends right before it (at most three words
+    /// between, same clause): "we do not accept cryptocurrency" offers none
+    pub negated_by: Vec<String>,
     /// characters each side for `requires`/`cancel`
     pub window: usize,
     /// the id of the rule that names the same substance (an abbreviation rule
@@ -236,6 +240,7 @@ impl Rule {
             patterns: self.patterns.clone(),
             requires: self.requires.clone(),
             cancel: self.cancel.clone(),
+            negated_by: self.negated_by.clone(),
             window: self.window,
             exclude: self.is_exclude(),
             same_as: self.same_as.clone(),

@@ -62,6 +62,8 @@ pub struct RawRule {
     #[serde(default)]
     pub cancel: Vec<S<String>>,
     #[serde(default)]
+    pub negated_by: Vec<S<String>>,
+    #[serde(default)]
     pub window: Option<S<i64>>,
     #[serde(default)]
     pub same_as: Option<S<String>>,
