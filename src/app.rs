@@ -516,16 +516,17 @@ fn rules_eval(
     use crate::rules::eval;
     let set = RuleSet::load(rules, !no_bundled)?;
     let floors = floor.map(eval::load_floor).transpose()?;
-    // every case once, so ids are checked across all the files
-    eval::load_corpus(corpus)?;
+    // every file read once, so ids are checked across all of them; then each
+    // file is measured on its own
+    let all = eval::load_corpus(corpus)?;
     let mut below = Vec::new();
     let mut used = std::collections::BTreeSet::new();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for file in eval::corpus_files(corpus)? {
-        let cases = eval::load_corpus(std::slice::from_ref(&file))?;
-        let report = eval::evaluate(&set, &cases);
         let name = file.display().to_string();
+        let cases: Vec<eval::Case> = all.iter().filter(|c| c.source == name).cloned().collect();
+        let report = eval::evaluate(&set, &cases);
         match format {
             ScanFormat::Text => {
                 writeln!(out, "== {}", term_safe(&name))?;
