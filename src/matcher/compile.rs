@@ -550,9 +550,13 @@ fn largest_contexts(contexts: &[ContextSpec]) -> Vec<(Part, usize)> {
 /// The syntax and engine settings of the regex set (also used to try a
 /// regex alone when the set fails).
 fn set_builder() -> meta::Builder {
+    // The set only says which regexes match: no capture slots. With them,
+    // a fallback to the PikeVM (where the lazy DFA gives up) would allocate
+    // states x slots per thread (236 MB with the bundled packs).
     let config = meta::Config::new()
         .match_kind(RaMatchKind::All)
         .auto_prefilter(false)
+        .which_captures(regex_automata::nfa::thompson::WhichCaptures::None)
         .nfa_size_limit(Some(SET_SIZE_LIMIT));
     let mut b = meta::Builder::new();
     b.configure(config).syntax(syntax::Config::new().utf8(true));
