@@ -129,6 +129,23 @@ pub(super) struct RuleInfo {
     pub chem: bool,
 }
 
+/// One pack regex, compiled for positions the first time the set says it
+/// matched: most tactic regexes never match in a crawl, and compiled they
+/// hold memory for nothing. It was compiled once at build to validate it.
+#[derive(Debug)]
+pub(super) struct LazyRegex {
+    source: String,
+    regex: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    /// The compiled regex (None only if it no longer compiles, which the
+    /// build rules out).
+    pub fn get(&self) -> Option<&Regex> {
+        self.regex.get_or_init(|| compile_pattern(&self.source).ok()).as_ref()
+    }
+}
+
 /// The compiled automata, regexes and CAS index.
 #[derive(Debug)]
 pub(super) struct Automata {
@@ -159,7 +176,7 @@ pub(super) struct Automata {
     /// regexes' many literal prefixes make one that fires constantly)
     pub set: Option<meta::Regex>,
     /// (regex, rule index) in `set` order
-    pub regexes: Vec<(Regex, u32)>,
+    pub regexes: Vec<(LazyRegex, u32)>,
     /// per regex of `regexes`: it has a `(?P<name>…)` group, and the name a
     /// substitute pattern captures there is an unlisted lead
     pub capturing: Vec<bool>,
@@ -378,15 +395,21 @@ pub(super) fn automata(rules: &[RuleSpec], contexts: &[ContextSpec]) -> Result<A
     )?;
     let leet_ac = build_ac(
         &leet.strings,
-        (DFA, StartKind::Unanchored),
+        // searched only in the small windows around in-word digits: an NFA
+        // is a fraction of the DFA's memory (3 MB with the bundled packs)
+        (ContiguousNFA, StartKind::Unanchored),
         MatchKind::Standard,
         "leetspeak automaton",
         name_parts,
     )?;
     let (set, regexes) = regex_set(rules)?;
-    let capturing = regexes
-        .iter()
-        .map(|(re, _)| re.capture_names().any(|n| n == Some("name")))
+    let capturing = regexes.iter().map(|(_, _, capturing)| *capturing).collect();
+    let regexes = regexes
+        .into_iter()
+        .map(|(source, rule, _)| {
+            let regex = std::sync::OnceLock::new();
+            (LazyRegex { source, regex }, rule)
+        })
         .collect();
     let (cas, cas_rules) = cas_index(rules);
     Ok(Automata {
@@ -563,9 +586,10 @@ fn set_builder() -> meta::Builder {
     b
 }
 
-type RegexSet = (Option<meta::Regex>, Vec<(Regex, u32)>);
+/// The set, and per regex: its source, its rule, and whether it captures a `name`.
+type RegexSet = (Option<meta::Regex>, Vec<(String, u32, bool)>);
 
-/// Every pack regex compiled alone, and all of them as one set.
+/// Every pack regex validated alone, and all of them as one set.
 fn regex_set(rules: &[RuleSpec]) -> Result<RegexSet, BuildError> {
     let mut parts = Vec::new();
     let mut strs = Vec::new();
@@ -573,14 +597,16 @@ fn regex_set(rules: &[RuleSpec]) -> Result<RegexSet, BuildError> {
     for (ri, r) in rules.iter().enumerate() {
         for (pi, p) in r.patterns.iter().enumerate() {
             let part = Part::Pattern { rule: ri, pattern: pi };
+            // compiled here to validate it (and see its groups), kept as source
             let re = compile_pattern(p).map_err(|e| BuildError::Pattern {
                 part,
                 message: e.to_string(),
             })?;
+            let capturing = re.capture_names().any(|n| n == Some("name"));
             parts.push(part);
             // the text regexes see has traditional Chinese folded: so are they
             strs.push(ascii_word_boundaries(&super::hanzi::fold(p)));
-            regexes.push((re, idx(ri)));
+            regexes.push((p.clone(), idx(ri), capturing));
         }
     }
     if strs.is_empty() {

@@ -242,7 +242,8 @@ impl<'a> Pass<'a> {
         let mut which = regex_automata::PatternSet::new(set.pattern_len());
         set.which_overlapping_matches(&regex_automata::Input::new(&n.spaced), &mut which);
         for i in which.iter().map(|p| p.as_usize()) {
-            let (re, rule) = &self.a.regexes[i];
+            let (lazy, rule) = &self.a.regexes[i];
+            let Some(re) = lazy.get() else { continue };
             if self.a.capturing[i] {
                 self.substitutes(re, *rule);
                 continue;
