@@ -3,6 +3,7 @@
 
 use crate::cli::{Cli, Command, EmergingFormat, RulesAction, ScanFormat, SellersFormat};
 use crate::config::Job;
+use crate::escape::column;
 pub use crate::escape::term_safe;
 use crate::matcher::{Risk, Verdict};
 use crate::rules::RuleSet;
@@ -34,9 +35,38 @@ pub fn run(cli: Cli) -> i32 {
         Command::Export {
             db,
             format,
-            min_risk,
+            filter,
             out,
-        } => export(&db, format, min_risk, out.as_deref()),
+            manifest,
+        } => open_existing(&db)
+            .and_then(|store| crate::triage::export(&store, format, &filter, out.as_deref(), manifest.as_deref())),
+        Command::Listings {
+            db,
+            filter,
+            format,
+            limit,
+            offset,
+        } => open_existing(&db).and_then(|store| crate::triage::listings(&store, &filter, format, limit, offset)),
+        Command::Review {
+            db,
+            listing_id,
+            status,
+            note,
+            by,
+            format,
+        } => open_existing(&db).and_then(|mut store| {
+            crate::triage::review(&mut store, listing_id, status, note.as_deref(), by.as_deref(), format)
+        }),
+        Command::Serve { db, addr, token, by } => open_existing(&db).and_then(|_| {
+            runtime().and_then(|rt| {
+                rt.block_on(crate::serve::run(
+                    &db,
+                    addr,
+                    token.or_else(|| std::env::var("PRECWATCH_TOKEN").ok()),
+                    crate::triage::reviewer(by.as_deref()).ok(),
+                ))
+            })
+        }),
         Command::Sellers { db, format, min_risk } => sellers(&db, format, min_risk),
         Command::Emerging {
             db,
@@ -102,32 +132,6 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")
-}
-
-/// Cuts `s` to at most `width` terminal columns (wide CJK characters count
-/// two) and pads it to exactly `width`.
-fn column(s: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
-    let mut out = String::new();
-    let mut used = 0;
-    if total <= width {
-        out.push_str(s);
-        used = total;
-    } else {
-        for c in s.chars() {
-            let w = c.width().unwrap_or(0);
-            if used + w + 1 > width {
-                break;
-            }
-            out.push(c);
-            used += w;
-        }
-        out.push('…');
-        used += 1;
-    }
-    out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
-    out
 }
 
 fn shutdown_signal() -> tokio::sync::watch::Receiver<bool> {
@@ -207,7 +211,10 @@ async fn demo(db: &Path, all: bool) -> Result<i32> {
     drop(server);
     let store = Store::open(db)?;
     let min = if all { Risk::Low } else { Risk::Medium };
-    let listings = store.export_listings(min)?;
+    let listings = store.export_listings(&crate::store::ListingFilter {
+        min_risk: Some(min),
+        ..Default::default()
+    })?;
     println!();
     println!(
         "{} {} {} URL",
@@ -572,33 +579,6 @@ fn open_existing(db: &Path) -> Result<Store> {
         );
     }
     Ok(Store::open(db)?)
-}
-
-fn export(db: &Path, format: crate::export::Format, min_risk: Risk, out: Option<&Path>) -> Result<i32> {
-    let store = open_existing(db)?;
-    let n = match out {
-        Some(path) => {
-            // Write to a temporary file and rename: a failed export never leaves half a file.
-            let tmp = path.with_extension("partial");
-            let mut f = std::io::BufWriter::new(
-                std::fs::File::create(&tmp).with_context(|| format!("{}: cannot create", tmp.display()))?,
-            );
-            let n = crate::export::export(&store, format, min_risk, &mut f)?;
-            f.flush()?;
-            drop(f);
-            std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))?;
-            n
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut lock = std::io::BufWriter::new(stdout.lock());
-            let n = crate::export::export(&store, format, min_risk, &mut lock)?;
-            lock.flush()?;
-            n
-        }
-    };
-    eprintln!("exported {n} listings");
-    Ok(0)
 }
 
 /// Listings shown per cluster in text mode (`--format json` lists all).

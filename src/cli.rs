@@ -2,6 +2,7 @@
 
 use crate::export::Format;
 use crate::matcher::Risk;
+use crate::store::{ListingFilter, ListingState, ReviewStatus, Since};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -73,7 +74,7 @@ pub enum Command {
         #[command(subcommand)]
         action: RulesAction,
     },
-    /// Export stored listings.
+    /// Export stored listings (false positives only when --status asks for them), with a manifest of SHA-256 hashes.
     Export {
         /// Database file.
         #[arg(long, default_value = "db/precwatch.sqlite")]
@@ -81,12 +82,68 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum)]
         format: Format,
-        /// Only listings at or above this risk.
-        #[arg(long, default_value = "none", value_parser = parse_risk)]
-        min_risk: Risk,
-        /// Output file (default: standard output).
+        /// Which listings.
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// Output file (default: standard output). The manifest goes beside it as FILE.manifest.json.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Where to write the manifest (default: beside --out; with standard output, none unless given).
+        #[arg(long)]
+        manifest: Option<PathBuf>,
+    },
+    /// List stored listings, riskiest first, with filters; false positives only when --status asks for them.
+    Listings {
+        /// Database file.
+        #[arg(long, default_value = "db/precwatch.sqlite")]
+        db: PathBuf,
+        /// Which listings.
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// Output: a table, or one JSON object per line (with the total first).
+        #[arg(long, value_enum, default_value = "text")]
+        format: ScanFormat,
+        /// Rows shown at most (default: 50 as a table, all as JSON; 0: all).
+        #[arg(long)]
+        limit: Option<u64>,
+        /// Rows skipped first.
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+    },
+    /// Set a listing's review status (an append-only event: who, when, old -> new, note), or show its history.
+    Review {
+        /// Database file.
+        #[arg(long, default_value = "db/precwatch.sqlite")]
+        db: PathBuf,
+        /// The listing's id (the first column of `precwatch listings`).
+        listing_id: i64,
+        /// The new status; without it, the listing's review history is shown.
+        #[arg(long, value_enum)]
+        status: Option<ReviewStatus>,
+        /// Why (kept in the history).
+        #[arg(long)]
+        note: Option<String>,
+        /// Who reviews (default: $USER).
+        #[arg(long)]
+        by: Option<String>,
+        /// Output: text, or the event (or history) as JSON.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ScanFormat,
+    },
+    /// Serve the review web UI on loopback: listings with filters, details with highlighted hits, review, export.
+    Serve {
+        /// Database file.
+        #[arg(long, default_value = "db/precwatch.sqlite")]
+        db: PathBuf,
+        /// Address to listen on. Not loopback only with --token (or PRECWATCH_TOKEN).
+        #[arg(long, default_value = "127.0.0.1:8765")]
+        addr: std::net::SocketAddr,
+        /// Access token required on every request (also read from PRECWATCH_TOKEN).
+        #[arg(long)]
+        token: Option<String>,
+        /// The reviewer name offered in the review form (default: $USER).
+        #[arg(long)]
+        by: Option<String>,
     },
     /// List seller clusters: listings linked by a shared phone, e-mail, messenger handle or crypto address, across sites and runs.
     Sellers {
@@ -180,4 +237,81 @@ pub enum RulesAction {
 
 fn parse_risk(s: &str) -> Result<Risk, String> {
     s.parse()
+}
+
+/// The filters shared by `listings`, `export` (and the web UI's query string).
+#[derive(Debug, Clone, clap::Args)]
+pub struct FilterArgs {
+    /// Only listings at or above this risk.
+    #[arg(long, default_value = "none", value_parser = parse_risk)]
+    pub min_risk: Risk,
+    /// Only listings in this state (new, changed, unchanged, gone); repeat for more.
+    #[arg(long, value_enum)]
+    pub state: Vec<ListingState>,
+    /// Only listings with this review status (new, confirmed, false_positive, escalated, or all); repeat for more.
+    /// Default: all but false_positive.
+    #[arg(long, value_parser = parse_status)]
+    pub status: Vec<StatusChoice>,
+    /// Only listings of this site (the job's [[site]] name); repeat for more.
+    #[arg(long)]
+    pub site: Vec<String>,
+    /// Only listings first seen by this run id or later, or at or after this time (RFC 3339 or YYYY-MM-DD).
+    #[arg(long, value_parser = parse_since)]
+    pub since: Option<Since>,
+    /// Only listings whose title, content or URL contains this text (any case).
+    #[arg(long)]
+    pub search: Option<String>,
+}
+
+/// One `--status` value: a status, or all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusChoice {
+    /// This status.
+    One(ReviewStatus),
+    /// Every status, false positives included.
+    All,
+}
+
+fn parse_status(s: &str) -> Result<StatusChoice, String> {
+    if s == "all" {
+        return Ok(StatusChoice::All);
+    }
+    ReviewStatus::parse(s)
+        .filter(|_| s != "unreviewed")
+        .map(StatusChoice::One)
+        .ok_or_else(|| format!("{s:?}: give new, confirmed, false_positive, escalated or all"))
+}
+
+fn parse_since(s: &str) -> Result<Since, String> {
+    Since::parse(s)
+}
+
+impl FilterArgs {
+    /// The store's filter for these arguments.
+    pub fn to_filter(&self) -> ListingFilter {
+        let statuses = if self.status.is_empty() {
+            None
+        } else if self.status.contains(&StatusChoice::All) {
+            Some(ReviewStatus::ALL.to_vec())
+        } else {
+            Some(
+                self.status
+                    .iter()
+                    .filter_map(|c| match c {
+                        StatusChoice::One(s) => Some(*s),
+                        StatusChoice::All => None,
+                    })
+                    .collect(),
+            )
+        };
+        ListingFilter {
+            min_risk: Some(self.min_risk),
+            states: self.state.clone(),
+            statuses,
+            sites: self.site.clone(),
+            since: self.since.clone(),
+            text: self.search.clone(),
+            ids: Vec::new(),
+        }
+    }
 }

@@ -62,6 +62,11 @@ pub enum Risk {
 impl Risk {
     /// Every risk, lowest first (for parsing and listing valid values).
     pub const ALL: [Risk; 4] = [Risk::None, Risk::Low, Risk::Medium, Risk::High];
+
+    /// 0 (none) to 3 (high): the order as a number, as the store indexes it.
+    pub fn rank(self) -> i64 {
+        self as i64
+    }
     /// The lowercase name used in packs, JSON and the database.
     pub fn as_str(self) -> &'static str {
         match self {

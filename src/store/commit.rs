@@ -203,16 +203,27 @@ fn sighting(
     version_id: i64,
     state: ListingState,
 ) -> rusqlite::Result<Risk> {
+    let (risk, score, title): (String, f64, String) = tx
+        .prepare_cached("SELECT risk, score, title FROM listing_versions WHERE id = ?1")?
+        .query_row([version_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let risk: Risk = risk.parse().unwrap_or(Risk::None);
     tx.prepare_cached(
-        "UPDATE listings SET last_seen = ?2, last_run_id = ?3, current_version_id = ?4, state = ?5 WHERE id = ?1",
+        "UPDATE listings SET last_seen = ?2, last_run_id = ?3, current_version_id = ?4, state = ?5,
+                             risk_rank = ?6, score = ?7, title = ?8 WHERE id = ?1",
     )?
-    .execute(params![listing_id, fetched_at, run_id, version_id, state.as_str()])?;
+    .execute(params![
+        listing_id,
+        fetched_at,
+        run_id,
+        version_id,
+        state.as_str(),
+        risk.rank(),
+        score,
+        title
+    ])?;
     tx.prepare_cached("INSERT OR IGNORE INTO sightings (listing_id, run_id, page_id, version_id, seen_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
         .execute(params![listing_id, run_id, page_id, version_id, fetched_at])?;
-    let risk: String = tx
-        .prepare_cached("SELECT risk FROM listing_versions WHERE id = ?1")?
-        .query_row([version_id], |r| r.get(0))?;
-    Ok(risk.parse().unwrap_or(Risk::None))
+    Ok(risk)
 }
 
 fn store_listing(
@@ -259,6 +270,9 @@ fn store_listing(
             existing.current_version.is_some(),
         ),
     };
+    if made {
+        super::review::reopen_if_changed(tx, existing.id, existing.current_version, version_id, fetched_at)?;
+    }
     let state = state_after(&existing, run_id, made);
     let risk = sighting(tx, run_id, page_id, fetched_at, existing.id, version_id, state)?;
     Ok(Seen {
@@ -305,6 +319,8 @@ fn insert_version(
         l.chrome_json
     ])?;
     let vid = tx.last_insert_rowid();
+    tx.prepare_cached("INSERT INTO version_search (rowid, title, content) VALUES (?1, ?2, ?3)")?
+        .execute(params![vid, l.title, l.content])?;
     let mut hst = tx.prepare_cached(
         "INSERT INTO hits (version_id, rule_id, category, kind, cas, matched, start, end, context, part)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",

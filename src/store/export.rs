@@ -1,6 +1,8 @@
 //! The export query: listings with their current version, hits, sellers
 //! and evidence, as `precwatch export` and the demo show them.
 
+use super::listings::{ListingFilter, ORDER};
+use super::review::ReviewStatus;
 use super::{Store, StoreError};
 use crate::matcher::{Hit, Risk, SubstanceLists};
 use rusqlite::params;
@@ -8,6 +10,14 @@ use rusqlite::params;
 /// One listing as exported.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ExportListing {
+    /// `listings.id`: what `precwatch review` takes.
+    pub id: i64,
+    /// The current version (`listing_versions.id`).
+    #[serde(skip)]
+    pub version_id: i64,
+    /// The fetch the current version came from (`pages.id`).
+    #[serde(skip)]
+    pub page_id: i64,
     /// The canonical URL: the listing's identity.
     pub url: String,
     /// Name of the `[[site]]` it was found on.
@@ -20,6 +30,9 @@ pub struct ExportListing {
     pub score: f64,
     /// The current version's hits, in text order.
     pub hits: Vec<Hit>,
+    /// The listing's own content that was matched (hit offsets point into it).
+    #[serde(skip)]
+    pub content: String,
     /// What the hits name: watched substances, commodities, unlisted leads.
     #[serde(flatten)]
     pub named: SubstanceLists,
@@ -29,8 +42,8 @@ pub struct ExportListing {
     pub last_seen: String,
     /// [`ListingState`] name, relative to the job's previous run.
     pub state: String,
-    /// `listings.review_state` (`unreviewed` until an investigator reviews it).
-    pub review_state: String,
+    /// The investigator's status (`new` until reviewed).
+    pub review_state: ReviewStatus,
     /// How many distinct versions are stored.
     pub versions: i64,
     /// Seller identifiers found on the current version.
@@ -90,16 +103,17 @@ fn json_or(s: String, default: serde_json::Value) -> serde_json::Value {
 }
 
 impl Store {
-    /// Listings at or above `min_risk`, with their current version's hits and evidence, riskiest first.
-    pub fn export_listings(&self, min_risk: Risk) -> Result<Vec<ExportListing>, StoreError> {
-        let mut st = self.conn.prepare(
+    /// The listings that pass `filter`, with their current version's hits and evidence, riskiest first.
+    pub fn export_listings(&self, filter: &ListingFilter) -> Result<Vec<ExportListing>, StoreError> {
+        let (cond, args) = filter.sql()?;
+        let mut st = self.conn.prepare(&format!(
             "SELECT l.id, l.canonical_url, l.site, v.title, v.risk, v.score, l.first_seen, l.last_seen, l.state,
                     l.review_state, v.id, v.body_sha256, v.text_sha256, v.fetched_at, p.final_url, p.status_code,
                     p.charset, v.run_id, v.rules_sha256, v.fields_json, v.chrome_json, v.content_sha256,
-                    (SELECT COUNT(*) FROM listing_versions x WHERE x.listing_id = l.id), v.parts_json
+                    (SELECT COUNT(*) FROM listing_versions x WHERE x.listing_id = l.id), v.parts_json, v.page_id, v.content
              FROM listings l JOIN listing_versions v ON v.id = l.current_version_id JOIN pages p ON p.id = v.page_id
-             ORDER BY CASE v.risk WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END, v.score DESC, l.id",
-        )?;
+             WHERE {cond} ORDER BY {ORDER}"
+        ))?;
         let mut hits_st = self.conn.prepare(
             "SELECT rule_id, category, kind, cas, matched, start, end, context, part FROM hits WHERE version_id = ?1 ORDER BY start, id",
         )?;
@@ -108,14 +122,11 @@ impl Store {
              WHERE ls.listing_id = ?1 AND ls.version_id = ?2 ORDER BY s.kind, s.value",
         )?;
         let clusters = self.cluster_ids()?;
-        let mut rows = st.query([])?;
+        let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let risk: String = r.get(4)?;
             let risk: Risk = risk.parse().unwrap_or(Risk::None);
-            if risk < min_risk {
-                continue;
-            }
             let listing_id: i64 = r.get(0)?;
             let version_id: i64 = r.get(10)?;
             let hits = hits_st
@@ -145,6 +156,10 @@ impl Store {
                 .collect::<Result<Vec<_>, _>>()?;
             let fields_json: String = r.get(19)?;
             out.push(ExportListing {
+                id: listing_id,
+                version_id,
+                page_id: r.get(24)?,
+                content: r.get(25)?,
                 url: r.get(1)?,
                 site: r.get(2)?,
                 title: r.get(3)?,
@@ -155,7 +170,7 @@ impl Store {
                 first_seen: r.get(6)?,
                 last_seen: r.get(7)?,
                 state: r.get(8)?,
-                review_state: r.get(9)?,
+                review_state: ReviewStatus::parse(&r.get::<_, String>(9)?).unwrap_or(ReviewStatus::New),
                 versions: r.get(22)?,
                 chrome: json_or(r.get::<_, String>(20)?, serde_json::json!([])),
                 parts: json_or(r.get::<_, String>(23)?, serde_json::json!([])),

@@ -14,10 +14,14 @@
 mod commit;
 mod emerging;
 mod export;
+mod listings;
+mod review;
 mod sellers;
 
 pub use emerging::{CoHit, Sighting, Since};
 pub use export::{Evidence, ExportListing, Seller};
+pub use listings::{ListingFilter, ListingPage, ListingRow, Paging, MAX_SEARCH_CHARS};
+pub use review::{ReviewError, ReviewEvent, ReviewStatus, SYSTEM_REVIEWER};
 pub use sellers::{Cluster, ClusterListing, SellerReport, SiteWideIdentifier, SITE_WIDE_MIN_LISTINGS};
 
 use crate::matcher::{Hit, Risk};
@@ -42,6 +46,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0004_hits_category.sql",
         include_str!("../../db/migrations/0004_hits_category.sql"),
     ),
+    ("0005_review.sql", include_str!("../../db/migrations/0005_review.sql")),
 ];
 
 /// Why the database could not be opened, migrated or written. The messages
@@ -80,6 +85,9 @@ pub enum StoreError {
     /// Any other SQLite error, after the database was opened.
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
+    /// A query's input was refused (too long, malformed) before it ran.
+    #[error("{0}")]
+    Query(String),
 }
 
 /// SHA-256 as lowercase hex: the form of every `*_sha256` column and of the
@@ -102,7 +110,7 @@ pub fn now() -> String {
 }
 
 /// Where a listing stands relative to the job's previous run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum ListingState {
     /// First seen in this run.

@@ -1,0 +1,37 @@
+-- precwatch schema v5: review and the listing list.
+--
+-- Review statuses are new, confirmed, false_positive and escalated (the
+-- Rust enum `ReviewStatus` is the truth; SQLite cannot add a CHECK to an
+-- existing column). 'unreviewed' was the old name of 'new'.
+UPDATE listings SET review_state = 'new' WHERE review_state = 'unreviewed';
+
+-- Review events are append-only: who, when, the status before and after, a
+-- note, and the version (so the content) that was reviewed. `action` keeps
+-- its v1 meaning: the new status, or 'reopened' when precwatch returned a
+-- false positive to new because its content changed.
+ALTER TABLE review_events ADD COLUMN old_status TEXT;
+ALTER TABLE review_events ADD COLUMN new_status TEXT;
+CREATE INDEX review_events_listing ON review_events(listing_id, id);
+
+-- The current version's risk, score and title on the listing itself, kept
+-- by every sighting, so the list of listings is filtered and ordered by an
+-- index instead of a join over every version.
+ALTER TABLE listings ADD COLUMN risk_rank INTEGER NOT NULL DEFAULT 0;   -- none 0, low 1, medium 2, high 3
+ALTER TABLE listings ADD COLUMN score REAL NOT NULL DEFAULT 0;
+ALTER TABLE listings ADD COLUMN title TEXT NOT NULL DEFAULT '';
+UPDATE listings SET
+    risk_rank = COALESCE((SELECT CASE v.risk WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END
+                          FROM listing_versions v WHERE v.id = listings.current_version_id), 0),
+    score = COALESCE((SELECT v.score FROM listing_versions v WHERE v.id = listings.current_version_id), 0),
+    title = COALESCE((SELECT v.title FROM listing_versions v WHERE v.id = listings.current_version_id), '');
+CREATE INDEX listings_order ON listings(risk_rank DESC, score DESC, id);
+CREATE INDEX listings_review ON listings(review_state, risk_rank DESC, score DESC, id);
+CREATE INDEX listings_first_seen ON listings(first_seen);
+CREATE INDEX listings_first_run ON listings(first_run_id);
+
+-- Text search over each version's title and content: a trigram index finds
+-- any substring of three characters or more in any script (Chinese has no
+-- spaces to split words at). rowid = listing_versions.id; versions are never
+-- deleted, so the index needs no content of its own.
+CREATE VIRTUAL TABLE version_search USING fts5(title, content, content = '', tokenize = 'trigram');
+INSERT INTO version_search (rowid, title, content) SELECT id, title, content FROM listing_versions;

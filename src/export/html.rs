@@ -1,0 +1,14 @@
+//! Placeholder: filled in this session.
+use super::ExportError;
+use crate::store::{ExportListing, Store};
+use std::io::Write;
+
+/// Not written yet.
+pub fn write(
+    _store: &Store,
+    _filter: &crate::store::ListingFilter,
+    _listings: &[ExportListing],
+    _out: &mut dyn Write,
+) -> Result<(), ExportError> {
+    Err(std::io::Error::other("html export is not written yet").into())
+}

@@ -1,0 +1,287 @@
+//! The list of listings, filtered and paged: what `precwatch listings`, the
+//! exports and the web UI's list show.
+//!
+//! Invariants:
+//! - Every filter is answered from an index on `listings` (risk, review
+//!   status, site, first seen) or the trigram text index; a page costs the
+//!   rows it shows plus the index range it skips, never a scan of every version.
+//! - User text reaches SQL only as bound parameters; the text search is one
+//!   FTS5 phrase (quotes doubled), so no query syntax can be injected.
+//! - By default a false positive is suppressed: it is listed only when the
+//!   filter asks for that status.
+
+use super::review::ReviewStatus;
+use super::{ListingState, Since, Store, StoreError};
+use crate::matcher::Risk;
+use rusqlite::types::Value;
+
+/// Which listings to show. The default shows every listing with a version
+/// except false positives, riskiest first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListingFilter {
+    /// Only listings whose current version is at least this risky.
+    pub min_risk: Option<Risk>,
+    /// Only these states (empty: any).
+    pub states: Vec<ListingState>,
+    /// Only these review statuses (None: all but false positives).
+    pub statuses: Option<Vec<ReviewStatus>>,
+    /// Only these sites (empty: any).
+    pub sites: Vec<String>,
+    /// Only listings first seen by this run or later, or at or after this time.
+    pub since: Option<Since>,
+    /// Only listings whose current title, content or URL contains this text (case-insensitive).
+    pub text: Option<String>,
+    /// Only these listing ids (empty: any).
+    pub ids: Vec<i64>,
+}
+
+impl ListingFilter {
+    /// The filter that selects one listing, whatever its status.
+    pub fn one(id: i64) -> ListingFilter {
+        ListingFilter {
+            statuses: Some(ReviewStatus::ALL.to_vec()),
+            ids: vec![id],
+            ..ListingFilter::default()
+        }
+    }
+}
+
+/// The longest text search accepted (characters).
+pub const MAX_SEARCH_CHARS: usize = 200;
+
+/// One row of the list: enough to decide whether to open it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ListingRow {
+    /// `listings.id`: what `precwatch review` and the web UI take.
+    pub id: i64,
+    /// The canonical URL.
+    pub url: String,
+    /// The `[[site]]` it was found on.
+    pub site: String,
+    /// The current version's title.
+    pub title: String,
+    /// The current version's risk.
+    pub risk: Risk,
+    /// The current version's score.
+    pub score: f64,
+    /// Relative to the job's previous run.
+    pub state: ListingState,
+    /// The investigator's status.
+    pub review_status: ReviewStatus,
+    /// When it was first fetched.
+    pub first_seen: String,
+    /// When it was last fetched.
+    pub last_seen: String,
+    /// What the current version's hits name: CAS numbers of watched
+    /// substances, else the rule ids (distinct, in text order).
+    pub matched: Vec<String>,
+}
+
+/// A page of rows and how many match in all.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ListingPage {
+    /// How many listings match the filter.
+    pub total: u64,
+    /// The rows from `offset`, at most `limit`.
+    pub rows: Vec<ListingRow>,
+}
+
+/// Where the rows of a filter start and how many to take (None: all).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Paging {
+    /// Rows skipped.
+    pub offset: u64,
+    /// Rows taken at most; None takes every row.
+    pub limit: Option<u64>,
+}
+
+impl ListingFilter {
+    /// The SQL condition on `listings l` and its parameters.
+    pub(super) fn sql(&self) -> Result<(String, Vec<Value>), StoreError> {
+        let mut cond = vec!["l.current_version_id IS NOT NULL".to_string()];
+        let mut args: Vec<Value> = Vec::new();
+        if let Some(r) = self.min_risk.filter(|r| *r > Risk::None) {
+            args.push(Value::Integer(r.rank()));
+            cond.push(format!("l.risk_rank >= ?{}", args.len()));
+        }
+        if !self.states.is_empty() {
+            let states = self.states.iter().map(|s| Value::Text(s.as_str().into()));
+            one_of(&mut cond, &mut args, "l.state", states);
+        }
+        match &self.statuses {
+            None => cond.push("l.review_state <> 'false_positive'".into()),
+            Some(list) => {
+                let mut names: Vec<String> = list.iter().map(|s| s.as_str().to_string()).collect();
+                if list.contains(&ReviewStatus::New) {
+                    names.push("unreviewed".into());
+                }
+                one_of(
+                    &mut cond,
+                    &mut args,
+                    "l.review_state",
+                    names.into_iter().map(Value::Text),
+                )
+            }
+        }
+        if !self.ids.is_empty() {
+            one_of(
+                &mut cond,
+                &mut args,
+                "l.id",
+                self.ids.iter().map(|i| Value::Integer(*i)),
+            );
+        }
+        if !self.sites.is_empty() {
+            one_of(
+                &mut cond,
+                &mut args,
+                "l.site",
+                self.sites.iter().cloned().map(Value::Text),
+            );
+        }
+        match &self.since {
+            None | Some(Since::All) => {}
+            Some(Since::Run(n)) => {
+                args.push(Value::Integer(*n));
+                cond.push(format!("l.first_run_id >= ?{}", args.len()));
+            }
+            Some(Since::Time(t)) => {
+                args.push(Value::Text(super::timestamp((*t).into())));
+                cond.push(format!("l.first_seen >= ?{}", args.len()));
+            }
+        }
+        if let Some(text) = self.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            if text.chars().count() > MAX_SEARCH_CHARS {
+                return Err(StoreError::Query(format!(
+                    "the text search is at most {MAX_SEARCH_CHARS} characters"
+                )));
+            }
+            args.push(Value::Text(format!("%{}%", like_escaped(text))));
+            let like = args.len();
+            let mut c = format!("(l.title LIKE ?{like} ESCAPE '\\' OR l.canonical_url LIKE ?{like} ESCAPE '\\'");
+            // The trigram index needs three characters; shorter text searches titles and URLs only.
+            if text.chars().count() >= 3 {
+                args.push(Value::Text(format!("\"{}\"", text.replace('"', "\"\""))));
+                c.push_str(&format!(
+                    " OR l.current_version_id IN (SELECT rowid FROM version_search WHERE version_search MATCH ?{})",
+                    args.len()
+                ));
+            }
+            c.push(')');
+            cond.push(c);
+        }
+        Ok((cond.join(" AND "), args))
+    }
+}
+
+/// Adds `column IN (values…)` as bound parameters.
+fn one_of(cond: &mut Vec<String>, args: &mut Vec<Value>, column: &str, values: impl Iterator<Item = Value>) {
+    let start = args.len();
+    args.extend(values);
+    let marks: Vec<String> = (start + 1..=args.len()).map(|i| format!("?{i}")).collect();
+    cond.push(format!("{column} IN ({})", marks.join(", ")));
+}
+
+/// `text` with LIKE's wildcards escaped (`\` is the escape character).
+fn like_escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The order of every list: riskiest first, then by score, then oldest id.
+pub(super) const ORDER: &str = "l.risk_rank DESC, l.score DESC, l.id";
+
+impl Store {
+    /// The listings that pass `filter`, one page of them, in [`ORDER`].
+    pub fn listings(&self, filter: &ListingFilter, paging: Paging) -> Result<ListingPage, StoreError> {
+        let (cond, mut args) = filter.sql()?;
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT COUNT(*) FROM listings l WHERE {cond}"),
+            rusqlite::params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?;
+        args.push(Value::Integer(
+            paging.limit.map_or(-1, |l| l.min(i64::MAX as u64) as i64),
+        ));
+        args.push(Value::Integer(paging.offset.min(i64::MAX as u64) as i64));
+        let n = args.len();
+        let sql = format!(
+            "SELECT l.id, l.canonical_url, l.site, l.title, l.risk_rank, l.score, l.state, l.review_state,
+                    l.first_seen, l.last_seen, l.current_version_id
+             FROM listings l WHERE {cond} ORDER BY {ORDER} LIMIT ?{} OFFSET ?{n}",
+            n - 1
+        );
+        let mut st = self.conn.prepare(&sql)?;
+        let mut matched_st = self
+            .conn
+            .prepare_cached("SELECT rule_id, cas, category FROM hits WHERE version_id = ?1 ORDER BY start, id")?;
+        let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let version: i64 = r.get(10)?;
+            let mut matched: Vec<String> = Vec::new();
+            let mut hits = matched_st.query([version])?;
+            while let Some(h) = hits.next()? {
+                let (rule, cas, category): (String, Option<String>, String) = (h.get(0)?, h.get(1)?, h.get(2)?);
+                let name = match cas {
+                    Some(c) if category != crate::matcher::UNLISTED => c,
+                    _ => rule,
+                };
+                if !matched.contains(&name) {
+                    matched.push(name);
+                }
+            }
+            out.push(ListingRow {
+                id: r.get(0)?,
+                url: r.get(1)?,
+                site: r.get(2)?,
+                title: r.get(3)?,
+                risk: Risk::ALL[r.get::<_, i64>(4)?.clamp(0, 3) as usize],
+                score: r.get(5)?,
+                state: ListingState::parse(&r.get::<_, String>(6)?).unwrap_or(ListingState::Unchanged),
+                review_status: ReviewStatus::parse(&r.get::<_, String>(7)?).unwrap_or(ReviewStatus::New),
+                first_seen: r.get(8)?,
+                last_seen: r.get(9)?,
+                matched,
+            });
+        }
+        Ok(ListingPage {
+            total: total.max(0) as u64,
+            rows: out,
+        })
+    }
+
+    /// A version's whole visible page text (the evidence the content was cut from).
+    pub fn version_text(&self, version_id: i64) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT text FROM listing_versions WHERE id = ?1", [version_id], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Whether a listing has this id.
+    pub fn listing_exists(&self, id: i64) -> Result<bool, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM listings WHERE id = ?1", [id], |r| r.get(0))?;
+        Ok(n > 0)
+    }
+
+    /// The sites that have listings, for the filters' choices.
+    pub fn sites(&self) -> Result<Vec<String>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT DISTINCT site FROM listings ORDER BY site")?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
