@@ -12,5 +12,6 @@ mod politeness;
 mod proxy;
 mod recrawl;
 mod resume;
+mod review;
 mod sellers;
 mod util;
