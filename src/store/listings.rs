@@ -98,7 +98,8 @@ pub struct Paging {
 impl ListingFilter {
     /// The SQL condition on `listings l` and its parameters.
     pub(super) fn sql(&self) -> Result<(String, Vec<Value>), StoreError> {
-        let mut cond = vec!["l.current_version_id IS NOT NULL".to_string()];
+        // Every listing has a current version (it is set in the transaction that inserts it).
+        let mut cond = vec!["1".to_string()];
         let mut args: Vec<Value> = Vec::new();
         if let Some(r) = self.min_risk.filter(|r| *r > Risk::None) {
             args.push(Value::Integer(r.rank()));
@@ -156,19 +157,21 @@ impl ListingFilter {
                     "the text search is at most {MAX_SEARCH_CHARS} characters"
                 )));
             }
-            args.push(Value::Text(format!("%{}%", like_escaped(text))));
-            let like = args.len();
-            let mut c = format!("(l.title LIKE ?{like} ESCAPE '\\' OR l.canonical_url LIKE ?{like} ESCAPE '\\'");
-            // The trigram index needs three characters; shorter text searches titles and URLs only.
             if text.chars().count() >= 3 {
+                // One FTS5 phrase: quotes doubled, so no query syntax gets through.
                 args.push(Value::Text(format!("\"{}\"", text.replace('"', "\"\""))));
-                c.push_str(&format!(
-                    " OR l.current_version_id IN (SELECT rowid FROM version_search WHERE version_search MATCH ?{})",
+                cond.push(format!(
+                    "l.current_version_id IN (SELECT rowid FROM version_search WHERE version_search MATCH ?{})",
                     args.len()
                 ));
+            } else {
+                // The trigram index needs three characters: shorter text is looked for in titles and URLs.
+                args.push(Value::Text(format!("%{}%", like_escaped(text))));
+                let n = args.len();
+                cond.push(format!(
+                    "(l.title LIKE ?{n} ESCAPE '\\' OR l.canonical_url LIKE ?{n} ESCAPE '\\')"
+                ));
             }
-            c.push(')');
-            cond.push(c);
         }
         Ok((cond.join(" AND "), args))
     }
