@@ -49,7 +49,7 @@ fn content(i: i64) -> (String, String) {
     (title, body)
 }
 
-fn seed(path: &PathBuf) {
+fn seed(path: &std::path::Path) {
     let mut store = Store::open(path).expect("open");
     let run = store.begin_run("bench", "[job]", "rules").expect("run").id;
     let conn = store.conn();
