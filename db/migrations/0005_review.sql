@@ -12,6 +12,10 @@ UPDATE listings SET review_state = 'new' WHERE review_state = 'unreviewed';
 ALTER TABLE review_events ADD COLUMN old_status TEXT;
 ALTER TABLE review_events ADD COLUMN new_status TEXT;
 CREATE INDEX review_events_listing ON review_events(listing_id, id);
+CREATE TRIGGER review_events_no_update BEFORE UPDATE ON review_events
+BEGIN SELECT RAISE(ABORT, 'review events are append-only'); END;
+CREATE TRIGGER review_events_no_delete BEFORE DELETE ON review_events
+BEGIN SELECT RAISE(ABORT, 'review events are append-only'); END;
 
 -- The current version's risk, score and title on the listing itself, kept
 -- by every sighting, so the list of listings is filtered and ordered by an

@@ -162,6 +162,14 @@ async fn false_positive_is_suppressed_until_its_content_changes() {
         "each event names the version it judged"
     );
 
+    // The history cannot be rewritten, even in SQL.
+    let conn = rusqlite::Connection::open(&db_path).unwrap();
+    for sql in ["UPDATE review_events SET reviewer = 'mallory'", "DELETE FROM review_events"] {
+        let err = conn.execute(sql, []).unwrap_err().to_string();
+        assert!(err.contains("append-only"), "{sql}: {err}");
+    }
+    drop(conn);
+
     // Confirmed listings stay confirmed when their content changes.
     let npp = id_of(&all, "N-Phenethyl-4-piperidone");
     run_ok(
