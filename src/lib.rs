@@ -35,6 +35,7 @@ pub mod html;
 pub mod matcher;
 pub mod ordered;
 pub mod rules;
+pub mod schedule;
 pub mod sellers;
 pub mod serve;
 pub mod store;

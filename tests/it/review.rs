@@ -164,7 +164,10 @@ async fn false_positive_is_suppressed_until_its_content_changes() {
 
     // The history cannot be rewritten, even in SQL.
     let conn = rusqlite::Connection::open(&db_path).unwrap();
-    for sql in ["UPDATE review_events SET reviewer = 'mallory'", "DELETE FROM review_events"] {
+    for sql in [
+        "UPDATE review_events SET reviewer = 'mallory'",
+        "DELETE FROM review_events",
+    ] {
         let err = conn.execute(sql, []).unwrap_err().to_string();
         assert!(err.contains("append-only"), "{sql}: {err}");
     }

@@ -3,6 +3,11 @@
 //! Parsing never panics: every problem is a [`ConfigError`] that names the
 //! file, the line and what to change.
 
+mod alert;
+
+pub use alert::{AlertConfig, AlertKind, EmailSettings, SmtpTls, DEFAULT_MAX_LISTINGS, DEFAULT_MIN_RISK};
+
+use crate::schedule::Schedule;
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -62,6 +67,13 @@ pub struct Job {
     pub sites: Vec<Site>,
     /// The job file as written, recorded with each run for provenance.
     pub source_text: String,
+    /// When `watch` runs it (`[job] schedule`); None: only by hand or cron.
+    pub schedule: Option<Schedule>,
+    /// At most this much random delay is added to each scheduled time
+    /// (`[job] jitter`; default 5% of the period, at most 5 minutes).
+    pub jitter_ms: Option<i64>,
+    /// What to tell, and whom, after each finished run (`[[alert]]`).
+    pub alerts: Vec<AlertConfig>,
 }
 
 /// `[crawl]`: politeness, limits and timeouts. Defaults suit a polite overnight crawl.
@@ -239,6 +251,8 @@ struct RawJob {
     crawl: CrawlSettings,
     #[serde(default)]
     site: Vec<toml::Spanned<RawSite>>,
+    #[serde(default)]
+    alert: Vec<toml::Spanned<alert::RawAlert>>,
 }
 
 #[derive(Deserialize)]
@@ -250,6 +264,8 @@ struct RawJobSection {
     rules: Vec<String>,
     #[serde(default = "yes")]
     bundled_rules: bool,
+    schedule: Option<toml::Spanned<String>>,
+    jitter: Option<toml::Spanned<String>>,
 }
 
 fn yes() -> bool {
@@ -336,7 +352,16 @@ impl Job {
                 base.join(p)
             }
         };
+        let (schedule, jitter_ms) = src.schedule(&raw.job)?;
+        let alerts = raw
+            .alert
+            .iter()
+            .map(|a| alert::check(a, &|span, m| src.invalid(span, m)))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Job {
+            schedule,
+            jitter_ms,
+            alerts,
             name,
             db: raw.job.db.as_deref().map(resolve),
             rules: raw.job.rules.iter().map(|r| resolve(r)).collect(),
@@ -362,6 +387,35 @@ impl Source<'_> {
             line: line_col(self.text, span.start).0,
             message,
         }
+    }
+
+    /// Parses `[job] schedule` and `jitter`.
+    fn schedule(&self, job: &RawJobSection) -> Result<(Option<Schedule>, Option<i64>), ConfigError> {
+        let schedule = job
+            .schedule
+            .as_ref()
+            .map(|s| Schedule::parse(s.get_ref()).map_err(|m| self.invalid(s.span(), format!("[job] {m}"))))
+            .transpose()?;
+        let jitter = match &job.jitter {
+            None => None,
+            Some(j) => match crate::schedule::parse_duration_ms(j.get_ref()) {
+                Ok(Some(ms)) if ms <= crate::schedule::MAX_INTERVAL_MS => Some(ms),
+                _ => {
+                    return Err(self.invalid(
+                        j.span(),
+                        format!(
+                            "[job] jitter {:?}: give a duration such as \"30s\" or \"5m\"",
+                            j.get_ref()
+                        ),
+                    ))
+                }
+            },
+        };
+        if jitter.is_some() && schedule.is_none() {
+            let span = job.jitter.as_ref().map_or(0..0, |j| j.span());
+            return Err(self.invalid(span, "[job] jitter needs a schedule".into()));
+        }
+        Ok((schedule, jitter))
     }
 
     /// Checks the `[crawl]` limits (errors point at the section) and parses its proxy.
