@@ -13,12 +13,14 @@
 
 mod commit;
 mod emerging;
+mod evidence;
 mod export;
 mod listings;
 mod review;
 mod sellers;
 
 pub use emerging::{CoHit, Sighting, Since};
+pub use evidence::{PageEvidence, RunProvenance};
 pub use export::{Evidence, ExportListing, Seller};
 pub use listings::{ListingFilter, ListingPage, ListingRow, Paging, MAX_SEARCH_CHARS};
 pub use review::{ReviewError, ReviewEvent, ReviewStatus, SYSTEM_REVIEWER};

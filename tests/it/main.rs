@@ -7,6 +7,7 @@ mod corpus;
 mod crawl;
 mod demo;
 mod emerging;
+mod exports;
 mod hostile;
 mod politeness;
 mod proxy;
