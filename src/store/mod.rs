@@ -49,6 +49,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../db/migrations/0004_hits_category.sql"),
     ),
     ("0005_review.sql", include_str!("../../db/migrations/0005_review.sql")),
+    ("0006_watch.sql", include_str!("../../db/migrations/0006_watch.sql")),
 ];
 
 /// Why the database could not be opened, migrated or written. The messages
@@ -547,12 +548,14 @@ impl Store {
             params![run_id, status.as_str(), now(), complete as i64, stats_json],
         )?;
         if complete && status == RunStatus::Finished {
+            let mut gone = 0;
             for site in sites {
-                tx.execute(
+                gone += tx.execute(
                     "UPDATE listings SET state = 'gone' WHERE site = ?1 AND last_run_id < ?2 AND state != 'gone'",
                     params![site, run_id],
                 )?;
             }
+            tx.execute("UPDATE runs SET gone = ?2 WHERE id = ?1", params![run_id, gone as i64])?;
         }
         tx.commit()?;
         Ok(())
