@@ -13,4 +13,6 @@ mod proxy;
 mod recrawl;
 mod resume;
 mod sellers;
+mod serve;
 mod util;
+mod webdriver;
