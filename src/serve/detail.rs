@@ -138,7 +138,7 @@ fn facts(b: &mut String, l: &ExportListing) {
         b,
         "<dl class=\"facts\"><dt>ID</dt><dd id=\"listing-id\">{}</dd><dt>URL</dt><dd>{}</dd>\
          <dt>Risk</dt><dd>{}</dd><dt>Score</dt><dd>{:.1}</dd><dt>State</dt><dd>{}</dd>\
-         <dt>Review</dt><dd id=\"status\">{}</dd><dt>Site</dt><dd>{}</dd><dt>Seen</dt><dd>{} – {} ({} versions)</dd>\
+         <dt>Review</dt><dd id=\"status\">{}</dd><dt>Site</dt><dd>{}</dd><dt>Seen</dt><dd>{} – {} ({} version{})</dd>\
          <dt>Cluster</dt><dd>{cluster}</dd></dl>",
         l.id,
         url_cell(&l.url),
@@ -150,6 +150,7 @@ fn facts(b: &mut String, l: &ExportListing) {
         short_time(&l.first_seen),
         short_time(&l.last_seen),
         l.versions,
+        if l.versions == 1 { "" } else { "s" },
     );
 }
 

@@ -6,10 +6,15 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Where the browser and its driver are (Debian's chromium and chromium-driver).
-pub const CHROMIUM: &str = "/usr/bin/chromium";
-/// The driver that speaks WebDriver to Chromium.
-pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// Where the browser is: PRECWATCH_CHROMIUM, else Debian's chromium.
+fn chromium() -> String {
+    std::env::var("PRECWATCH_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
+}
+
+/// Where its WebDriver is: PRECWATCH_CHROMEDRIVER, else Debian's chromium-driver.
+fn chromedriver() -> String {
+    std::env::var("PRECWATCH_CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into())
+}
 
 /// The W3C element reference key.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -17,7 +22,7 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 /// Whether the browser tests can run: true when the tools are there; when
 /// they are not, a skip line on stderr, or a panic under PRECWATCH_REQUIRE_TOOLS=1.
 pub fn available(test: &str) -> bool {
-    let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER]
+    let missing: Vec<String> = [chromium(), chromedriver()]
         .into_iter()
         .filter(|p| !std::path::Path::new(p).exists())
         .collect();
@@ -54,7 +59,7 @@ impl Browser {
     /// Starts chromedriver on a free port and opens a headless session.
     pub async fn start() -> Browser {
         let port = free_port();
-        let driver = Command::new(CHROMEDRIVER)
+        let driver = Command::new(chromedriver())
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -78,7 +83,7 @@ impl Browser {
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {
-                "binary": CHROMIUM,
+                "binary": chromium(),
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                          "--disable-background-networking", "--disable-component-update", "--disable-sync",
                          "--no-first-run", "--window-size=1280,900",
