@@ -200,9 +200,7 @@ pub fn export(
             )
         }
     };
-    let manifest_path: Option<PathBuf> = manifest
-        .map(Path::to_path_buf)
-        .or_else(|| out.map(manifest_beside));
+    let manifest_path: Option<PathBuf> = manifest.map(Path::to_path_buf).or_else(|| out.map(manifest_beside));
     eprintln!("exported {n} listings ({} bytes, sha256 {})", file.bytes, file.sha256);
     if let Some(mp) = manifest_path {
         let m = Manifest {
