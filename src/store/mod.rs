@@ -18,6 +18,7 @@ mod export;
 mod listings;
 mod review;
 mod sellers;
+mod ui;
 
 pub use emerging::{CoHit, Sighting, Since};
 pub use evidence::{PageEvidence, RunProvenance};
@@ -25,6 +26,7 @@ pub use export::{Evidence, ExportListing, Seller};
 pub use listings::{ListingFilter, ListingPage, ListingRow, Paging, MAX_SEARCH_CHARS};
 pub use review::{ReviewError, ReviewEvent, ReviewStatus, SYSTEM_REVIEWER};
 pub use sellers::{Cluster, ClusterListing, SellerReport, SiteWideIdentifier, SITE_WIDE_MIN_LISTINGS};
+pub use ui::Neighbours;
 
 use crate::matcher::{Hit, Risk};
 use commit::{commit_one, insert_links};

@@ -15,4 +15,6 @@ mod recrawl;
 mod resume;
 mod review;
 mod sellers;
+mod serve;
 mod util;
+mod webdriver;

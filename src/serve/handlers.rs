@@ -1,0 +1,198 @@
+//! The routes: each reads its input, does its database work off the async
+//! workers (see [`AppState::db`]) and renders a page.
+
+use super::detail::{detail_page, Detail, FormContext};
+use super::pages::{clusters_page, list_page};
+use super::query::{pairs, ListQuery, PAGE_ROWS};
+use super::{AppError, AppState};
+use crate::export::Format;
+use crate::store::{ListingFilter, Paging, ReviewError, ReviewStatus};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+/// `GET /`: one page of the filtered list.
+pub async fn list(State(app): State<AppState>, RawQuery(raw): RawQuery) -> Result<Html<String>, AppError> {
+    let q = ListQuery::parse(raw.as_deref().unwrap_or(""))?;
+    let filter = q.filter();
+    let paging = Paging {
+        offset: (q.page - 1) * PAGE_ROWS,
+        limit: Some(PAGE_ROWS),
+    };
+    let (sites, page) = app.db(move |s| Ok((s.sites()?, s.listings(&filter, paging)?))).await?;
+    Ok(Html(list_page(&q, &sites, &page)))
+}
+
+fn listing_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| AppError::BadRequest(format!("{raw:?} is not a listing id (a positive number)")))
+}
+
+/// `GET /listing/{id}`: the detail, with neighbours in the list's filter.
+pub async fn detail(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Html<String>, AppError> {
+    let id = listing_id(&id)?;
+    let raw = raw.unwrap_or_default();
+    let q = ListQuery::parse(&raw)?;
+    let reviewed = pairs(&raw)
+        .into_iter()
+        .find(|(k, _)| k == "reviewed")
+        .and_then(|(_, v)| v.parse::<i64>().ok());
+    let filter = q.filter();
+    let d = app.db(move |s| read_detail(s, &filter, id, reviewed)).await?;
+    let ctx = FormContext {
+        query: &q,
+        csrf: &app.sec.csrf,
+        by: &app.by,
+    };
+    Ok(Html(detail_page(&d, &ctx)))
+}
+
+fn read_detail(
+    s: &mut crate::store::Store,
+    filter: &ListingFilter,
+    id: i64,
+    reviewed: Option<i64>,
+) -> Result<Detail, AppError> {
+    let listing = s
+        .export_listings(&ListingFilter::one(id))?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::NotFound(format!("no listing has id {id}")))?;
+    let nav = s.neighbours(filter, id)?.unwrap_or_default();
+    let total = s
+        .listings(
+            filter,
+            Paging {
+                offset: 0,
+                limit: Some(0),
+            },
+        )?
+        .total;
+    let reviewed = match reviewed {
+        Some(r) => s
+            .review_history(r)?
+            .last()
+            .and_then(|ev| ev.new_status)
+            .map(|st| (r, st)),
+        None => None,
+    };
+    Ok(Detail {
+        history: s.review_history(id)?,
+        page_text: s.version_text(listing.version_id)?,
+        listing,
+        nav,
+        total,
+        reviewed,
+    })
+}
+
+/// `POST /listing/{id}/review`: records the status (CSRF checked), then
+/// goes on to the next listing of the filter (or back to this one).
+pub async fn review(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+    body: String,
+) -> Result<Response, AppError> {
+    let id = listing_id(&id)?;
+    let q = ListQuery::parse(raw.as_deref().unwrap_or(""))?;
+    let form = pairs(&body);
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    if !super::auth::csrf_ok(&app.sec, &field("csrf").unwrap_or_default()) {
+        return Err(AppError::Forbidden(
+            "the form's CSRF token is missing or stale (the server restarted?): reload the page and try again".into(),
+        ));
+    }
+    let status = field("status").unwrap_or_default();
+    let status = ReviewStatus::parse(&status)
+        .filter(|_| status != "unreviewed")
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "status {status:?}: give new, confirmed, false_positive or escalated"
+            ))
+        })?;
+    let note = field("note");
+    let by = field("by").unwrap_or_default();
+    let filter = q.filter();
+    let next = app
+        .db(move |s| {
+            s.review(id, status, note.as_deref(), &by).map_err(review_error)?;
+            Ok(s.neighbours(&filter, id)?.and_then(|n| n.next))
+        })
+        .await?;
+    let qs = q.filter_qs();
+    let target = super::query::join_qs(&qs, &format!("reviewed={id}"));
+    Ok(Redirect::to(&format!("/listing/{}?{target}", next.unwrap_or(id))).into_response())
+}
+
+fn review_error(e: ReviewError) -> AppError {
+    match e {
+        ReviewError::NoSuchListing(_) => AppError::NotFound(e.to_string()),
+        ReviewError::BadName | ReviewError::NoteTooLong => {
+            // The store speaks of the CLI's flags; the form's fields are "reviewer" and "note".
+            AppError::BadRequest(e.to_string().replace("--by:", "reviewer:").replace("--note:", "note:"))
+        }
+        ReviewError::Store(s) => s.into(),
+    }
+}
+
+/// `GET /clusters`: the seller clusters.
+pub async fn clusters(State(app): State<AppState>) -> Result<Html<String>, AppError> {
+    let report = app.db(|s| Ok(s.seller_report()?)).await?;
+    Ok(Html(clusters_page(&report)))
+}
+
+/// `GET /export?format=F&<filters>`: the export of the filtered list, as a download.
+pub async fn export(State(app): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+    let raw = raw.unwrap_or_default();
+    let q = ListQuery::parse(&raw)?;
+    let name = pairs(&raw)
+        .into_iter()
+        .find(|(k, _)| k == "format")
+        .map(|(_, v)| v)
+        .unwrap_or_default();
+    let format = <Format as clap::ValueEnum>::from_str(&name, false)
+        .map_err(|_| AppError::BadRequest(format!("format {name:?}: give csv, jsonl, html, warc or graphml")))?;
+    let filter = q.filter();
+    let bytes = app
+        .db(move |s| {
+            let mut out = Vec::new();
+            crate::export::export(s, format, &filter, &mut out)
+                .map_err(|e| AppError::Internal(format!("the {} export failed: {e}", format.extension())))?;
+            Ok(out)
+        })
+        .await?;
+    let disposition = format!("attachment; filename=\"precwatch-listings.{}\"", format.extension());
+    let mut resp = (StatusCode::OK, bytes).into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.media_type()));
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).map_err(|e| AppError::Internal(e.to_string()))?,
+    );
+    Ok(resp)
+}
+
+/// `GET /static/app.css`.
+pub async fn css() -> Response {
+    asset("text/css; charset=utf-8", include_str!("app.css"))
+}
+
+/// `GET /static/app.js`.
+pub async fn js() -> Response {
+    asset("text/javascript; charset=utf-8", include_str!("app.js"))
+}
+
+fn asset(media_type: &'static str, body: &'static str) -> Response {
+    let mut resp = body.into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("max-age=300"));
+    resp
+}
