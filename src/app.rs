@@ -57,6 +57,16 @@ pub fn run(cli: Cli) -> i32 {
         } => open_existing(&db).and_then(|mut store| {
             crate::triage::review(&mut store, listing_id, status, note.as_deref(), by.as_deref(), format)
         }),
+        Command::Watch { config, db } => runtime().and_then(|rt| {
+            rt.block_on(async { crate::watch::Watcher::new(&config, db, shutdown_signal())?.run().await })
+        }),
+        Command::Runs {
+            db,
+            job,
+            run,
+            format,
+            limit,
+        } => open_existing(&db).and_then(|store| crate::watch::runs::print(&store, job.as_deref(), run, format, limit)),
         Command::Serve { db, addr, token, by } => open_existing(&db).and_then(|_| {
             runtime().and_then(|rt| {
                 rt.block_on(crate::serve::run(
@@ -116,7 +126,8 @@ fn install_panic_hook() {
     }));
 }
 
-fn chain(e: &anyhow::Error) -> String {
+/// An error and its causes on one terminal-safe line (what every command prints on failure).
+pub fn chain(e: &anyhow::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     for c in e.chain() {
         let s = c.to_string();
@@ -188,7 +199,13 @@ async fn crawl(config: &Path, db: Option<PathBuf>, progress: bool) -> Result<i32
     .with_context(|| format!("crawl of job {:?} into {}", job.name, db.display()))?;
     print!("{}", summary.render());
     println!("database: {}", db.display());
-    Ok(if summary.interrupted { 130 } else { 0 })
+    if summary.interrupted {
+        return Ok(130);
+    }
+    for report in crate::alert::deliver_all(&job, &db, summary.run_id).await {
+        eprintln!("{}", report.render());
+    }
+    Ok(0)
 }
 
 async fn demo(db: &Path, all: bool) -> Result<i32> {

@@ -130,6 +130,33 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: ScanFormat,
     },
+    /// Run jobs on their `[job] schedule` until stopped, each run followed by its `[[alert]]`s; resumes what a stop or crash left unfinished.
+    Watch {
+        /// A job file with a schedule; repeat for more jobs.
+        #[arg(long, required = true)]
+        config: Vec<PathBuf>,
+        /// Database file for every job (default: each job's `db`, else db/precwatch.sqlite).
+        #[arg(long)]
+        db: Option<PathBuf>,
+    },
+    /// Account for runs: job, start and end, status, pages, listings by risk, new/changed/gone, errors, provenance, alerts.
+    Runs {
+        /// Database file.
+        #[arg(long, default_value = "db/precwatch.sqlite")]
+        db: PathBuf,
+        /// Only the runs of this job.
+        #[arg(long)]
+        job: Option<String>,
+        /// One run, in full.
+        #[arg(long)]
+        run: Option<i64>,
+        /// Output: a table, or JSON (one object per line; one pretty object with --run).
+        #[arg(long, value_enum, default_value = "text")]
+        format: ScanFormat,
+        /// How many runs to show, newest first.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
     /// Serve the review web UI on loopback: listings with filters, details with highlighted hits, review, export.
     Serve {
         /// Database file.

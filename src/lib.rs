@@ -20,6 +20,7 @@
 
 #![warn(missing_docs)]
 
+pub mod alert;
 pub mod app;
 pub mod cli;
 pub mod config;
@@ -41,3 +42,4 @@ pub mod serve;
 pub mod store;
 pub mod triage;
 pub mod urls;
+pub mod watch;

@@ -261,3 +261,82 @@ fn email(a: &RawAlert, err: &dyn Fn(String) -> ConfigError) -> Result<AlertKind,
         to,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::{AlertKind, Job, SmtpTls};
+    use crate::matcher::Risk;
+    use std::path::Path;
+
+    fn job(extra_job: &str, alerts: &str) -> Result<Job, String> {
+        let text = format!(
+            "[job]\nname = \"j\"\n{extra_job}\n[[site]]\nname = \"a\"\nseeds = [\"https://a.example/\"]\nlisting = '^/p/'\n{alerts}"
+        );
+        Job::parse(&text, "job.toml", Path::new(".")).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn schedules_and_alerts_parse() {
+        let j = job(
+            "schedule = \"0 */6 * * *\"\njitter = \"2m\"",
+            "[[alert]]\nkind = \"webhook\"\nurl = \"https://hooks.example/x\"\nheaders = { Authorization = \"Bearer t\" }\n\
+             [[alert]]\nkind = \"command\"\ncommand = [\"/bin/notify\", \"-q\"]\nmin_risk = \"high\"\n\
+             [[alert]]\nkind = \"email\"\nsmtp_host = \"mail.example\"\nsmtp_user = \"u\"\nsmtp_password_env = \"PW\"\n\
+             from = \"precwatch <pw@example.org>\"\nto = [\"desk@example.org\"]\n",
+        )
+        .unwrap();
+        assert_eq!(j.jitter_ms, Some(120_000));
+        assert!(j.schedule.is_some());
+        assert_eq!(j.alerts.len(), 3);
+        assert_eq!(j.alerts[0].min_risk, Risk::Medium);
+        assert_eq!(j.alerts[1].min_risk, Risk::High);
+        assert!(matches!(&j.alerts[1].kind, AlertKind::Command { argv } if argv.len() == 2));
+        match &j.alerts[2].kind {
+            AlertKind::Email(e) => assert_eq!((e.port, e.tls), (587, SmtpTls::Starttls)),
+            other => panic!("{other:?}"),
+        }
+        assert_ne!(j.alerts[0].key(), j.alerts[1].key());
+        assert!(job("", "").unwrap().schedule.is_none());
+    }
+
+    #[test]
+    fn bad_alerts_name_the_line_and_the_fix() {
+        for (alerts, says) in [
+            (
+                "[[alert]]\nkind = \"pager\"\n",
+                "kind \"pager\": give webhook, command or email",
+            ),
+            ("[[alert]]\nkind = \"webhook\"\n", "need `url`"),
+            ("[[alert]]\nkind = \"webhook\"\nurl = \"ftp://x/\"\n", "http or https"),
+            (
+                "[[alert]]\nkind = \"webhook\"\nurl = \"http://x/\"\ncommand = [\"a\"]\n",
+                "`command` is not a key of webhook",
+            ),
+            ("[[alert]]\nkind = \"command\"\ncommand = []\n", "need `command`"),
+            (
+                "[[alert]]\nkind = \"email\"\nsmtp_host = \"m\"\nfrom = \"not an address\"\nto = [\"a@b.c\"]\n",
+                "not an e-mail address",
+            ),
+            (
+                "[[alert]]\nkind = \"email\"\nsmtp_host = \"m\"\nfrom = \"a@b.c\"\n",
+                "need `to`",
+            ),
+            (
+                "[[alert]]\nkind = \"webhook\"\nurl = \"http://x/\"\nmin_risk = \"severe\"\n",
+                "min_risk",
+            ),
+            (
+                "[[alert]]\nkind = \"webhook\"\nurl = \"http://x/\"\nheaders = { \"a b\" = \"c\" }\n",
+                "header",
+            ),
+        ] {
+            let e = job("", alerts).unwrap_err();
+            assert!(e.starts_with("job.toml:8: [[alert]]"), "{alerts}: {e}");
+            assert!(e.contains(says), "{alerts}: {e}");
+        }
+        let e = job("schedule = \"sometimes\"", "").unwrap_err();
+        assert!(e.starts_with("job.toml:3: [job] schedule \"sometimes\""), "{e}");
+        let e = job("jitter = \"5m\"", "").unwrap_err();
+        assert!(e.contains("jitter needs a schedule"), "{e}");
+    }
+}

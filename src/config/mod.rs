@@ -600,7 +600,7 @@ mod readme_tests {
     /// The job file the README shows is a valid job, with every key it names.
     #[test]
     fn the_readme_job_file_parses() {
-        let readme = include_str!("../README.md");
+        let readme = include_str!("../../README.md");
         let start = readme.find("```toml\n").expect("a toml block in the README") + 8;
         let end = start + readme[start..].find("```").expect("block end");
         let text = &readme[start..end];

@@ -17,16 +17,20 @@ mod evidence;
 mod export;
 mod listings;
 mod review;
+mod runs;
 mod sellers;
 mod ui;
+mod watch;
 
 pub use emerging::{CoHit, Sighting, Since};
 pub use evidence::{PageEvidence, RunProvenance};
 pub use export::{Evidence, ExportListing, Seller};
 pub use listings::{ListingFilter, ListingPage, ListingRow, Paging, MAX_SEARCH_CHARS};
 pub use review::{ReviewError, ReviewEvent, ReviewStatus, SYSTEM_REVIEWER};
+pub use runs::{AlertAttempt, RunReport};
 pub use sellers::{Cluster, ClusterListing, SellerReport, SiteWideIdentifier, SITE_WIDE_MIN_LISTINGS};
 pub use ui::Neighbours;
+pub use watch::{AlertListing, LockHolder, LockOutcome, LOCK_LEASE_MS};
 
 use crate::matcher::{Hit, Risk};
 use commit::{commit_one, insert_links};
@@ -107,6 +111,15 @@ pub fn timestamp(t: SystemTime) -> String {
     let dt = dt.replace_nanosecond(dt.millisecond() as u32 * 1_000_000).unwrap_or(dt);
     dt.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
+}
+
+/// This machine's name (`$HOSTNAME`, else `/etc/hostname`), recorded with runs and job locks.
+pub fn hostname() -> Option<String> {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
 }
 
 /// The current time as [`timestamp`] writes it (the form of every stored time).
@@ -519,10 +532,7 @@ impl Store {
                 .execute("UPDATE runs SET status = 'running' WHERE id = ?1", [id])?;
             return Ok(RunHandle { id, resumed: true });
         }
-        let host = std::env::var("HOSTNAME")
-            .ok()
-            .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
-            .map(|h| h.trim().to_string());
+        let host = hostname();
         self.conn.execute(
             "INSERT INTO runs (job_name, job_sha256, job_text, rules_sha256, tool_version, hostname, started_at, status)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'running')",

@@ -17,4 +17,5 @@ mod review;
 mod sellers;
 mod serve;
 mod util;
+mod watch;
 mod webdriver;
