@@ -601,12 +601,27 @@ mod readme_tests {
     #[test]
     fn the_readme_job_file_parses() {
         let readme = include_str!("../../README.md");
-        let start = readme.find("```toml\n").expect("a toml block in the README") + 8;
+        let section = readme.find("## A job file").expect("the job file section");
+        let start = section + readme[section..].find("```toml\n").expect("a toml block in the README") + 8;
         let end = start + readme[start..].find("```").expect("block end");
         let text = &readme[start..end];
         let job = Job::parse(text, "README.md", Path::new(".")).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(job.sites.len(), 1);
         assert_eq!(job.crawl.max_nesting_depth, 256);
         assert_eq!(job.sites[0].fields.len(), 2);
+    }
+
+    /// The README's `[[alert]]` examples are valid alerts.
+    #[test]
+    fn the_readme_alerts_parse() {
+        let readme = include_str!("../../README.md");
+        let at = readme.find("```toml\n[[alert]]").expect("the alert examples") + 8;
+        let end = at + readme[at..].find("```").expect("block end");
+        let text = format!(
+            "[job]\nname = \"j\"\nschedule = \"6h\"\n[[site]]\nname = \"a\"\nseeds = [\"https://a.example/\"]\nlisting = '^/p/'\n{}",
+            &readme[at..end]
+        );
+        let job = Job::parse(&text, "README.md", Path::new(".")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(job.alerts.len(), 3);
     }
 }

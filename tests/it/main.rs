@@ -1,6 +1,7 @@
 //! Integration tests: real HTTP servers on 127.0.0.1 started by each test,
 //! real SQLite files, the real binary where the command line is the subject.
 
+mod alerts;
 mod chrome;
 mod cli;
 mod corpus;
