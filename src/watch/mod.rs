@@ -52,11 +52,16 @@ pub struct Watcher {
 
 /// How one turn at a job ended.
 enum Turn {
-    /// It ran (maybe failing); `interrupted` when a signal stopped it.
+    /// It ran; `interrupted` when a signal stopped it.
     Ran { started_ms: i64, interrupted: bool },
+    /// It could not run (a proxy down, another crawl writing the database): try again soon.
+    Failed,
     /// Another process holds its lock.
     Busy,
 }
+
+/// How long after a failed run a job is tried again (or its period, if shorter).
+pub const FAILED_RETRY_MS: i64 = 300_000;
 
 fn now_ms() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
@@ -152,6 +157,16 @@ impl Watcher {
                 }
                 Next::Run(i) => match self.turn(i).await {
                     Turn::Busy => self.plan.retry_later(i, now_ms(), BUSY_RETRY_MS),
+                    Turn::Failed => {
+                        let period = self.jobs[i].job.schedule.as_ref().map_or(0, |s| s.period_ms(now_ms()));
+                        self.plan
+                            .retry_later(i, now_ms(), FAILED_RETRY_MS.min(period.max(1_000)));
+                        log(&format!(
+                            "job {:?}: tried again {}",
+                            self.jobs[i].job.name,
+                            when(self.plan.due(i))
+                        ));
+                    }
                     Turn::Ran { interrupted: true, .. } => {
                         log("stopped during a run: the next start resumes it");
                         return Ok(130);
@@ -240,14 +255,18 @@ impl Watcher {
                 "job {name:?}: cannot release its lock (it expires by itself): {e}"
             ));
         }
-        Turn::Ran {
-            started_ms,
-            interrupted: outcome,
+        match outcome {
+            Some(interrupted) => Turn::Ran {
+                started_ms,
+                interrupted,
+            },
+            None => Turn::Failed,
         }
     }
 
-    /// Runs job `i` once and sends its alerts; true when a signal stopped the run.
-    async fn crawl(&self, i: usize) -> bool {
+    /// Runs job `i` once and sends its alerts: Some(true) when a signal
+    /// stopped the run, None when it could not run.
+    async fn crawl(&self, i: usize) -> Option<bool> {
         let w = &self.jobs[i];
         log(&format!("job {:?}: run starting", w.job.name));
         let options = crate::crawl::CrawlOptions { progress: false };
@@ -256,12 +275,12 @@ impl Watcher {
             Ok(summary) => {
                 print!("{}", summary.render());
                 if summary.interrupted {
-                    return true;
+                    return Some(true);
                 }
                 for report in crate::alert::deliver_all(&w.job, &w.db, summary.run_id).await {
                     log(&format!("job {:?}: {}", w.job.name, report.render()));
                 }
-                false
+                Some(false)
             }
             Err(e) => {
                 log(&format!(
@@ -269,7 +288,7 @@ impl Watcher {
                     w.job.name,
                     crate::config::one_line(&e.to_string())
                 ));
-                *self.shutdown.borrow()
+                (*self.shutdown.borrow()).then_some(true)
             }
         }
     }
