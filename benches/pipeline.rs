@@ -72,6 +72,7 @@ fn commit(c: &mut Criterion) {
                         site: "s".into(),
                         host: "shop.example".into(),
                         depth: 0,
+                        via: precwatch::discovery::Via::crawl(),
                     };
                     store.enqueue(run, &[seed]).expect("seed");
                     let item = store
@@ -84,6 +85,7 @@ fn commit(c: &mut Criterion) {
                             site: "s".into(),
                             host: "shop.example".into(),
                             depth: 1,
+                            via: precwatch::discovery::Via::crawl(),
                         })
                         .collect();
                     let page = PageRecord {

@@ -57,6 +57,7 @@ pub fn run(cli: Cli) -> i32 {
         } => open_existing(&db).and_then(|mut store| {
             crate::triage::review(&mut store, listing_id, status, note.as_deref(), by.as_deref(), format)
         }),
+        Command::Queries { config, format } => queries(&config, format),
         Command::Watch { config, db } => runtime().and_then(|rt| {
             rt.block_on(async { crate::watch::Watcher::new(&config, db, shutdown_signal())?.run().await })
         }),
@@ -585,6 +586,59 @@ fn rules_eval(
         eprintln!("error: {}", term_safe(m));
     }
     Ok(i32::from(!below.is_empty()))
+}
+
+fn queries(config: &Path, format: ScanFormat) -> Result<i32> {
+    let job = Job::from_file(config)?;
+    let rules = if job.rules.is_empty() && job.bundled_rules {
+        RuleSet::bundled()?
+    } else {
+        RuleSet::load(&job.rules, job.bundled_rules)?
+    };
+    let report = crate::crawl::discover::queries_report(&job, &rules);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if format == ScanFormat::Json {
+        writeln!(
+            out,
+            "{}",
+            crate::escape::json_safe(&serde_json::to_string_pretty(&report)?)
+        )?;
+        out.flush()?;
+        return Ok(0);
+    }
+    for s in &report {
+        writeln!(out, "site {}", term_safe(&s.site))?;
+        if let Some(t) = &s.search {
+            writeln!(
+                out,
+                "  search {} ({}{}, {} result page{} per query): {} queries",
+                term_safe(t),
+                s.encoding,
+                s.language
+                    .as_ref()
+                    .map(|l| format!(", language {l}"))
+                    .unwrap_or_default(),
+                s.search_pages,
+                if s.search_pages == 1 { "" } else { "s" },
+                s.queries.len()
+            )?;
+            for (q, u) in &s.queries {
+                writeln!(out, "    {}\t{}", term_safe(q), term_safe(u))?;
+            }
+        }
+        for u in &s.sitemaps {
+            writeln!(out, "  sitemap source {}", term_safe(u))?;
+        }
+        for u in &s.seeds {
+            writeln!(out, "  seed {}", term_safe(u))?;
+        }
+        if s.follow_sellers {
+            writeln!(out, "  flagged listings lead to their sellers' storefronts")?;
+        }
+    }
+    out.flush()?;
+    Ok(0)
 }
 
 /// Opens a database that must already exist (`export`, `sellers`).

@@ -130,6 +130,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: ScanFormat,
     },
+    /// Print the search queries (and sitemaps, seeds) a job will send, per site, before any request.
+    Queries {
+        /// The job file.
+        #[arg(long)]
+        config: PathBuf,
+        /// Output: a list per site, or JSON.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ScanFormat,
+    },
     /// Run jobs on their `[job] schedule` until stopped, each run followed by its `[[alert]]`s; resumes what a stop or crash left unfinished.
     Watch {
         /// A job file with a schedule; repeat for more jobs.

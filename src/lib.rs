@@ -26,6 +26,7 @@ pub mod cli;
 pub mod config;
 pub mod crawl;
 pub mod demo;
+pub mod discovery;
 pub mod emerging;
 pub mod escape;
 pub mod export;

@@ -57,20 +57,22 @@ pub fn normalise(mut url: Url) -> Option<Url> {
         return None;
     }
     url.set_fragment(None);
-    if url.query().is_some() {
-        let kept: Vec<(String, String)> = url
-            .query_pairs()
-            .filter(|(k, _)| {
-                let k = k.to_ascii_lowercase();
-                !(k.starts_with("utm_") || TRACKING_PARAMS.contains(&k.as_str()))
+    if let Some(q) = url.query() {
+        // Each parameter is kept as written: its bytes may be in the site's
+        // encoding (GBK), which a decode and re-encode as UTF-8 would destroy.
+        let kept: Vec<&str> = q
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .filter(|p| {
+                let key = p.split('=').next().unwrap_or("");
+                let key = percent_encoding::percent_decode_str(key)
+                    .decode_utf8_lossy()
+                    .to_ascii_lowercase();
+                !(key.starts_with("utm_") || TRACKING_PARAMS.contains(&key.as_str()))
             })
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        if kept.is_empty() {
-            url.set_query(None);
-        } else {
-            url.query_pairs_mut().clear().extend_pairs(kept);
-        }
+        let kept = kept.join("&");
+        url.set_query((!kept.is_empty()).then_some(kept.as_str()));
     }
     Some(url)
 }
@@ -98,6 +100,14 @@ pub fn path_and_query(url: &Url) -> &str {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn query_bytes_in_other_encodings_survive() {
+        let u = normalise(url::Url::parse("http://m.example/s?kw=%DF%DF%E0%A4&utm_source=x&p=1").unwrap()).unwrap();
+        assert_eq!(u.as_str(), "http://m.example/s?kw=%DF%DF%E0%A4&p=1");
+        let u = normalise(url::Url::parse("http://m.example/s?utm_source=x").unwrap()).unwrap();
+        assert_eq!(u.as_str(), "http://m.example/s");
+    }
     use super::*;
 
     fn u(s: &str) -> Url {

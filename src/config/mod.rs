@@ -4,6 +4,9 @@
 //! file, the line and what to change.
 
 mod alert;
+mod discovery;
+
+pub use discovery::{Discovery, Queries, MAX_QUERIES};
 
 pub use alert::{AlertConfig, AlertKind, EmailSettings, SmtpTls, DEFAULT_MAX_LISTINGS, DEFAULT_MIN_RISK};
 
@@ -201,6 +204,8 @@ pub struct Site {
     /// upper-cased and known to the phone-number metadata: phone numbers
     /// written without an international prefix are read as this country's.
     pub country: Option<String>,
+    /// Search, sitemaps and storefronts: how listings are found besides the seeds.
+    pub discovery: Discovery,
 }
 
 /// A validated proxy URL.
@@ -276,8 +281,15 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields)]
 struct RawSite {
     name: toml::Spanned<String>,
-    seeds: toml::Spanned<Vec<toml::Spanned<String>>>,
+    seeds: Option<toml::Spanned<Vec<toml::Spanned<String>>>>,
     listing: toml::Spanned<String>,
+    search: Option<toml::Spanned<String>>,
+    search_pages: Option<toml::Spanned<u32>>,
+    queries: Option<toml::Spanned<discovery::RawQueries>>,
+    language: Option<toml::Spanned<String>>,
+    encoding: Option<toml::Spanned<String>>,
+    sitemaps: Option<toml::Spanned<discovery::RawSitemaps>>,
+    follow_sellers: Option<bool>,
     follow: Option<toml::Spanned<String>>,
     deny: Option<toml::Spanned<String>>,
     #[serde(default)]
@@ -465,7 +477,41 @@ impl Source<'_> {
                 format!("site {name:?} is defined twice: site names must be unique"),
             ));
         }
-        let (seeds, hosts) = self.seeds(&name, &s.seeds)?;
+        let discovery = self.discovery(
+            &name,
+            discovery::RawDiscovery {
+                search: s.search.as_ref(),
+                search_pages: s.search_pages.as_ref(),
+                queries: s.queries.as_ref(),
+                language: s.language.as_ref(),
+                encoding: s.encoding.as_ref(),
+                sitemaps: s.sitemaps.as_ref(),
+                follow_sellers: s.follow_sellers,
+            },
+            s.name.span(),
+        )?;
+        let (seeds, mut hosts) = match &s.seeds {
+            Some(raw) => self.seeds(&name, raw)?,
+            None if discovery.search.is_some() || !discovery.sitemap_urls.is_empty() => (Vec::new(), Vec::new()),
+            None => {
+                return Err(self.invalid(
+                    s.name.span(),
+                    format!(
+                        "site {name:?} has no seeds: list start URLs, or give a `search` template or `sitemaps` URLs"
+                    ),
+                ))
+            }
+        };
+        let probe = discovery
+            .search
+            .as_ref()
+            .and_then(|t| t.url("x", 1, encoding_rs::UTF_8).ok());
+        for u in probe.iter().chain(&discovery.sitemap_urls) {
+            let host = crate::urls::host_key(u);
+            if !hosts.contains(&host) {
+                hosts.push(host);
+            }
+        }
         let compile = |field: &str, v: &toml::Spanned<String>| {
             Regex::new(v.get_ref()).map_err(|e| {
                 let e = one_line(&e.to_string());
@@ -513,6 +559,7 @@ impl Source<'_> {
             id_pattern,
             proxy,
             country,
+            discovery,
         })
     }
 

@@ -4,12 +4,14 @@
 //! fetching; each step is linear in the page and cut by the job's per-page
 //! budgets, which are reported back so the summary can name them.
 
+use super::discover;
 use super::summary::Budget;
 use super::Ctx;
+use crate::discovery::ViaKind;
 use crate::fetch::decode::decode;
 use crate::fetch::Fetched;
 use crate::frontier::{host_key, path_and_query, Refusal};
-use crate::store::{self, ListingRecord, NewLink, Outcome, PageRecord, StoredPage};
+use crate::store::{self, ListingRecord, NewLink, Outcome, PageRecord, QueueItem, StoredPage};
 use crate::urls::url_host_key;
 use url::Url;
 
@@ -40,19 +42,20 @@ pub(crate) fn is_mature(t: &crate::extract::template::SiteTemplate) -> bool {
 }
 
 /// Decodes, extracts and matches `f`, the answer to the frontier entry
-/// `frontier_id` (queued as `entry_url` at `depth` for site `site_idx`);
-/// `redirects` are the hops that led to it. A listing page that comes before
-/// its site's template is learned is stored with its listing pending
-/// ([`analyse_stored`] reads it later).
+/// `item` (of site `site_idx`); `redirects` are the hops that led to it. A
+/// listing page that comes before its site's template is learned is stored
+/// with its listing pending ([`analyse_stored`] reads it later). What the
+/// page adds to the frontier depends on how the entry was found
+/// (`discover.rs`): a search result page adds its listings, a listing found
+/// by a search adds no links, a sitemap adds what it lists.
 pub(crate) fn analyse(
     ctx: &Ctx,
     site_idx: usize,
-    frontier_id: i64,
-    entry_url: &str,
-    depth: u32,
+    item: &QueueItem,
     redirects: &[(u16, String)],
     f: Fetched,
 ) -> Analysed {
+    let (frontier_id, entry_url, depth, via) = (item.id, item.url.as_str(), item.depth, &item.via);
     let mut cuts = Vec::new();
     if f.truncated {
         cuts.push(Budget::MaxBodyBytes);
@@ -63,13 +66,29 @@ pub(crate) fn analyse(
     let mut links = Vec::new();
     let mut hits = 0;
     let mut fields_missed = Vec::new();
-    if (200..300).contains(&f.status) && is_html(&f) {
+    let ok = (200..300).contains(&f.status);
+    if ok && via.kind == ViaKind::Sitemap {
+        let found = discover::Found {
+            via,
+            depth,
+            final_url: &f.final_url,
+            html: None,
+            body: &f.body,
+            links: &[],
+            flagged: false,
+            supplier: None,
+        };
+        links = discover::links(ctx, site_idx, &found);
+    } else if ok && is_html(&f) {
         let decoded = decode(&f.body, content_type.as_deref());
         page.charset = Some(decoded.encoding.to_string());
         page.charset_source = Some(decoded.source.as_str().to_string());
         let ex = extract(ctx, site_idx, &decoded.text, &f.final_url, &mut cuts);
-        links = admit_links(ctx, site_idx, &ex.links, depth.saturating_add(1));
-        let is_listing = is_listing_page(ctx, site_idx, entry_url, &f.final_url);
+        if via.kind == ViaKind::Crawl {
+            links = admit_links(ctx, site_idx, &ex.links, depth.saturating_add(1));
+        }
+        let is_listing = is_listing_page(ctx, site_idx, entry_url, &f.final_url)
+            && matches!(via.kind, ViaKind::Crawl | ViaKind::Result);
         // The page's content is judged against what the site's other pages
         // showed, then the page itself is learned.
         let content = {
@@ -85,6 +104,21 @@ pub(crate) fn analyse(
             let (record, n) = listing_record(ctx, site_idx, &f, &ex, content, &mut cuts);
             hits = n;
             listing = Some(Box::new(record));
+        }
+        let site = &ctx.job.sites[site_idx];
+        if via.kind != ViaKind::Crawl || site.discovery.follow_sellers {
+            let supplier = supplier_of(&ex);
+            let found = discover::Found {
+                via,
+                depth,
+                final_url: &f.final_url,
+                html: Some(&decoded.text),
+                body: &f.body,
+                links: &ex.links,
+                flagged: listing.as_ref().is_some_and(|l| l.risk >= crate::matcher::Risk::Medium),
+                supplier,
+            };
+            links.extend(discover::links(ctx, site_idx, &found));
         }
     }
     let pending = page.listing_pending;
@@ -103,6 +137,14 @@ pub(crate) fn analyse(
     }
 }
 
+/// The supplier's name as the extractor read it (a configured or labelled field).
+fn supplier_of(ex: &crate::extract::Extracted) -> Option<&str> {
+    ["supplier", "seller", "company", "store"]
+        .iter()
+        .find_map(|k| ex.fields.get(*k))
+        .map(String::as_str)
+}
+
 /// The listing of a page stored with its listing pending, now that its
 /// site's template is learned (or the run ends): what [`analyse`] would
 /// have found with today's template. The page is already in the template.
@@ -119,11 +161,26 @@ pub(crate) fn analyse_stored(ctx: &Ctx, site_idx: usize, p: StoredPage) -> Analy
     };
     let fields_missed = ex.fields_missed.clone();
     let (record, hits) = listing_record(ctx, site_idx, &f, &ex, content, &mut cuts);
+    let mut links = Vec::new();
+    if ctx.job.sites[site_idx].discovery.follow_sellers && record.risk >= crate::matcher::Risk::Medium {
+        let found = discover::Found {
+            via: &crate::discovery::Via::crawl().result_of(),
+            depth: 1,
+            final_url: &f.final_url,
+            html: Some(&decoded.text),
+            body: &f.body,
+            links: &[],
+            flagged: true,
+            supplier: supplier_of(&ex),
+        };
+        links = discover::links(ctx, site_idx, &found);
+    }
     Analysed {
         pending: false,
         outcome: Outcome::Deferred {
             page_id,
             listing: Box::new(record),
+            links,
         },
         hits,
         cuts,
@@ -244,6 +301,7 @@ fn admit_links(ctx: &Ctx, site_idx: usize, found: &[Url], depth: u32) -> Vec<New
                         site: site.name.clone(),
                         host: host_key(link),
                         depth,
+                        via: crate::discovery::Via::crawl(),
                     });
                 }
             }

@@ -20,6 +20,7 @@
 //! owns the database connection, [`summary`] counts, [`progress`] shows.
 
 mod analyse;
+pub mod discover;
 mod pool;
 mod progress;
 pub(crate) mod scheduler;
@@ -36,7 +37,7 @@ use crate::fetch::Fetcher;
 use crate::frontier::{Admission, SeenCache};
 use crate::matcher::Risk;
 use crate::rules::RuleSet;
-use crate::store::{ListingState, NewLink, Outcome, RunStatus, Store, StoreError};
+use crate::store::{ListingState, Outcome, RunStatus, Store, StoreError};
 use progress::Progress;
 use scheduler::{Action, Effects, Limits, PageResult, Request, Scheduler};
 use std::collections::{BTreeMap, HashMap};
@@ -125,7 +126,7 @@ pub async fn run(
     let handle = store.begin_run(&job.name, &job.source_text, rules.fingerprint())?;
     let run_id = handle.id;
     let already_fetched = store.fetched_count(run_id)?;
-    store.enqueue(run_id, &seeds(job))?;
+    store.enqueue(run_id, &discover::seeds(job, &rules))?;
     if handle.resumed {
         tracing::info!(run_id, already_fetched, "resuming unfinished run of job {:?}", job.name);
     } else {
@@ -217,24 +218,6 @@ fn analysis_key(rules: &RuleSet, site: &crate::config::Site) -> String {
         s.push_str(&format!("\0{k}={v}"));
     }
     crate::store::sha256_hex(s.as_bytes())
-}
-
-/// The seeds of every site, normalised, as depth-0 frontier entries.
-fn seeds(job: &Job) -> Vec<NewLink> {
-    let mut seeds = Vec::new();
-    for site in &job.sites {
-        for s in &site.seeds {
-            if let Some(u) = crate::urls::normalise(s.clone()) {
-                seeds.push(NewLink {
-                    host: crate::urls::host_key(&u),
-                    url: u.to_string(),
-                    site: site.name.clone(),
-                    depth: 0,
-                });
-            }
-        }
-    }
-    seeds
 }
 
 /// One HTTP client per distinct proxy setting, in site order.
@@ -474,6 +457,9 @@ impl Engine {
                     self.pending.remove(&site);
                 }
                 for r in reports {
+                    if let Some(c) = &r.committed {
+                        self.sched.new_links(&c.hosts_with_new_links);
+                    }
                     self.account(&self.ctx.job.sites[site].name.clone(), &r);
                 }
                 match error {
@@ -628,6 +614,12 @@ impl Engine {
         } else {
             RunStatus::Finished
         };
+        s.queries = self
+            .ctx
+            .writer
+            .call(move |st| st.query_stats(run_id))
+            .await
+            .unwrap_or_default();
         let sites: Vec<String> = self.ctx.job.sites.iter().map(|s| s.name.clone()).collect();
         let stats = serde_json::to_string(&*s).unwrap_or_default();
         let complete = s.complete;

@@ -173,7 +173,13 @@ pub struct Summary {
     pub interrupted: bool,
     /// Stopped at `max_pages` with URLs left.
     pub hit_page_cap: bool,
+    /// Per site search query: result pages, listings found, flagged, hits (whole run).
+    #[serde(default)]
+    pub queries: Vec<crate::store::QueryStats>,
 }
+
+/// Queries the summary lists one by one (all are in the stored stats).
+pub const MAX_QUERIES_SHOWN: usize = 30;
 
 impl Summary {
     /// Counts one page (or host) on which `budget` cut something.
@@ -204,6 +210,27 @@ impl Summary {
             .map(|r| format!("{r} {}", self.by_risk.get(*r).copied().unwrap_or(0)))
             .collect();
         s.push_str(&format!("  listings by risk: {}\n", risks.join(", ")));
+        if !self.queries.is_empty() {
+            s.push_str(&format!("  search queries: {}\n", self.queries.len()));
+            for q in self.queries.iter().take(MAX_QUERIES_SHOWN) {
+                s.push_str(&format!(
+                    "    {} {:?}: {} result pages, {} listings ({} flagged), {} hits\n",
+                    crate::escape::term_safe(&q.site),
+                    crate::escape::term_safe(&q.query),
+                    q.result_pages,
+                    q.listings,
+                    q.flagged,
+                    q.hits
+                ));
+            }
+            if self.queries.len() > MAX_QUERIES_SHOWN {
+                s.push_str(&format!(
+                    "    … {} more (precwatch runs --run {} --format json)\n",
+                    self.queries.len() - MAX_QUERIES_SHOWN,
+                    self.run_id
+                ));
+            }
+        }
         if !self.errors.is_empty() {
             let e: Vec<String> = self.errors.iter().map(|(k, v)| format!("{} {v}", k.as_str())).collect();
             s.push_str(&format!("  errors: {} ({} retries)\n", e.join(", "), self.retries));

@@ -275,7 +275,7 @@ async fn stored(ctx: Arc<Ctx>, host: String, request: Request, site_idx: usize, 
     let (ctx2, r) = (ctx.clone(), request.clone());
     let analysed = ctx
         .analysis
-        .run(move || analyse(&ctx2, site_idx, r.item.id, &r.item.url, r.item.depth, &r.redirects, f))
+        .run(move || analyse(&ctx2, site_idx, &r.item, &r.redirects, f))
         .await;
     match analysed {
         Ok(a) => {

@@ -517,6 +517,7 @@ impl Loader {
             return None;
         }
         let strings = |v: &Vec<S<String>>| v.iter().map(|s| s.get_ref().clone()).collect::<Vec<_>>();
+        let search = self.search_terms(f, raw, &id);
         Some(Rule {
             id,
             name: raw.name.get_ref().clone(),
@@ -536,11 +537,54 @@ impl Loader {
             unconfirmed: raw.unconfirmed,
             note: raw.note.clone(),
             examples,
+            search,
             pack: pack.to_string(),
             source: f.name.to_string(),
             line: f.line(raw.id.span()),
             pattern_lines,
         })
+    }
+
+    /// `[rule.search]`: keys `terms` or a language code, each a list of
+    /// 1 to 20 queries of at most 200 characters.
+    fn search_terms(
+        &mut self,
+        f: &File,
+        raw: &raw::RawRule,
+        rid: &str,
+    ) -> std::collections::BTreeMap<String, Vec<String>> {
+        let mut out = std::collections::BTreeMap::new();
+        for (key, terms) in &raw.search {
+            let key_ok =
+                key == "terms" || ((2..=8).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_lowercase()));
+            let span = terms.first().map_or(raw.id.span(), |t| t.span());
+            if !key_ok {
+                self.err(
+                    f,
+                    span.clone(),
+                    Some(rid),
+                    format!("[rule.search] key {key:?}: give `terms` or a language code such as `zh`"),
+                );
+            }
+            if terms.is_empty()
+                || terms.len() > 20
+                || terms
+                    .iter()
+                    .any(|t| t.get_ref().trim().is_empty() || t.get_ref().chars().count() > 200)
+            {
+                self.err(
+                    f,
+                    span,
+                    Some(rid),
+                    format!("[rule.search] {key}: list 1 to 20 queries of 1 to 200 characters"),
+                );
+            }
+            out.insert(
+                key.clone(),
+                terms.iter().map(|t| t.get_ref().trim().to_string()).collect(),
+            );
+        }
+        out
     }
 
     /// Checks a rule's category against the vocabulary and its weight against the category.

@@ -212,6 +212,9 @@ pub struct Rule {
     pub note: Option<String>,
     /// the rule's examples
     pub examples: RuleExamples,
+    /// `[rule.search]`: the queries a site search is sent for this
+    /// substance: `terms` for every site, and per language code (`zh`, `es`)
+    pub search: std::collections::BTreeMap<String, Vec<String>>,
     /// pack id
     pub pack: String,
     /// source name (file) and line of `id = ...`
@@ -323,6 +326,33 @@ impl RuleSet {
     /// (source name for messages, toml text) pairs, in load order.
     pub fn from_sources(sources: &[(String, String)]) -> Result<RuleSet, RulesError> {
         Loader::default().load(sources)
+    }
+
+    /// The queries a site search is sent for the watched substances
+    /// (rules of categories `precursor.*` and `drug.*`): each rule's CAS
+    /// numbers, then its `[rule.search] terms` (or its name when it has no
+    /// search terms), then its terms in `language`; the same query (any
+    /// case) once, in pack order.
+    pub fn search_queries(&self, language: Option<&str>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for r in &self.rules {
+            if !(r.category.starts_with("precursor.") || r.category.starts_with("drug.")) {
+                continue;
+            }
+            let own: Vec<String> = match r.search.get("terms") {
+                Some(t) => t.clone(),
+                None if r.search.is_empty() && r.name.chars().count() <= 60 => vec![r.name.clone()],
+                None => Vec::new(),
+            };
+            let lang = language.and_then(|l| r.search.get(l)).cloned().unwrap_or_default();
+            for q in r.cas.iter().cloned().chain(own).chain(lang) {
+                if seen.insert(q.to_lowercase()) {
+                    out.push(q);
+                }
+            }
+        }
+        out
     }
 
     /// The loaded packs, in load order.

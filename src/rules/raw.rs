@@ -77,6 +77,9 @@ pub struct RawRule {
     pub note: Option<String>,
     #[serde(default)]
     pub examples: Option<RawRuleExamples>,
+    /// `[rule.search]`: `terms` for every site, and per language code.
+    #[serde(default)]
+    pub search: BTreeMap<String, Vec<S<String>>>,
 }
 
 #[derive(Debug, Deserialize)]

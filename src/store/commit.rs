@@ -13,12 +13,25 @@ pub(super) fn insert_links(
     links: &[NewLink],
 ) -> rusqlite::Result<(Vec<String>, u64)> {
     let mut st = tx.prepare_cached(
-        "INSERT OR IGNORE INTO frontier (run_id, url, site, host, depth, parent_id, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued')",
+        "INSERT OR IGNORE INTO frontier (run_id, url, site, host, depth, parent_id, status, via, query, page)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?8, ?9)",
     )?;
     let mut hosts: Vec<String> = Vec::new();
     let mut n = 0;
     for l in links {
-        if st.execute(params![run_id, l.url, l.site, l.host, l.depth, parent])? > 0 {
+        let via = &l.via;
+        if st.execute(params![
+            run_id,
+            l.url,
+            l.site,
+            l.host,
+            l.depth,
+            parent,
+            via.kind.as_str(),
+            via.query,
+            via.page
+        ])? > 0
+        {
             n += 1;
             if !hosts.contains(&l.host) {
                 hosts.push(l.host.clone());
@@ -73,7 +86,11 @@ pub(super) fn commit_one(tx: &Transaction, run_id: i64, outcome: &Outcome) -> ru
             result.new_links = n;
             mark_done(tx, *frontier_id)?;
         }
-        Outcome::Deferred { page_id, listing } => {
+        Outcome::Deferred {
+            page_id,
+            listing,
+            links,
+        } => {
             let (body_sha, fetched_at, url, status): (Option<String>, String, String, i64) = tx
                 .prepare_cached("SELECT body_sha256, fetched_at, url, status_code FROM pages WHERE id = ?1")?
                 .query_row([page_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
@@ -83,6 +100,14 @@ pub(super) fn commit_one(tx: &Transaction, run_id: i64, outcome: &Outcome) -> ru
             }
             tx.prepare_cached("UPDATE pages SET listing_pending = 0 WHERE id = ?1")?
                 .execute([page_id])?;
+            if !links.is_empty() {
+                let parent: Option<i64> = tx
+                    .prepare_cached("SELECT frontier_id FROM pages WHERE id = ?1")?
+                    .query_row([page_id], |r| r.get(0))?;
+                let (hosts, n) = insert_links(tx, run_id, parent, links)?;
+                result.hosts_with_new_links = hosts;
+                result.new_links = n;
+            }
             result.listing_id = Some(seen.listing_id);
             result.listing_state = Some(seen.state);
             result.risk = Some(seen.risk);

@@ -27,11 +27,12 @@ pub use evidence::{PageEvidence, RunProvenance};
 pub use export::{Evidence, ExportListing, Seller};
 pub use listings::{ListingFilter, ListingPage, ListingRow, Paging, MAX_SEARCH_CHARS};
 pub use review::{ReviewError, ReviewEvent, ReviewStatus, SYSTEM_REVIEWER};
-pub use runs::{AlertAttempt, RunReport};
+pub use runs::{AlertAttempt, QueryStats, RunReport};
 pub use sellers::{Cluster, ClusterListing, SellerReport, SiteWideIdentifier, SITE_WIDE_MIN_LISTINGS};
 pub use ui::Neighbours;
 pub use watch::{AlertListing, LockHolder, LockOutcome, LOCK_LEASE_MS};
 
+use crate::discovery::{Via, ViaKind};
 use crate::matcher::{Hit, Risk};
 use commit::{commit_one, insert_links};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -56,6 +57,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ),
     ("0005_review.sql", include_str!("../../db/migrations/0005_review.sql")),
     ("0006_watch.sql", include_str!("../../db/migrations/0006_watch.sql")),
+    (
+        "0007_discovery.sql",
+        include_str!("../../db/migrations/0007_discovery.sql"),
+    ),
 ];
 
 /// Why the database could not be opened, migrated or written. The messages
@@ -213,6 +218,8 @@ pub struct QueueItem {
     pub attempts: u32,
     /// What an earlier run stored from this URL, for a conditional request.
     pub validators: Option<Validators>,
+    /// How it was found: what its page may add to the frontier.
+    pub via: Via,
 }
 
 /// The validators of the response that made a listing's version, kept per
@@ -243,6 +250,8 @@ pub struct NewLink {
     pub host: String,
     /// Links followed from a seed to reach it (seeds are 0).
     pub depth: u32,
+    /// How it was found (a search, a sitemap, a storefront, the crawl).
+    pub via: Via,
 }
 
 /// The evidence of one fetch.
@@ -382,6 +391,9 @@ pub enum Outcome {
         page_id: i64,
         /// Its listing.
         listing: Box<ListingRecord>,
+        /// Links it adds now that its listing is judged (its seller's
+        /// storefront, with `follow_sellers`).
+        links: Vec<NewLink>,
     },
     /// A conditional request answered 304 Not Modified: the listing the URL
     /// showed is seen again, unchanged; the entry is marked `done`.
@@ -591,7 +603,7 @@ impl Store {
     ) -> Result<Vec<QueueItem>, StoreError> {
         let mut st = self.conn.prepare_cached(
             "SELECT f.id, f.url, f.site, f.depth, f.attempts,
-                    v.listing_id, v.version_id, v.etag, v.last_modified, v.analysis_key
+                    v.listing_id, v.version_id, v.etag, v.last_modified, v.analysis_key, f.via, f.query, f.page
              FROM frontier f LEFT JOIN validators v ON v.url = f.url
              WHERE f.run_id = ?1 AND f.host = ?2 AND f.status = 'queued' AND f.id > ?3 ORDER BY f.id LIMIT ?4",
         )?;
@@ -613,6 +625,11 @@ impl Store {
                 depth: r.get(3)?,
                 attempts: r.get(4)?,
                 validators,
+                via: Via {
+                    kind: ViaKind::parse(&r.get::<_, String>(10)?),
+                    query: r.get(11)?,
+                    page: r.get(12)?,
+                },
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -182,3 +182,54 @@ impl Store {
         }))
     }
 }
+
+/// What one search query of a run found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct QueryStats {
+    /// The site searched.
+    pub site: String,
+    /// The query.
+    pub query: String,
+    /// Result pages fetched.
+    pub result_pages: u64,
+    /// Distinct listings first reached from its result pages (a listing
+    /// found by several queries counts for the first).
+    pub listings: u64,
+    /// Of those, flagged (medium or high).
+    pub flagged: u64,
+    /// Hits on those listings.
+    pub hits: u64,
+}
+
+impl Store {
+    /// Per site and query of run `run_id`: result pages, listings, flagged, hits.
+    pub fn query_stats(&self, run_id: i64) -> Result<Vec<QueryStats>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "WITH r AS (
+                 SELECT DISTINCT f.site, f.query, s.listing_id, s.version_id, v.risk
+                 FROM frontier f JOIN pages p ON p.run_id = f.run_id AND p.frontier_id = f.id
+                 JOIN sightings s ON s.page_id = p.id JOIN listing_versions v ON v.id = s.version_id
+                 WHERE f.run_id = ?1 AND f.via = 'result' AND f.query IS NOT NULL),
+             q AS (
+                 SELECT site, query, SUM(via = 'search' AND status = 'done') AS pages, MIN(id) AS first
+                 FROM frontier WHERE run_id = ?1 AND query IS NOT NULL GROUP BY site, query)
+             SELECT q.site, q.query, COALESCE(q.pages, 0), COUNT(r.listing_id),
+                    COALESCE(SUM(r.risk IN ('medium', 'high')), 0),
+                    COALESCE(SUM((SELECT COUNT(*) FROM hits h WHERE h.version_id = r.version_id)), 0)
+             FROM q LEFT JOIN r ON r.site = q.site AND r.query = q.query
+             GROUP BY q.site, q.query ORDER BY q.site, MIN(q.first)",
+        )?;
+        let rows = st.query_map([run_id], |r| {
+            let n = |i| r.get::<_, i64>(i).map(|v| v.max(0) as u64);
+            Ok(QueryStats {
+                site: r.get(0)?,
+                query: r.get(1)?,
+                result_pages: n(2)?,
+                listings: n(3)?,
+                flagged: n(4)?,
+                hits: n(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

@@ -361,6 +361,7 @@ mod tests {
                 site: site.into(),
                 host: format!("{site}.test"),
                 depth: 0,
+                via: crate::discovery::Via::crawl(),
             };
             self.store.enqueue(self.run, &[link]).unwrap();
             let frontier_id: i64 = self

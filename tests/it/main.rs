@@ -7,6 +7,7 @@ mod cli;
 mod corpus;
 mod crawl;
 mod demo;
+mod discovery;
 mod emerging;
 mod exports;
 mod hostile;

@@ -89,6 +89,10 @@ impl TestServer {
     pub fn requests(&self) -> Vec<Seen> {
         self.log.lock().unwrap().clone()
     }
+    /// The request log itself, for a task that watches it while the test waits on a crawl.
+    pub fn log_handle(&self) -> Arc<Mutex<Vec<Seen>>> {
+        self.log.clone()
+    }
     pub fn count(&self, path: &str) -> usize {
         self.log.lock().unwrap().iter().filter(|s| s.path == path).count()
     }

@@ -24,6 +24,7 @@ fn item(id: i64, url: &str) -> QueueItem {
         depth: 0,
         attempts: 0,
         validators: None,
+        via: crate::discovery::Via::crawl(),
     }
 }
 
