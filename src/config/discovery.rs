@@ -173,3 +173,65 @@ impl Source<'_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::{Job, Queries};
+    use std::path::Path;
+
+    fn site(keys: &str) -> Result<Job, String> {
+        let text = format!("[job]\nname = \"j\"\n[[site]]\nname = \"a\"\nlisting = '^/p/'\n{keys}");
+        Job::parse(&text, "job.toml", Path::new(".")).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn search_only_and_sitemap_only_sites() {
+        let j = site("search = \"https://m.example/s?q={query}\"\nqueries = [\"NPP\", \" 39742-60-4 \"]").unwrap();
+        assert_eq!(j.sites[0].hosts, ["m.example"]);
+        assert_eq!(
+            j.sites[0].discovery.queries,
+            Queries::List(vec!["NPP".into(), "39742-60-4".into()])
+        );
+        let j = site("sitemaps = [\"https://n.example/sm.xml.gz\"]").unwrap();
+        assert_eq!(j.sites[0].hosts, ["n.example"]);
+        assert!(j.sites[0].discovery.sitemaps);
+    }
+
+    #[test]
+    fn bad_discovery_keys_say_what_to_write() {
+        for (keys, says) in [
+            (
+                "",
+                "has no seeds: list start URLs, or give a `search` template or `sitemaps` URLs",
+            ),
+            ("sitemaps = true", "has no seeds"),
+            ("search = \"https://m.example/s?q=\"", "has no {query}"),
+            (
+                "search = \"https://m.example/s?q={query}\"\nqueries = \"all\"",
+                "give \"packs\" or a list",
+            ),
+            ("search = \"https://m.example/s?q={query}\"\nqueries = []", "list 1 to"),
+            (
+                "search = \"https://m.example/s?q={query}\"\nsearch_pages = 0",
+                "search_pages must be from 1",
+            ),
+            (
+                "seeds = [\"https://m.example/\"]\nqueries = [\"x\"]",
+                "queries need a `search`",
+            ),
+            (
+                "search = \"https://m.example/s?q={query}\"\nencoding = \"klingon\"",
+                "not a known encoding",
+            ),
+            (
+                "search = \"https://m.example/s?q={query}\"\nlanguage = \"Chinese!\"",
+                "language",
+            ),
+            ("sitemaps = [\"ftp://m.example/s.xml\"]", "not an http or https URL"),
+        ] {
+            let e = site(keys).unwrap_err();
+            assert!(e.contains(says), "{keys}: {e}");
+            assert!(e.starts_with("job.toml:"), "{e}");
+        }
+    }
+}

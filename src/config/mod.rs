@@ -658,6 +658,24 @@ mod readme_tests {
         assert_eq!(job.sites[0].fields.len(), 2);
     }
 
+    /// The README's search-only job is a valid job.
+    #[test]
+    fn the_readme_search_job_parses() {
+        let readme = include_str!("../../README.md");
+        let at = readme
+            .find("```toml\n[job]\nname = \"search-b2b\"")
+            .expect("the search job")
+            + 8;
+        let end = at + readme[at..].find("```").expect("block end");
+        let job = Job::parse(&readme[at..end], "README.md", Path::new(".")).unwrap_or_else(|e| panic!("{e}"));
+        let d = &job.sites[0].discovery;
+        assert!(job.sites[0].seeds.is_empty() && d.search.is_some() && d.sitemaps && d.follow_sellers);
+        assert_eq!(
+            (d.encoding.name(), d.search_pages, d.language.as_deref()),
+            ("GBK", 2, Some("zh"))
+        );
+    }
+
     /// The README's `[[alert]]` examples are valid alerts.
     #[test]
     fn the_readme_alerts_parse() {

@@ -330,9 +330,9 @@ impl RuleSet {
 
     /// The queries a site search is sent for the watched substances
     /// (rules of categories `precursor.*` and `drug.*`): each rule's CAS
-    /// numbers, then its `[rule.search] terms` (or its name when it has no
-    /// search terms), then its terms in `language`; the same query (any
-    /// case) once, in pack order.
+    /// numbers, then its `[rule.search] terms` (or its first literal name
+    /// when it has no search terms), then its terms in `language`; the same
+    /// query (any case) once, in pack order.
     pub fn search_queries(&self, language: Option<&str>) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         let mut seen = std::collections::HashSet::new();
@@ -340,9 +340,17 @@ impl RuleSet {
             if !(r.category.starts_with("precursor.") || r.category.starts_with("drug.")) {
                 continue;
             }
+            // Without search terms: the rule's first literal name (an
+            // abbreviation rule kept apart for its context adds none).
             let own: Vec<String> = match r.search.get("terms") {
                 Some(t) => t.clone(),
-                None if r.search.is_empty() && r.name.chars().count() <= 60 => vec![r.name.clone()],
+                None if r.search.is_empty() && r.same_as.is_none() => r
+                    .names
+                    .iter()
+                    .take(1)
+                    .filter(|n| n.chars().count() <= 60)
+                    .cloned()
+                    .collect(),
                 None => Vec::new(),
             };
             let lang = language.and_then(|l| r.search.get(l)).cloned().unwrap_or_default();

@@ -330,3 +330,64 @@ fn regexes_too_large_name_file_line_and_rule() {
     assert!(e.ends_with("shorten or split them, or load fewer packs"), "{e}");
     assert!(!e.contains("(all packs)"), "{e}");
 }
+
+#[test]
+fn search_queries_take_cas_numbers_terms_and_the_sites_language() {
+    let pack = r#"
+[pack]
+id = "q"
+name = "q"
+
+[[rule]]
+id = "q.npp"
+name = "NPP (N-phenethyl-4-piperidone)"
+category = "precursor.fentanyl"
+weight = 50
+cas = ["39742-60-4"]
+names = ["N-phenethyl-4-piperidone", "1-phenethyl-4-piperidone"]
+
+[rule.search]
+terms = ["N-phenethyl-4-piperidone", "NPP"]
+zh = ["N-苯乙基-4-哌啶酮"]
+
+[[rule]]
+id = "q.npp_abbrev"
+name = "NPP (abbreviation)"
+category = "precursor.fentanyl"
+weight = 50
+names = ["npp"]
+same_as = "q.npp"
+
+[[rule]]
+id = "q.boc"
+name = "1-Boc-4-piperidone"
+category = "precursor.fentanyl"
+weight = 40
+cas = ["79099-07-3"]
+names = ["1-Boc-4-piperidone", "N-Boc-4-piperidone"]
+
+[[rule]]
+id = "q.crypto"
+name = "Crypto"
+category = "tactic.payment"
+weight = 10
+names = ["bitcoin"]
+"#;
+    let rs = RuleSet::from_sources(&[("q.toml".into(), pack.into())]).unwrap();
+    assert_eq!(
+        rs.search_queries(None),
+        [
+            "39742-60-4",
+            "N-phenethyl-4-piperidone",
+            "NPP",
+            "79099-07-3",
+            "1-Boc-4-piperidone"
+        ]
+    );
+    assert_eq!(rs.search_queries(Some("zh"))[3], "N-苯乙基-4-哌啶酮");
+    let bad = pack.replace("zh = [", "Chinese = [");
+    let e = RuleSet::from_sources(&[("q.toml".into(), bad)])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("[rule.search] key \"Chinese\""), "{e}");
+}
