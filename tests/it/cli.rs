@@ -238,7 +238,8 @@ async fn export_jsonl_and_csv() {
     );
     assert_eq!(out.status.code(), Some(0));
     let csv = std::fs::read_to_string(dir.path().join("all.csv")).unwrap();
-    assert!(csv.starts_with("url,site,title,risk,score,state,"), "{csv}");
+    // UTF-8 with a byte order mark, so Excel reads Chinese text correctly
+    assert!(csv.starts_with("\u{feff}url,site,title,risk,score,state,"), "{csv}");
     assert!(csv.contains("'=HYPERLINK"), "formula neutralised: {csv}");
     assert!(!csv.contains(",=HYPERLINK") && !csv.contains(",\"=HYPERLINK"), "{csv}");
     let out = precwatch(&["export", "--db", "absent.sqlite", "--format", "csv"], dir.path());
