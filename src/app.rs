@@ -272,6 +272,10 @@ async fn demo(db: &Path, all: bool) -> Result<i32> {
         "export them: precwatch export --db {} --format jsonl --min-risk medium",
         db.display()
     );
+    println!(
+        "review them: precwatch listings --db {0} --min-risk medium, or in the browser: precwatch serve --db {0}",
+        db.display()
+    );
     Ok(0)
 }
 
