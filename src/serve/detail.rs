@@ -132,7 +132,7 @@ fn url_cell(u: &str) -> String {
 fn facts(b: &mut String, l: &ExportListing) {
     let cluster = l.cluster.map_or_else(
         || "none".to_string(),
-        |c| format!("<a href=\"/clusters#c{c}\">cluster {c}</a>"),
+        |c| format!("<a href=\"/clusters?id={c}\">cluster {c}</a>"),
     );
     let _ = write!(
         b,

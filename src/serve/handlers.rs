@@ -60,9 +60,7 @@ fn read_detail(
     reviewed: Option<i64>,
 ) -> Result<Detail, AppError> {
     let listing = s
-        .export_listings(&ListingFilter::one(id))?
-        .into_iter()
-        .next()
+        .export_listing(id)?
         .ok_or_else(|| AppError::NotFound(format!("no listing has id {id}")))?;
     let nav = s.neighbours(filter, id)?.unwrap_or_default();
     let total = s
@@ -142,10 +140,50 @@ fn review_error(e: ReviewError) -> AppError {
     }
 }
 
-/// `GET /clusters`: the seller clusters.
-pub async fn clusters(State(app): State<AppState>) -> Result<Html<String>, AppError> {
-    let report = app.db(|s| Ok(s.seller_report()?)).await?;
-    Ok(Html(clusters_page(&report)))
+/// `GET /clusters?page=N` (or `?id=C`: that cluster alone): one page of the seller clusters. The report is
+/// computed over the whole database, so it is kept until another process
+/// writes to the database (its `data_version` changes).
+pub async fn clusters(State(app): State<AppState>, RawQuery(raw): RawQuery) -> Result<Html<String>, AppError> {
+    let raw = raw.unwrap_or_default();
+    let page = page_param(&raw)?;
+    let only = match pairs(&raw).into_iter().find(|(k, v)| k == "id" && !v.trim().is_empty()) {
+        Some((_, v)) => Some(listing_id(v.trim())?),
+        None => None,
+    };
+    let cache = app.clusters.clone();
+    let report = app
+        .db(move |s| {
+            let version = s.data_version()?;
+            let mut cached = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            match &*cached {
+                Some((v, report)) if *v == version => Ok(report.clone()),
+                _ => {
+                    let report = std::sync::Arc::new(s.seller_report()?);
+                    *cached = Some((version, report.clone()));
+                    Ok(report)
+                }
+            }
+        })
+        .await?;
+    clusters_page(&report, page, only)
+        .map(Html)
+        .ok_or_else(|| AppError::NotFound(format!("no seller cluster has id {}", only.unwrap_or_default())))
+}
+
+/// The `page` of a query string (1 when absent or empty).
+fn page_param(raw: &str) -> Result<u64, AppError> {
+    match pairs(raw)
+        .into_iter()
+        .find(|(k, v)| k == "page" && !v.trim().is_empty())
+    {
+        None => Ok(1),
+        Some((_, v)) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|p| *p >= 1 && *p <= u64::from(u32::MAX))
+            .ok_or_else(|| AppError::BadRequest(format!("page={v:?}: give a page number from 1"))),
+    }
 }
 
 /// `GET /export?format=F&<filters>`: the export of the filtered list, as a download.

@@ -33,6 +33,10 @@ pub struct AppState {
     store: Arc<Mutex<Store>>,
     sec: Arc<auth::Security>,
     by: Arc<str>,
+    /// The seller report of `/clusters` and the [`Store::data_version`] it
+    /// was computed at: computed over the whole database, so computed again
+    /// only after another process (a crawl) wrote to it.
+    clusters: Arc<Mutex<Option<(i64, Arc<crate::store::SellerReport>)>>>,
 }
 
 impl AppState {
@@ -130,6 +134,7 @@ pub async fn run(db: &Path, addr: SocketAddr, token: Option<String>, by: Option<
         store: Arc::new(Mutex::new(store)),
         sec: Arc::new(auth::Security::new(bound, token.as_deref())),
         by: by.unwrap_or_default().into(),
+        clusters: Arc::default(),
     };
     eprintln!("serving http://{bound}/ (database {}; Ctrl-C to stop)", db.display());
     if token.is_some() {

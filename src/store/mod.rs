@@ -52,6 +52,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ),
     ("0005_review.sql", include_str!("../../db/migrations/0005_review.sql")),
     ("0006_watch.sql", include_str!("../../db/migrations/0006_watch.sql")),
+    (
+        "0007_seller_index.sql",
+        include_str!("../../db/migrations/0007_seller_index.sql"),
+    ),
 ];
 
 /// Why the database could not be opened, migrated or written. The messages
@@ -492,6 +496,13 @@ impl Store {
             });
         }
         Ok(())
+    }
+
+    /// A number that changes whenever another connection (a crawl in another
+    /// process) commits to the database (`PRAGMA data_version`): what a
+    /// cache of derived data (the seller clusters) is keyed by.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
     /// The applied schema version (`PRAGMA user_version`: migrations applied).
