@@ -10,6 +10,8 @@ use crate::store::{ListingFilter, Paging, ReviewError, ReviewStatus};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use futures_util::StreamExt;
+use std::io::Write as _;
 
 /// `GET /`: one page of the filtered list.
 pub async fn list(State(app): State<AppState>, RawQuery(raw): RawQuery) -> Result<Html<String>, AppError> {
@@ -186,7 +188,10 @@ fn page_param(raw: &str) -> Result<u64, AppError> {
     }
 }
 
-/// `GET /export?format=F&<filters>`: the export of the filtered list, as a download.
+/// `GET /export?format=F&<filters>`: the export of the filtered list, as a
+/// download. It is streamed as it is written (a WARC holds every stored
+/// body: it must not be built in memory); an error before the first bytes
+/// is an error page, one after them cuts the download short.
 pub async fn export(State(app): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     let raw = raw.unwrap_or_default();
     let q = ListQuery::parse(&raw)?;
@@ -198,16 +203,33 @@ pub async fn export(State(app): State<AppState>, RawQuery(raw): RawQuery) -> Res
     let format = <Format as clap::ValueEnum>::from_str(&name, false)
         .map_err(|_| AppError::BadRequest(format!("format {name:?}: give csv, jsonl, html, warc or graphml")))?;
     let filter = q.filter();
-    let bytes = app
-        .db(move |s| {
-            let mut out = Vec::new();
-            crate::export::export(s, format, &filter, &mut out)
-                .map_err(|e| AppError::Internal(format!("the {} export failed: {e}", format.extension())))?;
-            Ok(out)
-        })
-        .await?;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(4);
+    let store = app.store.clone();
+    tokio::task::spawn_blocking(move || {
+        let s = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut w = BodyWriter::new(tx.clone());
+        let done = crate::export::export(&s, format, &filter, &mut w)
+            .map_err(|e| e.to_string())
+            .and_then(|_| w.flush().map_err(|e| e.to_string()));
+        if let Err(e) = done {
+            tracing::error!("serve: the {} export failed: {e}", format.extension());
+            let _ = tx.blocking_send(Err(std::io::Error::other(e)));
+        }
+    });
+    let first = match rx.recv().await {
+        Some(Err(e)) => {
+            return Err(AppError::Internal(format!(
+                "the {} export failed: {e}",
+                format.extension()
+            )));
+        }
+        Some(Ok(chunk)) => Some(chunk),
+        None => None,
+    };
+    let rest = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) });
+    let body = futures_util::stream::iter(first.map(Ok)).chain(rest);
     let disposition = format!("attachment; filename=\"precwatch-listings.{}\"", format.extension());
-    let mut resp = (StatusCode::OK, bytes).into_response();
+    let mut resp = (StatusCode::OK, axum::body::Body::from_stream(body)).into_response();
     let h = resp.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.media_type()));
     h.insert(
@@ -215,6 +237,50 @@ pub async fn export(State(app): State<AppState>, RawQuery(raw): RawQuery) -> Res
         HeaderValue::from_str(&disposition).map_err(|e| AppError::Internal(e.to_string()))?,
     );
     Ok(resp)
+}
+
+/// Bytes written to a response body as they come, in chunks of [`BodyWriter::CHUNK`].
+struct BodyWriter {
+    tx: tokio::sync::mpsc::Sender<std::io::Result<Vec<u8>>>,
+    buf: Vec<u8>,
+}
+
+impl BodyWriter {
+    /// The size of a chunk sent to the body.
+    const CHUNK: usize = 64 * 1024;
+
+    fn new(tx: tokio::sync::mpsc::Sender<std::io::Result<Vec<u8>>>) -> BodyWriter {
+        BodyWriter {
+            tx,
+            buf: Vec::with_capacity(Self::CHUNK),
+        }
+    }
+
+    /// Sends what is buffered; an error once the client went away (the export stops).
+    fn send(&mut self) -> std::io::Result<()> {
+        let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(Self::CHUNK));
+        self.tx
+            .blocking_send(Ok(chunk))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the download was cancelled"))
+    }
+}
+
+impl std::io::Write for BodyWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= Self::CHUNK {
+            self.send()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            Ok(())
+        } else {
+            self.send()
+        }
+    }
 }
 
 /// `GET /static/app.css`.
@@ -233,4 +299,26 @@ fn asset(media_type: &'static str, body: &'static str) -> Response {
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("max-age=300"));
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BodyWriter;
+    use std::io::Write;
+
+    #[test]
+    fn body_writer_sends_chunks_and_stops_when_the_client_is_gone() {
+        let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+        let mut w = BodyWriter::new(tx);
+        w.write_all(&vec![b'x'; BodyWriter::CHUNK + 10]).unwrap();
+        w.write_all(b"tail").unwrap();
+        w.flush().unwrap();
+        let first = rx.try_recv().unwrap().unwrap();
+        assert_eq!(first.len(), BodyWriter::CHUNK + 10);
+        assert_eq!(rx.try_recv().unwrap().unwrap(), b"tail");
+        drop(rx);
+        w.write_all(b"more").unwrap();
+        let err = w.flush().unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe);
+    }
 }
