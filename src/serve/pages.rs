@@ -189,13 +189,33 @@ fn rows_table(b: &mut String, q: &ListQuery, rows: &[ListingRow]) {
             e(r.state.as_str()),
             e(&href),
             e(title),
-            e(&r.matched.join(", ")),
+            matched_cell(&r.matched),
             e(&r.site),
             short_time(&r.first_seen),
             id = r.id,
         );
     }
     b.push_str("</tbody></table>");
+}
+
+/// Names shown in a row's Matched cell before "+N more".
+pub const MATCHED_SHOWN: usize = 3;
+
+/// What a row matched: CAS numbers first (what triage decides on), then the
+/// rules, at most [`MATCHED_SHOWN`] with the rest counted (all of them in the tooltip).
+fn matched_cell(matched: &[String]) -> String {
+    let mut names: Vec<&str> = matched.iter().map(String::as_str).collect();
+    names.sort_by_key(|n| !crate::matcher::cas::is_syntactic(n));
+    let shown = names.iter().take(MATCHED_SHOWN).copied().collect::<Vec<_>>().join(", ");
+    if names.len() <= MATCHED_SHOWN {
+        return e(&shown);
+    }
+    format!(
+        "<span title=\"{}\">{} <span class=\"more\">+{} more</span></span>",
+        e(&names.join(", ")),
+        e(&shown),
+        names.len() - MATCHED_SHOWN
+    )
 }
 
 fn pager(b: &mut String, q: &ListQuery, total: u64) {
@@ -342,4 +362,26 @@ fn clusters_body(report: &SellerReport, page: u64, only: Option<i64>) -> String 
         b.push_str("</tbody></table>");
     }
     layout("Seller clusters", &b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matched_cell_puts_cas_numbers_first_and_counts_the_rest() {
+        let names: Vec<String> = ["tac.a", "tac.b<x>", "39742-60-4", "tac.c", "tac.d"]
+            .map(String::from)
+            .to_vec();
+        let cell = matched_cell(&names);
+        assert!(
+            cell.contains(">39742-60-4, tac.a, tac.b&lt;x&gt; <span class=\"more\">+2 more</span>"),
+            "{cell}"
+        );
+        assert!(
+            cell.starts_with("<span title=\"39742-60-4, tac.a, tac.b&lt;x&gt;, tac.c, tac.d\">"),
+            "{cell}"
+        );
+        assert_eq!(matched_cell(&names[..2]), "tac.a, tac.b&lt;x&gt;");
+    }
 }
