@@ -46,7 +46,13 @@ pub async fn detail(
         .find(|(k, _)| k == "reviewed")
         .and_then(|(_, v)| v.parse::<i64>().ok());
     let filter = q.filter();
-    let d = app.db(move |s| read_detail(s, &filter, id, reviewed)).await?;
+    let links = app.links.clone();
+    let d = app
+        .db(move |s| {
+            let mut links = links.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            read_detail(s, &mut links, &filter, id, reviewed)
+        })
+        .await?;
     let ctx = FormContext {
         query: &q,
         csrf: &app.sec.csrf,
@@ -57,12 +63,13 @@ pub async fn detail(
 
 fn read_detail(
     s: &mut crate::store::Store,
+    links: &mut crate::store::LinkCache,
     filter: &ListingFilter,
     id: i64,
     reviewed: Option<i64>,
 ) -> Result<Detail, AppError> {
     let listing = s
-        .export_listing(id)?
+        .export_listing(id, links)?
         .ok_or_else(|| AppError::NotFound(format!("no listing has id {id}")))?;
     let nav = s.neighbours(filter, id)?.unwrap_or_default();
     let total = s

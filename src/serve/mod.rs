@@ -37,6 +37,8 @@ pub struct AppState {
     /// was computed at: computed over the whole database, so computed again
     /// only after another process (a crawl) wrote to it.
     clusters: Arc<Mutex<Option<(i64, Arc<crate::store::SellerReport>)>>>,
+    /// The identifiers' links the detail page's cluster lookups keep between requests.
+    links: Arc<Mutex<crate::store::LinkCache>>,
 }
 
 impl AppState {
@@ -135,6 +137,7 @@ pub async fn run(db: &Path, addr: SocketAddr, token: Option<String>, by: Option<
         sec: Arc::new(auth::Security::new(bound, token.as_deref())),
         by: by.unwrap_or_default().into(),
         clusters: Arc::default(),
+        links: Arc::default(),
     };
     eprintln!("serving http://{bound}/ (database {}; Ctrl-C to stop)", db.display());
     if token.is_some() {

@@ -3,7 +3,7 @@
 
 use super::listings::{ListingFilter, ORDER};
 use super::review::ReviewStatus;
-use super::{Store, StoreError};
+use super::{LinkCache, Store, StoreError};
 use crate::matcher::{Hit, Risk, SubstanceLists};
 use rusqlite::params;
 
@@ -114,8 +114,8 @@ impl Store {
     /// that id. Its cluster is found from the listing ([`Store::cluster_of`]),
     /// so the cost follows the listing and its cluster, not the database
     /// (the web UI's detail page).
-    pub fn export_listing(&self, id: i64) -> Result<Option<ExportListing>, StoreError> {
-        let mut rows = self.export_rows(&ListingFilter::one(id), &mut |id| self.cluster_of(id))?;
+    pub fn export_listing(&self, id: i64, cache: &mut LinkCache) -> Result<Option<ExportListing>, StoreError> {
+        let mut rows = self.export_rows(&ListingFilter::one(id), &mut |id| self.cluster_of_cached(id, cache))?;
         Ok(rows.pop())
     }
 

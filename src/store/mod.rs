@@ -25,7 +25,7 @@ pub use evidence::{PageEvidence, RunProvenance};
 pub use export::{Evidence, ExportListing, Seller};
 pub use listings::{ListingFilter, ListingPage, ListingRow, Paging, MAX_SEARCH_CHARS};
 pub use review::{ReviewError, ReviewEvent, ReviewStatus, SYSTEM_REVIEWER};
-pub use sellers::{Cluster, ClusterListing, SellerReport, SiteWideIdentifier, SITE_WIDE_MIN_LISTINGS};
+pub use sellers::{Cluster, ClusterListing, LinkCache, SellerReport, SiteWideIdentifier, SITE_WIDE_MIN_LISTINGS};
 pub use ui::Neighbours;
 
 use crate::matcher::{Hit, Risk};

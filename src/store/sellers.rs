@@ -115,6 +115,22 @@ impl UnionFind {
     }
 }
 
+/// What [`Store::cluster_of_cached`] keeps between calls: per identifier,
+/// the listings it links, and the sites' listing counts, valid for one
+/// [`Store::data_version`].
+#[derive(Debug, Default)]
+pub struct LinkCache {
+    version: Option<i64>,
+    site_totals: HashMap<String, u64>,
+    linking: HashMap<i64, HashSet<i64>>,
+    ids: usize,
+}
+
+impl LinkCache {
+    /// The most listing ids kept before the cache starts over.
+    pub const MAX_IDS: usize = 2_000_000;
+}
+
 /// The link graph: listings as nodes, joined through shared identifiers.
 struct Linked {
     /// Listing id of each node (listings with at least one linking identifier).
@@ -201,7 +217,29 @@ impl Store {
     /// and the identifiers shown in it, not the size of the database. None
     /// when the listing shows no identifier that links (or there is no such listing).
     pub fn cluster_of(&self, listing_id: i64) -> Result<Option<i64>, StoreError> {
+        self.cluster_of_cached(listing_id, &mut LinkCache::default())
+    }
+
+    /// [`Store::cluster_of`] with the identifiers' links kept in `cache`
+    /// between calls (a site's footer address is shown by every listing of
+    /// the site: reading its links once per request would cost more than
+    /// the rest of the page). The cache is emptied when another connection
+    /// wrote to the database ([`Store::data_version`]) or it grew too large.
+    pub fn cluster_of_cached(&self, listing_id: i64, cache: &mut LinkCache) -> Result<Option<i64>, StoreError> {
         use rusqlite::OptionalExtension;
+        let version = self.data_version()?;
+        if cache.version != Some(version) || cache.ids > LinkCache::MAX_IDS {
+            *cache = LinkCache {
+                version: Some(version),
+                ..LinkCache::default()
+            };
+        }
+        let LinkCache {
+            site_totals,
+            linking,
+            ids,
+            ..
+        } = cache;
         let mut sellers_st = self
             .conn
             .prepare_cached("SELECT DISTINCT seller_id FROM listing_sellers WHERE listing_id = ?1")?;
@@ -220,9 +258,6 @@ impl Store {
         if exists.is_none() {
             return Ok(None);
         }
-        let mut site_totals: HashMap<String, u64> = HashMap::new();
-        // Per identifier: the listings it links (those of sites where it is not site-wide).
-        let mut linking: HashMap<i64, HashSet<i64>> = HashMap::new();
         let mut expanded: HashSet<i64> = HashSet::new();
         let mut visited: HashSet<i64> = HashSet::from([listing_id]);
         let mut queue = vec![listing_id];
@@ -256,6 +291,7 @@ impl Store {
                         .filter(|(_, site)| !site_wide.contains(site.as_str()))
                         .map(|(id, _)| *id)
                         .collect();
+                    *ids += links.len();
                     linking.insert(seller, links);
                 }
                 let links = &linking[&seller];
@@ -658,13 +694,24 @@ mod tests {
             "the footer is site-wide on market"
         );
         assert!(whole.values().collect::<HashSet<_>>().len() > 3, "several clusters");
-        for id in all {
+        let mut cache = LinkCache::default();
+        for &id in &all {
             assert_eq!(
                 db.store.cluster_of(id).unwrap(),
                 whole.get(&id).copied(),
                 "listing {id}"
             );
+            let cached = db.store.cluster_of_cached(id, &mut cache).unwrap();
+            assert_eq!(cached, whole.get(&id).copied(), "listing {id}, cached links");
         }
+        // A write by another connection empties the cache.
+        let before = cache.version;
+        let other = rusqlite::Connection::open(db.store.path()).unwrap();
+        other
+            .execute("UPDATE listings SET title = 'x' WHERE id = ?1", [all[0]])
+            .unwrap();
+        db.store.cluster_of_cached(all[0], &mut cache).unwrap();
+        assert_ne!(cache.version, before);
         assert_eq!(db.store.cluster_of(999_999).unwrap(), None);
     }
 }
