@@ -46,7 +46,7 @@ CASES=(
   "list, page $DEEP (deep)|/?page=$DEEP"
   "list, risk high + site + state|/?risk=high&site=gamma&state=new"
   "list, status confirmed|/?status=confirmed"
-  "list, search 'piperidone' (1 in 50)|/?q=piperidone"
+  "list, search 'piperidone' (1 listing in 6)|/?q=piperidone"
   "list, search 2 characters|/?q=%E8%8B%AF%E4%B9%99"
   "detail|/listing/$MID"
   "detail in a filter (risk high)|/listing/$((MID + 3))?risk=high"
