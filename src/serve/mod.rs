@@ -27,6 +27,9 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+/// A seller report and the [`Store::data_version`] it was computed at.
+type CachedReport = (i64, Arc<crate::store::SellerReport>);
+
 /// What every handler shares: the store, the security settings, the reviewer name.
 #[derive(Clone)]
 pub struct AppState {
@@ -36,7 +39,7 @@ pub struct AppState {
     /// The seller report of `/clusters` and the [`Store::data_version`] it
     /// was computed at: computed over the whole database, so computed again
     /// only after another process (a crawl) wrote to it.
-    clusters: Arc<Mutex<Option<(i64, Arc<crate::store::SellerReport>)>>>,
+    clusters: Arc<Mutex<Option<CachedReport>>>,
     /// The identifiers' links the detail page's cluster lookups keep between requests.
     links: Arc<Mutex<crate::store::LinkCache>>,
 }

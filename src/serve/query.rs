@@ -69,11 +69,8 @@ impl ListQuery {
                     self.states.push(st);
                 }
             }
-            "status" if v == "all" || (ReviewStatus::parse(&v).is_some() && v != "unreviewed") => {
-                if !self.statuses.contains(&v) {
-                    self.statuses.push(v);
-                }
-            }
+            "status" if self.statuses.contains(&v) => {}
+            "status" if v == "all" || (ReviewStatus::parse(&v).is_some() && v != "unreviewed") => self.statuses.push(v),
             "status" => return Err(bad("status", &v, "new, confirmed, false_positive, escalated or all")),
             "site" if self.sites.contains(&v) => {}
             "site" if self.sites.len() >= MAX_SITES => {

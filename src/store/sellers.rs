@@ -264,7 +264,7 @@ impl Store {
         while let Some(l) = queue.pop() {
             let sellers: Vec<i64> = sellers_st.query_map([l], |r| r.get(0))?.collect::<Result<_, _>>()?;
             for seller in sellers {
-                if !linking.contains_key(&seller) {
+                if let std::collections::hash_map::Entry::Vacant(slot) = linking.entry(seller) {
                     let members: Vec<(i64, String)> = members_st
                         .query_map([seller], |r| Ok((r.get(0)?, r.get(1)?)))?
                         .collect::<Result<_, _>>()?;
@@ -292,7 +292,7 @@ impl Store {
                         .map(|(id, _)| *id)
                         .collect();
                     *ids += links.len();
-                    linking.insert(seller, links);
+                    slot.insert(links);
                 }
                 let links = &linking[&seller];
                 if !links.contains(&l) || !expanded.insert(seller) {
