@@ -161,7 +161,7 @@ pub fn export(
     let (n, file) = match out {
         Some(path) => {
             // Write to a temporary file and rename: a failed export never leaves half a file.
-            let tmp = path.with_extension("partial");
+            let tmp = partial_beside(path);
             let file = std::fs::File::create(&tmp).with_context(|| format!("{}: cannot create", tmp.display()))?;
             let mut w = HashingWriter::new(std::io::BufWriter::new(file));
             let n = crate::export::export(store, format, &f, &mut w)?;
@@ -220,6 +220,14 @@ pub fn export(
     Ok(0)
 }
 
+/// `FILE.partial` beside an export file: the name is the whole file name
+/// plus `.partial`, so two exports to `x.csv` and `x.html` never share it.
+pub fn partial_beside(out: &Path) -> PathBuf {
+    let mut name = out.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    out.with_file_name(name)
+}
+
 /// `FILE.manifest.json` beside an export file.
 pub fn manifest_beside(out: &Path) -> PathBuf {
     let mut name = out.file_name().unwrap_or_default().to_os_string();
@@ -244,4 +252,16 @@ pub fn filter_json(f: &ListingFilter) -> serde_json::Value {
         "since": since,
         "search": f.text,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_and_manifest_names_keep_the_whole_file_name() {
+        assert_eq!(partial_beside(Path::new("out/x.csv")), Path::new("out/x.csv.partial"));
+        assert_ne!(partial_beside(Path::new("x.csv")), partial_beside(Path::new("x.html")));
+        assert_eq!(manifest_beside(Path::new("x.warc")), Path::new("x.warc.manifest.json"));
+    }
 }

@@ -29,6 +29,9 @@ pub struct Security {
     /// The port of a loopback server, whose Host header must name loopback
     /// (a DNS-rebinding page names its own host); None: any Host.
     loopback_port: Option<u16>,
+    /// The Host names a loopback server answers to: 127.0.0.1, localhost,
+    /// [::1] and the address it is bound to (127.0.0.2 is loopback too).
+    loopback_hosts: Vec<String>,
 }
 
 impl Security {
@@ -38,6 +41,17 @@ impl Security {
             token_hash: token.map(|t| Sha256::digest(t.as_bytes()).into()),
             csrf: random_hex(32),
             loopback_port: addr.ip().is_loopback().then_some(addr.port()),
+            loopback_hosts: {
+                let bound = match addr.ip() {
+                    std::net::IpAddr::V4(ip) => ip.to_string(),
+                    std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+                };
+                let mut hosts: Vec<String> = ["127.0.0.1", "localhost", "[::1]"].map(String::from).to_vec();
+                if !hosts.contains(&bound) {
+                    hosts.push(bound);
+                }
+                hosts
+            },
         }
     }
 
@@ -69,9 +83,9 @@ impl Security {
     fn host_ok(&self, headers: &HeaderMap) -> bool {
         let Some(port) = self.loopback_port else { return true };
         let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-        ["127.0.0.1", "localhost", "[::1]"]
+        self.loopback_hosts
             .iter()
-            .any(|h| host == format!("{h}:{port}") || (port == 80 && host == *h))
+            .any(|h| host.strip_prefix(h.as_str()) == Some(&format!(":{port}")) || (port == 80 && host == h))
     }
 }
 
@@ -214,6 +228,12 @@ mod tests {
         assert!(!sec.host_ok(&c));
         c.insert(header::HOST, HeaderValue::from_static("localhost:8765"));
         assert!(sec.host_ok(&c));
+        c.insert(header::HOST, HeaderValue::from_static("127.0.0.2:8765"));
+        assert!(!sec.host_ok(&c), "another loopback address than the bound one");
+        let other: std::net::SocketAddr = "127.0.0.2:8765".parse().unwrap();
+        assert!(Security::new(other, None).host_ok(&c), "the bound address");
+        c.insert(header::HOST, HeaderValue::from_static("127.0.0.2:8766"));
+        assert!(!Security::new(other, None).host_ok(&c), "another port");
         assert_eq!(sec.csrf.len(), 64);
         assert_ne!(sec.csrf, Security::new(addr, None).csrf);
     }

@@ -6,6 +6,10 @@ use super::query::{ListQuery, PAGE_ROWS};
 use crate::store::{ExportListing, Neighbours, ReviewEvent, ReviewStatus};
 use std::fmt::Write;
 
+/// The most characters of the captured page's text a detail page shows
+/// (a page can hold megabytes of text; the page must stay quick to open).
+pub const PAGE_TEXT_CHARS: usize = 200_000;
+
 /// Everything the detail page shows, read in one go from the store.
 pub struct Detail {
     /// The listing with its current version, hits, sellers and evidence.
@@ -63,11 +67,20 @@ pub fn detail_page(d: &Detail, ctx: &FormContext) -> String {
     evidence(&mut b, l);
     history(&mut b, &d.history);
     if let Some(text) = &d.page_text {
+        let chars = text.chars().count();
+        let shown = match text.char_indices().nth(PAGE_TEXT_CHARS) {
+            Some((cut, _)) => &text[..cut],
+            None => text.as_str(),
+        };
         let _ = write!(
             b,
-            "<section><details><summary>Captured page (visible text, {} characters)</summary><pre class=\"page-text\" id=\"page-text\">{}</pre></details></section>",
-            text.chars().count(),
-            e(text)
+            "<section><details><summary>Captured page (visible text, {chars} characters{})</summary><pre class=\"page-text\" id=\"page-text\">{}</pre></details></section>",
+            if shown.len() < text.len() {
+                format!("; the first {PAGE_TEXT_CHARS} shown, the export has all")
+            } else {
+                String::new()
+            },
+            e(shown)
         );
     }
     layout(&format!("#{} {}", l.id, title), &b)
@@ -114,11 +127,17 @@ fn nav_bar(b: &mut String, d: &Detail, q: &ListQuery) {
 }
 
 /// The URL as text, and as a link only when it is http(s).
+/// The link's target is the URL as parsed (what was checked), not the
+/// stored text: the two can differ (blanks, tabs and newlines that a URL
+/// parser drops), and only the checked one may reach `href`.
 fn url_cell(u: &str) -> String {
-    let web = url::Url::parse(u).is_ok_and(|p| matches!(p.scheme(), "http" | "https"));
-    if web {
+    let web = url::Url::parse(u)
+        .ok()
+        .filter(|p| matches!(p.scheme(), "http" | "https"));
+    if let Some(p) = web {
         format!(
-            "<a class=\"url\" href=\"{0}\" rel=\"noopener noreferrer nofollow\" target=\"_blank\">{0}</a>",
+            "<a class=\"url\" href=\"{}\" rel=\"noopener noreferrer nofollow\" target=\"_blank\">{}</a>",
+            e(p.as_str()),
             e(u)
         )
     } else {
@@ -132,7 +151,7 @@ fn url_cell(u: &str) -> String {
 fn facts(b: &mut String, l: &ExportListing) {
     let cluster = l.cluster.map_or_else(
         || "none".to_string(),
-        |c| format!("<a href=\"/clusters#c{c}\">cluster {c}</a>"),
+        |c| format!("<a href=\"/clusters?id={c}\">cluster {c}</a>"),
     );
     let _ = write!(
         b,
@@ -258,4 +277,23 @@ fn history(b: &mut String, events: &[ReviewEvent]) {
         );
     }
     b.push_str("</tbody></table></section>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_cell;
+
+    #[test]
+    fn only_checked_web_addresses_become_links() {
+        let js = url_cell("javascript:alert(1)");
+        assert!(!js.contains("href"), "{js}");
+        assert!(!url_cell(" data:text/html,<script>x</script>").contains("<script"));
+        // The href is the parsed URL: what was checked is what the browser gets.
+        let tabbed = url_cell("http://a.example/p\t\"x\"\n?q=<b>");
+        assert!(
+            tabbed.starts_with("<a class=\"url\" href=\"http://a.example/p%22x%22?q=%3Cb%3E\""),
+            "{tabbed}"
+        );
+        assert!(!tabbed.contains("<b>"), "{tabbed}");
+    }
 }

@@ -27,12 +27,21 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+/// A seller report and the [`Store::data_version`] it was computed at.
+type CachedReport = (i64, Arc<crate::store::SellerReport>);
+
 /// What every handler shares: the store, the security settings, the reviewer name.
 #[derive(Clone)]
 pub struct AppState {
     store: Arc<Mutex<Store>>,
     sec: Arc<auth::Security>,
     by: Arc<str>,
+    /// The seller report of `/clusters` and the [`Store::data_version`] it
+    /// was computed at: computed over the whole database, so computed again
+    /// only after another process (a crawl) wrote to it.
+    clusters: Arc<Mutex<Option<CachedReport>>>,
+    /// The identifiers' links the detail page's cluster lookups keep between requests.
+    links: Arc<Mutex<crate::store::LinkCache>>,
 }
 
 impl AppState {
@@ -130,6 +139,8 @@ pub async fn run(db: &Path, addr: SocketAddr, token: Option<String>, by: Option<
         store: Arc::new(Mutex::new(store)),
         sec: Arc::new(auth::Security::new(bound, token.as_deref())),
         by: by.unwrap_or_default().into(),
+        clusters: Arc::default(),
+        links: Arc::default(),
     };
     eprintln!("serving http://{bound}/ (database {}; Ctrl-C to stop)", db.display());
     if token.is_some() {

@@ -189,13 +189,33 @@ fn rows_table(b: &mut String, q: &ListQuery, rows: &[ListingRow]) {
             e(r.state.as_str()),
             e(&href),
             e(title),
-            e(&r.matched.join(", ")),
+            matched_cell(&r.matched),
             e(&r.site),
             short_time(&r.first_seen),
             id = r.id,
         );
     }
     b.push_str("</tbody></table>");
+}
+
+/// Names shown in a row's Matched cell before "+N more".
+pub const MATCHED_SHOWN: usize = 3;
+
+/// What a row matched: CAS numbers first (what triage decides on), then the
+/// rules, at most [`MATCHED_SHOWN`] with the rest counted (all of them in the tooltip).
+fn matched_cell(matched: &[String]) -> String {
+    let mut names: Vec<&str> = matched.iter().map(String::as_str).collect();
+    names.sort_by_key(|n| !crate::matcher::cas::is_syntactic(n));
+    let shown = names.iter().take(MATCHED_SHOWN).copied().collect::<Vec<_>>().join(", ");
+    if names.len() <= MATCHED_SHOWN {
+        return e(&shown);
+    }
+    format!(
+        "<span title=\"{}\">{} <span class=\"more\">+{} more</span></span>",
+        e(&names.join(", ")),
+        e(&shown),
+        names.len() - MATCHED_SHOWN
+    )
 }
 
 fn pager(b: &mut String, q: &ListQuery, total: u64) {
@@ -219,14 +239,49 @@ fn pager(b: &mut String, q: &ListQuery, total: u64) {
     b.push_str("</nav>");
 }
 
-/// `GET /clusters`: every seller cluster with its identifiers and listings,
-/// then the identifiers that are the site's own (not linking).
-pub fn clusters_page(report: &SellerReport) -> String {
+/// Seller clusters on one page of `/clusters`.
+pub const CLUSTER_ROWS: u64 = 50;
+
+/// Listings shown of each cluster on a page of clusters.
+pub const CLUSTER_LISTINGS: usize = 100;
+/// Listings shown of a cluster shown alone (`/clusters?id=C`).
+pub const CLUSTER_LISTINGS_ALONE: usize = 2000;
+
+/// `GET /clusters`: one page of the seller clusters with their identifiers
+/// and listings, then (on the first page) the identifiers that are the
+/// site's own (not linking); with `only`, that cluster alone (None when
+/// there is no such cluster).
+pub fn clusters_page(report: &SellerReport, page: u64, only: Option<i64>) -> Option<String> {
+    if let Some(id) = only {
+        let c = report.clusters.iter().find(|c| c.id == id)?;
+        let one = SellerReport {
+            clusters: vec![c.clone()],
+            site_wide: Vec::new(),
+        };
+        return Some(clusters_body(&one, 1, Some(id)));
+    }
+    Some(clusters_body(report, page, None))
+}
+
+fn clusters_body(report: &SellerReport, page: u64, only: Option<i64>) -> String {
+    let total = report.clusters.len() as u64;
+    let pages = total.div_ceil(CLUSTER_ROWS).max(1);
+    let first = (page - 1).saturating_mul(CLUSTER_ROWS);
+    let shown: Vec<_> = report
+        .clusters
+        .iter()
+        .skip(usize::try_from(first).unwrap_or(usize::MAX))
+        .take(CLUSTER_ROWS as usize)
+        .collect();
     let mut b = format!(
-        "<h1>Seller clusters</h1><p class=\"summary\">{} clusters</p>",
-        report.clusters.len()
+        "<h1>Seller clusters</h1><p class=\"summary\">{}</p>",
+        if shown.is_empty() {
+            format!("{total} clusters")
+        } else {
+            format!("clusters {}–{} of {total}", first + 1, first + shown.len() as u64)
+        }
     );
-    for c in &report.clusters {
+    for c in shown {
         let _ = write!(
             b,
             "<section class=\"cluster\" id=\"c{id}\"><h2>Cluster {id} {}</h2><p class=\"meta\">sites: {} · first seen {} · last seen {}</p><ul class=\"ids\">",
@@ -240,7 +295,12 @@ pub fn clusters_page(report: &SellerReport) -> String {
             let _ = write!(b, "<li><span class=\"kind\">{}</span> {}</li>", e(&s.kind), e(&s.value));
         }
         b.push_str("</ul><table class=\"listings\"><tbody>");
-        for l in &c.listings {
+        let cap = if only.is_some() {
+            CLUSTER_LISTINGS_ALONE
+        } else {
+            CLUSTER_LISTINGS
+        };
+        for l in c.listings.iter().take(cap) {
             let _ = write!(
                 b,
                 "<tr><td class=\"num\">{id}</td><td>{}</td><td class=\"title\"><a href=\"/listing/{id}?status=all\">{}</a></td><td>{}</td></tr>",
@@ -250,9 +310,43 @@ pub fn clusters_page(report: &SellerReport) -> String {
                 id = l.id
             );
         }
-        b.push_str("</tbody></table></section>");
+        b.push_str("</tbody></table>");
+        if c.listings.len() > cap {
+            let _ = write!(
+                b,
+                "<p class=\"more\">and {} more listings{}</p>",
+                c.listings.len() - cap,
+                if only.is_some() {
+                    " (export the cluster's listings for all of them)".to_string()
+                } else {
+                    format!(" (<a href=\"/clusters?id={}\">this cluster alone</a>)", c.id)
+                }
+            );
+        }
+        b.push_str("</section>");
     }
-    if !report.site_wide.is_empty() {
+    if only.is_some() {
+        b.push_str("<p><a href=\"/clusters\">All seller clusters</a></p>");
+        return layout("Seller cluster", &b);
+    }
+    b.push_str("<nav class=\"pager\">");
+    if page > 1 {
+        let _ = write!(
+            b,
+            "<a rel=\"prev\" id=\"prev-page\" href=\"/clusters?page={}\">← previous</a>",
+            page - 1
+        );
+    }
+    let _ = write!(b, "<span>page {page} of {pages}</span>");
+    if page < pages {
+        let _ = write!(
+            b,
+            "<a rel=\"next\" id=\"next-page\" href=\"/clusters?page={}\">next →</a>",
+            page + 1
+        );
+    }
+    b.push_str("</nav>");
+    if page == 1 && !report.site_wide.is_empty() {
         b.push_str("<h2>Site-wide identifiers (not linking)</h2><table class=\"listings\"><thead><tr><th>Site</th><th>Kind</th><th>Value</th><th>Listings</th></tr></thead><tbody>");
         for s in &report.site_wide {
             let _ = write!(
@@ -268,4 +362,26 @@ pub fn clusters_page(report: &SellerReport) -> String {
         b.push_str("</tbody></table>");
     }
     layout("Seller clusters", &b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matched_cell_puts_cas_numbers_first_and_counts_the_rest() {
+        let names: Vec<String> = ["tac.a", "tac.b<x>", "39742-60-4", "tac.c", "tac.d"]
+            .map(String::from)
+            .to_vec();
+        let cell = matched_cell(&names);
+        assert!(
+            cell.contains(">39742-60-4, tac.a, tac.b&lt;x&gt; <span class=\"more\">+2 more</span>"),
+            "{cell}"
+        );
+        assert!(
+            cell.starts_with("<span title=\"39742-60-4, tac.a, tac.b&lt;x&gt;, tac.c, tac.d\">"),
+            "{cell}"
+        );
+        assert_eq!(matched_cell(&names[..2]), "tac.a, tac.b&lt;x&gt;");
+    }
 }

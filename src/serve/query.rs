@@ -8,6 +8,12 @@ use crate::store::{ListingFilter, ListingState, ReviewStatus, Since, MAX_SEARCH_
 /// Rows on one page of the list.
 pub const PAGE_ROWS: u64 = 50;
 
+/// The most `site` values one query takes (every value is a bound
+/// parameter and is written back into every link of the page).
+pub const MAX_SITES: usize = 50;
+/// The longest `site` value accepted.
+pub const MAX_SITE_CHARS: usize = 200;
+
 /// The list's filters and page, as the query string gave them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListQuery {
@@ -57,11 +63,24 @@ impl ListQuery {
     fn set(&mut self, key: &str, v: String) -> Result<(), BadQuery> {
         match key {
             "risk" => self.min_risk = Some(v.parse().map_err(|_| bad("risk", &v, "none, low, medium or high"))?),
-            "state" => self
-                .states
-                .push(ListingState::parse(&v).ok_or_else(|| bad("state", &v, "new, changed, unchanged or gone"))?),
+            "state" => {
+                let st = ListingState::parse(&v).ok_or_else(|| bad("state", &v, "new, changed, unchanged or gone"))?;
+                if !self.states.contains(&st) {
+                    self.states.push(st);
+                }
+            }
+            "status" if self.statuses.contains(&v) => {}
             "status" if v == "all" || (ReviewStatus::parse(&v).is_some() && v != "unreviewed") => self.statuses.push(v),
             "status" => return Err(bad("status", &v, "new, confirmed, false_positive, escalated or all")),
+            "site" if self.sites.contains(&v) => {}
+            "site" if self.sites.len() >= MAX_SITES => {
+                return Err(BadQuery(format!("site: at most {MAX_SITES} sites at once")))
+            }
+            "site" if v.chars().count() > MAX_SITE_CHARS => {
+                return Err(BadQuery(format!(
+                    "site: a site name is at most {MAX_SITE_CHARS} characters"
+                )))
+            }
             "site" => self.sites.push(v),
             "since" => {
                 Since::parse(&v).map_err(|_| bad("since", &v, "a run id, an RFC 3339 time or a date (YYYY-MM-DD)"))?;
@@ -182,9 +201,22 @@ mod tests {
             "since=yesterday",
             "page=0",
             "page=x",
+            "page=368934881474191033",
         ] {
             let e = ListQuery::parse(bad).unwrap_err();
             assert!(e.0.starts_with(bad.split('=').next().unwrap()), "{bad}: {e:?}");
         }
+    }
+
+    #[test]
+    fn repeated_values_are_bounded() {
+        let q = ListQuery::parse("state=new&state=new&status=all&status=all&site=a&site=a").unwrap();
+        assert_eq!((q.states.len(), q.statuses.len(), q.sites.len()), (1, 1, 1));
+        let many: Vec<String> = (0..=MAX_SITES).map(|i| format!("site=s{i}")).collect();
+        assert!(ListQuery::parse(&many[..MAX_SITES].join("&")).is_ok());
+        let e = ListQuery::parse(&many.join("&")).unwrap_err();
+        assert!(e.0.starts_with("site"), "{e:?}");
+        let long = format!("site={}", "x".repeat(MAX_SITE_CHARS + 1));
+        assert!(ListQuery::parse(&long).is_err());
     }
 }

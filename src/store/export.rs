@@ -3,7 +3,7 @@
 
 use super::listings::{ListingFilter, ORDER};
 use super::review::ReviewStatus;
-use super::{Store, StoreError};
+use super::{LinkCache, Store, StoreError};
 use crate::matcher::{Hit, Risk, SubstanceLists};
 use rusqlite::params;
 
@@ -104,7 +104,26 @@ fn json_or(s: String, default: serde_json::Value) -> serde_json::Value {
 
 impl Store {
     /// The listings that pass `filter`, with their current version's hits and evidence, riskiest first.
+    /// Reads the seller clusters of the whole database once.
     pub fn export_listings(&self, filter: &ListingFilter) -> Result<Vec<ExportListing>, StoreError> {
+        let clusters = self.cluster_ids()?;
+        self.export_rows(filter, &mut |id| Ok(clusters.get(&id).copied()))
+    }
+
+    /// One listing as exported, whatever its status; None when no listing has
+    /// that id. Its cluster is found from the listing ([`Store::cluster_of`]),
+    /// so the cost follows the listing and its cluster, not the database
+    /// (the web UI's detail page).
+    pub fn export_listing(&self, id: i64, cache: &mut LinkCache) -> Result<Option<ExportListing>, StoreError> {
+        let mut rows = self.export_rows(&ListingFilter::one(id), &mut |id| self.cluster_of_cached(id, cache))?;
+        Ok(rows.pop())
+    }
+
+    fn export_rows(
+        &self,
+        filter: &ListingFilter,
+        cluster_of: &mut dyn FnMut(i64) -> Result<Option<i64>, StoreError>,
+    ) -> Result<Vec<ExportListing>, StoreError> {
         let (cond, args) = filter.sql()?;
         let mut st = self.conn.prepare(&format!(
             "SELECT l.id, l.canonical_url, l.site, v.title, v.risk, v.score, l.first_seen, l.last_seen, l.state,
@@ -121,7 +140,6 @@ impl Store {
             "SELECT DISTINCT s.kind, s.value FROM listing_sellers ls JOIN sellers s ON s.id = ls.seller_id
              WHERE ls.listing_id = ?1 AND ls.version_id = ?2 ORDER BY s.kind, s.value",
         )?;
-        let clusters = self.cluster_ids()?;
         let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -187,7 +205,7 @@ impl Store {
                     rules_sha256: r.get(18)?,
                     content_sha256: r.get(21)?,
                 },
-                cluster: clusters.get(&listing_id).copied(),
+                cluster: cluster_of(listing_id)?,
             });
         }
         Ok(out)

@@ -28,7 +28,7 @@ pub use export::{Evidence, ExportListing, Seller};
 pub use listings::{ListingFilter, ListingPage, ListingRow, Paging, MAX_SEARCH_CHARS};
 pub use review::{ReviewError, ReviewEvent, ReviewStatus, SYSTEM_REVIEWER};
 pub use runs::{AlertAttempt, QueryStats, RunReport};
-pub use sellers::{Cluster, ClusterListing, SellerReport, SiteWideIdentifier, SITE_WIDE_MIN_LISTINGS};
+pub use sellers::{Cluster, ClusterListing, LinkCache, SellerReport, SiteWideIdentifier, SITE_WIDE_MIN_LISTINGS};
 pub use ui::Neighbours;
 pub use watch::{AlertListing, LockHolder, LockOutcome, LOCK_LEASE_MS};
 
@@ -60,6 +60,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0007_discovery.sql",
         include_str!("../../db/migrations/0007_discovery.sql"),
+    ),
+    (
+        "0008_seller_index.sql",
+        include_str!("../../db/migrations/0008_seller_index.sql"),
     ),
 ];
 
@@ -517,6 +521,13 @@ impl Store {
             });
         }
         Ok(())
+    }
+
+    /// A number that changes whenever another connection (a crawl in another
+    /// process) commits to the database (`PRAGMA data_version`): what a
+    /// cache of derived data (the seller clusters) is keyed by.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
     /// The applied schema version (`PRAGMA user_version`: migrations applied).

@@ -16,7 +16,7 @@
 
 use super::{Seller, Store, StoreError};
 use crate::matcher::Risk;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// A site needs at least this many listings before an identifier on more
 /// than half of them is taken for the site's own.
@@ -115,6 +115,22 @@ impl UnionFind {
     }
 }
 
+/// What [`Store::cluster_of_cached`] keeps between calls: per identifier,
+/// the listings it links, and the sites' listing counts, valid for one
+/// [`Store::data_version`].
+#[derive(Debug, Default)]
+pub struct LinkCache {
+    version: Option<i64>,
+    site_totals: HashMap<String, u64>,
+    linking: HashMap<i64, HashSet<i64>>,
+    ids: usize,
+}
+
+impl LinkCache {
+    /// The most listing ids kept before the cache starts over.
+    pub const MAX_IDS: usize = 2_000_000;
+}
+
 /// The link graph: listings as nodes, joined through shared identifiers.
 struct Linked {
     /// Listing id of each node (listings with at least one linking identifier).
@@ -193,6 +209,107 @@ impl Store {
             out.insert(g.ids[node], smallest[&root]);
         }
         Ok(out)
+    }
+
+    /// The cluster id of one listing, as [`Store::cluster_ids`] gives it,
+    /// found by walking the link graph from the listing (its identifiers, the
+    /// listings that show them, theirs, ...): the cost follows its cluster
+    /// and the identifiers shown in it, not the size of the database. None
+    /// when the listing shows no identifier that links (or there is no such listing).
+    pub fn cluster_of(&self, listing_id: i64) -> Result<Option<i64>, StoreError> {
+        self.cluster_of_cached(listing_id, &mut LinkCache::default())
+    }
+
+    /// [`Store::cluster_of`] with the identifiers' links kept in `cache`
+    /// between calls (a site's footer address is shown by every listing of
+    /// the site: reading its links once per request would cost more than
+    /// the rest of the page). The cache is emptied when another connection
+    /// wrote to the database ([`Store::data_version`]) or it grew too large.
+    pub fn cluster_of_cached(&self, listing_id: i64, cache: &mut LinkCache) -> Result<Option<i64>, StoreError> {
+        use rusqlite::OptionalExtension;
+        let version = self.data_version()?;
+        if cache.version != Some(version) || cache.ids > LinkCache::MAX_IDS {
+            *cache = LinkCache {
+                version: Some(version),
+                ..LinkCache::default()
+            };
+        }
+        let LinkCache {
+            site_totals,
+            linking,
+            ids,
+            ..
+        } = cache;
+        let mut sellers_st = self
+            .conn
+            .prepare_cached("SELECT DISTINCT seller_id FROM listing_sellers WHERE listing_id = ?1")?;
+        let mut members_st = self.conn.prepare_cached(
+            "SELECT DISTINCT ls.listing_id, l.site FROM listing_sellers ls JOIN listings l ON l.id = ls.listing_id
+             WHERE ls.seller_id = ?1",
+        )?;
+        let mut total_st = self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM listings WHERE site = ?1")?;
+        let exists = self
+            .conn
+            .prepare_cached("SELECT 1 FROM listings WHERE id = ?1")?
+            .query_row([listing_id], |_| Ok(()))
+            .optional()?;
+        if exists.is_none() {
+            return Ok(None);
+        }
+        let mut expanded: HashSet<i64> = HashSet::new();
+        let mut visited: HashSet<i64> = HashSet::from([listing_id]);
+        let mut queue = vec![listing_id];
+        while let Some(l) = queue.pop() {
+            let sellers: Vec<i64> = sellers_st.query_map([l], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            for seller in sellers {
+                if let std::collections::hash_map::Entry::Vacant(slot) = linking.entry(seller) {
+                    let members: Vec<(i64, String)> = members_st
+                        .query_map([seller], |r| Ok((r.get(0)?, r.get(1)?)))?
+                        .collect::<Result<_, _>>()?;
+                    let mut per_site: HashMap<&str, u64> = HashMap::new();
+                    for (_, site) in &members {
+                        *per_site.entry(site.as_str()).or_default() += 1;
+                    }
+                    let mut site_wide: HashSet<&str> = HashSet::new();
+                    for (site, n) in per_site {
+                        let total = match site_totals.get(site) {
+                            Some(&t) => t,
+                            None => {
+                                let t: i64 = total_st.query_row([site], |r| r.get(0))?;
+                                site_totals.insert(site.to_string(), t.max(0) as u64);
+                                t.max(0) as u64
+                            }
+                        };
+                        if total >= SITE_WIDE_MIN_LISTINGS && n.saturating_mul(2) > total {
+                            site_wide.insert(site);
+                        }
+                    }
+                    let links: HashSet<i64> = members
+                        .iter()
+                        .filter(|(_, site)| !site_wide.contains(site.as_str()))
+                        .map(|(id, _)| *id)
+                        .collect();
+                    *ids += links.len();
+                    slot.insert(links);
+                }
+                let links = &linking[&seller];
+                if !links.contains(&l) || !expanded.insert(seller) {
+                    continue;
+                }
+                for &m in links {
+                    if visited.insert(m) {
+                        queue.push(m);
+                    }
+                }
+            }
+        }
+        // The listing is in a cluster when one of its own identifiers links it.
+        if !expanded.iter().any(|s| linking[s].contains(&listing_id)) {
+            return Ok(None);
+        }
+        Ok(visited.into_iter().min())
     }
 
     /// Loads the links (every version), finds site-wide identifiers and
@@ -552,5 +669,50 @@ mod tests {
         );
         assert_eq!(report.clusters.len(), 1);
         assert_eq!(report.clusters[0].listings.len() as u64, SITE_WIDE_MIN_LISTINGS);
+    }
+
+    #[test]
+    fn one_listings_cluster_is_the_one_of_the_whole_graph() {
+        let mut db = Db::new();
+        fastrand::seed(7);
+        let footer = ("email", "support@market.test");
+        let mut all = Vec::new();
+        for i in 0..60 {
+            let site = ["market", "market", "market", "other", "third"][fastrand::usize(..5)];
+            let mut sellers: Vec<(String, String)> = Vec::new();
+            if site == "market" || fastrand::u8(..10) == 0 {
+                sellers.push((footer.0.into(), footer.1.into()));
+            }
+            for _ in 0..fastrand::usize(..3) {
+                sellers.push(("phone".into(), format!("+8613800000{:02}", fastrand::u8(..40))));
+            }
+            let refs: Vec<(&str, &str)> = sellers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            all.push(db.add(site, &format!("/p{i}"), Risk::Low, &refs));
+        }
+        let whole = db.store.cluster_ids().unwrap();
+        assert!(
+            !db.store.seller_report().unwrap().site_wide.is_empty(),
+            "the footer is site-wide on market"
+        );
+        assert!(whole.values().collect::<HashSet<_>>().len() > 3, "several clusters");
+        let mut cache = LinkCache::default();
+        for &id in &all {
+            assert_eq!(
+                db.store.cluster_of(id).unwrap(),
+                whole.get(&id).copied(),
+                "listing {id}"
+            );
+            let cached = db.store.cluster_of_cached(id, &mut cache).unwrap();
+            assert_eq!(cached, whole.get(&id).copied(), "listing {id}, cached links");
+        }
+        // A write by another connection empties the cache.
+        let before = cache.version;
+        let other = rusqlite::Connection::open(db.store.path()).unwrap();
+        other
+            .execute("UPDATE listings SET title = 'x' WHERE id = ?1", [all[0]])
+            .unwrap();
+        db.store.cluster_of_cached(all[0], &mut cache).unwrap();
+        assert_ne!(cache.version, before);
+        assert_eq!(db.store.cluster_of(999_999).unwrap(), None);
     }
 }

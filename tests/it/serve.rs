@@ -248,6 +248,33 @@ async fn serve_lists_with_filters_pages_and_exports() {
         clusters.contains("chem_sup") && clusters.contains("1-Boc-4-piperidone powder"),
         "{clusters}"
     );
+    // The detail page names the listing's cluster (found from the listing alone) and links to it.
+    let p1 = id_of(&c.db, "/p/1");
+    let (s, detail) = get(&http, &format!("{}/listing/{p1}", ui.base)).await;
+    assert_eq!(s, 200);
+    let cluster = detail
+        .split("href=\"/clusters?id=")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no cluster link: {detail}"))
+        .to_string();
+    let (s, one) = get(&http, &format!("{}/clusters?id={cluster}", ui.base)).await;
+    assert_eq!(s, 200);
+    assert!(one.contains("chem_sup") && one.contains("All seller clusters"), "{one}");
+    assert_eq!(get(&http, &format!("{}/clusters?id=999999", ui.base)).await.0, 404);
+    assert_eq!(get(&http, &format!("{}/clusters?page=0", ui.base)).await.0, 400);
+    let (s, page2) = get(&http, &format!("{}/clusters?page=2", ui.base)).await;
+    assert_eq!(s, 200);
+    assert!(!page2.contains("chem_sup"), "one page of clusters: {page2}");
+    // The WARC download is streamed: still a whole WARC file.
+    let r = http
+        .get(format!("{}/export?format=warc&status=all", ui.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let warc = r.bytes().await.unwrap();
+    assert!(warc.starts_with(b"WARC/1.1\r\n") && warc.ends_with(b"\r\n\r\n"));
     let r = http.get(format!("{}/static/app.js", ui.base)).send().await.unwrap();
     assert!(r.headers()["content-type"]
         .to_str()
