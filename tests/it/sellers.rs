@@ -314,5 +314,8 @@ fn check_export(dir: &Path, db: &Path, a: &str, b: &str) {
     let csv = String::from_utf8(out.stdout).unwrap();
     // the columns are a contract: new ones only ever come at the end
     let header = csv.lines().next().unwrap();
-    assert!(header.ends_with(",fetched_at,cluster,commodities,unlisted,id,review_status"), "{csv}");
+    assert!(
+        header.ends_with(",fetched_at,cluster,commodities,unlisted,id,review_status"),
+        "{csv}"
+    );
 }
