@@ -294,6 +294,14 @@ async fn main() {
     let full = run("full", "seeds = [\"BASE/\"]", &base, &market, dir.path()).await;
     let searched = run(
         "search",
+        &format!("search = \"BASE/search?q={{query}}\"\nsearch_pages = {search_pages}"),
+        &base,
+        &market,
+        dir.path(),
+    )
+    .await;
+    let sellers = run(
+        "sellers",
         &format!("search = \"BASE/search?q={{query}}\"\nsearch_pages = {search_pages}\nfollow_sellers = true"),
         &base,
         &market,
@@ -304,7 +312,8 @@ async fn main() {
     println!("|---|---|---|---|---|---|");
     for (name, o) in [
         ("whole-site crawl", &full),
-        ("search only (packs' queries, follow_sellers)", &searched),
+        ("search only (the packs' queries)", &searched),
+        ("search, follow_sellers (each flagged seller's store)", &sellers),
     ] {
         println!(
             "| {name} | {} | {}/{watched} | {:.3} | {} | {:.1} |",
