@@ -13,40 +13,16 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Duration;
 
+#[path = "common/listing_text.rs"]
+mod listing_text;
+use listing_text::content;
+
 const LISTINGS: i64 = 100_000;
 const HITS_PER_LISTING: i64 = 4;
 
 fn db_path() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
     target.join("bench-listings-100k.sqlite")
-}
-
-/// Listing i's content: product text of ~1 KB, some Chinese, a CAS number
-/// in one listing of 50, a rare word in one of 10,000.
-fn content(i: i64) -> (String, String) {
-    let products = [
-        "Sodium chloride",
-        "Citric acid",
-        "Piperidine",
-        "苯乙酸",
-        "4-Piperidone HCl",
-        "Office chair",
-    ];
-    let title = format!("{} lot {i} 99% purity", products[(i % 6) as usize]);
-    let mut body = format!("{title}. ");
-    if i % 50 == 0 {
-        body.push_str("CAS 39742-60-4 N-Phenethyl-4-piperidone, safe delivery to Mexico. ");
-    }
-    if i % 10_000 == 7 {
-        body.push_str("zygomorphic quinquennial batch. ");
-    }
-    for k in 0..14 {
-        body.push_str(&format!(
-            "Spec line {k}: assay ≥99.{}%, moisture ≤0.{k}%, 25 kg drum, 纯度高 {i}. ",
-            i % 10
-        ));
-    }
-    (title, body)
 }
 
 fn seed(path: &std::path::Path) {
@@ -83,11 +59,6 @@ fn seed(path: &std::path::Path) {
             params![i + 1, run, page, seen, title, body, score, risk.as_str()],
         )
         .unwrap();
-        conn.execute(
-            "INSERT INTO version_search (rowid, title, content, url) VALUES (?1, ?2, ?3, ?4)",
-            params![i + 1, title, body, format!("http://shop.test/p/{i}")],
-        )
-        .unwrap();
         conn.execute("UPDATE listings SET current_version_id = ?1 WHERE id = ?1", [i + 1])
             .unwrap();
         for h in 0..HITS_PER_LISTING {
@@ -106,6 +77,8 @@ fn seed(path: &std::path::Path) {
         }
     }
     conn.execute_batch("COMMIT; ANALYZE;").unwrap();
+    // the text index, as the first search after a crawl builds it
+    store.index_search().unwrap();
 }
 
 fn open() -> Store {

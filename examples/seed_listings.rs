@@ -12,31 +12,9 @@ use precwatch::store::Store;
 use rusqlite::params;
 use sha2::{Digest, Sha256};
 
-fn content(i: i64) -> (String, String) {
-    let products = [
-        "Sodium chloride",
-        "Citric acid",
-        "Piperidine",
-        "苯乙酸",
-        "4-Piperidone HCl",
-        "Office chair",
-    ];
-    let title = format!("{} lot {i} 99% purity", products[(i % 6) as usize]);
-    let mut body = format!("{title}. ");
-    if i % 50 == 0 {
-        body.push_str("CAS 39742-60-4 N-Phenethyl-4-piperidone, safe delivery to Mexico. ");
-    }
-    if i % 10_000 == 7 {
-        body.push_str("zygomorphic quinquennial batch. ");
-    }
-    for k in 0..14 {
-        body.push_str(&format!(
-            "Spec line {k}: assay ≥99.{}%, moisture ≤0.{k}%, 25 kg drum, 纯度高 {i}. ",
-            i % 10
-        ));
-    }
-    (title, body)
-}
+#[path = "../benches/common/listing_text.rs"]
+mod listing_text;
+use listing_text::content;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -101,11 +79,6 @@ fn main() {
             params![id, run, seen, sha, title, text, score, risk.as_str()],
         )
         .unwrap();
-        conn.execute(
-            "INSERT INTO version_search (rowid, title, content, url) VALUES (?1, ?2, ?3, ?4)",
-            params![id, title, text, url],
-        )
-        .unwrap();
         conn.execute("UPDATE listings SET current_version_id = ?1 WHERE id = ?1", [id])
             .unwrap();
         for (k, (word, cas)) in [
@@ -163,5 +136,7 @@ fn main() {
         }
     }
     conn.execute_batch("COMMIT; ANALYZE;").unwrap();
+    // the text index, as the first search after a crawl builds it
+    store.index_search().unwrap();
     eprintln!("seeded {path} with {n} listings");
 }

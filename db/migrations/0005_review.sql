@@ -39,7 +39,12 @@ CREATE INDEX listings_version ON listings(current_version_id);
 -- trigram index finds any substring of three characters or more in any
 -- script (Chinese has no spaces to split words at). rowid =
 -- listing_versions.id; versions are never deleted, so the index needs no
--- content of its own.
+-- content of its own. A crawl does not write it (it would halve the
+-- writer's speed): the first text search after new versions indexes them
+-- (`search_indexed.upto`, the last version indexed).
 CREATE VIRTUAL TABLE version_search USING fts5(title, content, url, content = '', tokenize = 'trigram');
-INSERT INTO version_search (rowid, title, content, url)
-    SELECT v.id, v.title, v.content, l.canonical_url FROM listing_versions v JOIN listings l ON l.id = v.listing_id;
+CREATE TABLE search_indexed (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    upto          INTEGER NOT NULL
+);
+INSERT INTO search_indexed (id, upto) VALUES (1, 0);

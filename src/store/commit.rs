@@ -344,8 +344,6 @@ fn insert_version(
         l.chrome_json
     ])?;
     let vid = tx.last_insert_rowid();
-    tx.prepare_cached("INSERT INTO version_search (rowid, title, content, url) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![vid, l.title, l.content, l.canonical_url])?;
     let mut hst = tx.prepare_cached(
         "INSERT INTO hits (version_id, rule_id, category, kind, cas, matched, start, end, context, part)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",

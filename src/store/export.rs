@@ -124,6 +124,7 @@ impl Store {
         filter: &ListingFilter,
         cluster_of: &mut dyn FnMut(i64) -> Result<Option<i64>, StoreError>,
     ) -> Result<Vec<ExportListing>, StoreError> {
+        self.ready_for(filter)?;
         let (cond, args) = filter.sql()?;
         let mut st = self.conn.prepare(&format!(
             "SELECT l.id, l.canonical_url, l.site, v.title, v.risk, v.score, l.first_seen, l.last_seen, l.state,

@@ -200,9 +200,50 @@ fn like_escaped(text: &str) -> String {
 /// The order of every list: riskiest first, then by score, then oldest id.
 pub(super) const ORDER: &str = "l.risk_rank DESC, l.score DESC, l.id";
 
+/// Versions indexed per transaction when the text index catches up.
+const INDEX_BATCH: i64 = 5_000;
+
 impl Store {
+    /// Adds the versions stored since the last text search to the text
+    /// index (a crawl does not write it); returns how many. Batches of
+    /// [`INDEX_BATCH`], each in its own transaction, so a crawl writing
+    /// meanwhile waits at most one batch.
+    pub fn index_search(&self) -> Result<u64, StoreError> {
+        let mut total = 0;
+        loop {
+            let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+            let upto: i64 = tx.query_row("SELECT upto FROM search_indexed WHERE id = 1", [], |r| r.get(0))?;
+            let end: i64 = tx.query_row(
+                "SELECT COALESCE(MAX(id), 0) FROM (SELECT id FROM listing_versions WHERE id > ?1 ORDER BY id LIMIT ?2)",
+                [upto, INDEX_BATCH],
+                |r| r.get(0),
+            )?;
+            if end <= upto {
+                return Ok(total);
+            }
+            let n = tx.execute(
+                "INSERT INTO version_search (rowid, title, content, url)
+                 SELECT v.id, v.title, v.content, l.canonical_url FROM listing_versions v JOIN listings l ON l.id = v.listing_id
+                 WHERE v.id > ?1 AND v.id <= ?2",
+                [upto, end],
+            )?;
+            tx.execute("UPDATE search_indexed SET upto = ?1 WHERE id = 1", [end])?;
+            tx.commit()?;
+            total += n as u64;
+        }
+    }
+
+    /// Catches the text index up when `filter` searches text.
+    pub(super) fn ready_for(&self, filter: &ListingFilter) -> Result<(), StoreError> {
+        if filter.text.as_deref().is_some_and(|t| t.trim().chars().count() >= 3) {
+            self.index_search()?;
+        }
+        Ok(())
+    }
+
     /// The listings that pass `filter`, one page of them, in [`ORDER`].
     pub fn listings(&self, filter: &ListingFilter, paging: Paging) -> Result<ListingPage, StoreError> {
+        self.ready_for(filter)?;
         let (cond, mut args) = filter.sql()?;
         let total: i64 = self.conn.query_row(
             &format!("SELECT COUNT(*) FROM listings l WHERE {cond}"),

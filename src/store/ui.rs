@@ -37,6 +37,7 @@ impl Store {
             })
             .optional()?;
         let Some((rank, score)) = key else { return Ok(None) };
+        self.ready_for(filter)?;
         let (cond, args) = filter.sql()?;
         let after = "(l.risk_rank < ?R OR (l.risk_rank = ?R AND (l.score < ?S OR (l.score = ?S AND l.id > ?I))))";
         let before = "(l.risk_rank > ?R OR (l.risk_rank = ?R AND (l.score > ?S OR (l.score = ?S AND l.id < ?I))))";

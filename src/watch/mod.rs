@@ -277,6 +277,14 @@ impl Watcher {
                 if summary.interrupted {
                     return Some(true);
                 }
+                // The text index catches up now, between runs, so a search in
+                // the web UI does not wait for it.
+                if let Err(e) = Store::open(&w.db).and_then(|s| s.index_search()) {
+                    log(&format!(
+                        "job {:?}: text index not updated (the next search will): {e}",
+                        w.job.name
+                    ));
+                }
                 for report in crate::alert::deliver_all(&w.job, &w.db, summary.run_id).await {
                     log(&format!("job {:?}: {}", w.job.name, report.render()));
                 }

@@ -144,6 +144,9 @@ async fn false_positive_is_suppressed_until_its_content_changes() {
         Some("new"),
         "{back:?}"
     );
+    // The text index catches up with versions stored since the last search.
+    let found = listed(db, &["--search", "now 25 KG drums"], d);
+    assert_eq!(found.iter().map(|r| r.0).collect::<Vec<_>>(), vec![boc], "{found:?}");
     let h = history(d);
     assert_eq!(h.len(), 2, "{h:?}");
     assert_eq!(
