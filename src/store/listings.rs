@@ -5,6 +5,8 @@
 //! - Every filter is answered from an index on `listings` (risk, review
 //!   status, site, first seen) or the trigram text index; a page costs the
 //!   rows it shows plus the index range it skips, never a scan of every version.
+//! - The text index covers every version up to `search_indexed.upto`; a
+//!   text search first indexes the versions after it ([`Store::index_search`]).
 //! - User text reaches SQL only as bound parameters; the text search is one
 //!   FTS5 phrase (quotes doubled), so no query syntax can be injected.
 //! - By default a false positive is suppressed: it is listed only when the
