@@ -48,7 +48,7 @@ pub fn parse(body: &[u8], max_bytes: usize) -> Result<Sitemap, String> {
         body
     };
     let text = String::from_utf8_lossy(xml);
-    let head = &text[..text.len().min(4096)];
+    let head = &text[..floor_char_boundary(&text, 4096)];
     let locs = locs(&text);
     if head.contains("<sitemapindex") {
         Ok(Sitemap::Index(locs))
@@ -57,6 +57,15 @@ pub fn parse(body: &[u8], max_bytes: usize) -> Result<Sitemap, String> {
     } else {
         Err("not a sitemap (no <urlset> or <sitemapindex>)".into())
     }
+}
+
+/// The largest char boundary of `s` at or below `i` (a byte cut never splits a character).
+fn floor_char_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// The text of every `<loc>` element, entities decoded, at most [`MAX_LOCS`].
@@ -166,6 +175,16 @@ mod tests {
         let gz = gz.finish().unwrap();
         assert!(gz.len() < 200 << 10);
         assert_eq!(parse(&gz, 1 << 20).unwrap(), Sitemap::Urls(vec![]));
+    }
+
+    #[test]
+    fn a_character_across_the_sniffed_head_does_not_panic() {
+        // "é" is two bytes: the 4096-byte head would end inside it.
+        let body = format!("<urlset>{}é<loc>https://m.example/p/1</loc></urlset>", "x".repeat(4087));
+        assert_eq!(
+            parse(body.as_bytes(), 1 << 20).unwrap(),
+            Sitemap::Urls(vec!["https://m.example/p/1".into()])
+        );
     }
 
     #[test]
