@@ -181,7 +181,13 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     s
 }
 
+/// How much of a failing command's standard error is kept (its end).
+pub const STDERR_TAIL_BYTES: usize = 4096;
+
 /// Runs the program with the JSON on its standard input; exit 0 is success.
+/// Its input is written while its standard error is read (a program that
+/// writes before it reads cannot deadlock it), only the last
+/// [`STDERR_TAIL_BYTES`] of that are kept, and past `timeout` it is killed.
 async fn command(argv: &[String], message: &AlertMessage<'_>, timeout: Duration) -> Result<(), String> {
     use tokio::io::AsyncWriteExt;
     let body = json(message)?;
@@ -193,23 +199,31 @@ async fn command(argv: &[String], message: &AlertMessage<'_>, timeout: Duration)
         .kill_on_drop(true)
         .spawn()
         .map_err(|e| format!("{}: cannot start: {e}", argv[0]))?;
-    let mut stdin = child.stdin.take().ok_or("no standard input")?;
+    let (stdin, stderr) = (child.stdin.take(), child.stderr.take());
     let run = async {
-        // A program that exits without reading its input is judged by its exit status.
-        let _ = stdin.write_all(body.as_bytes()).await;
-        drop(stdin);
-        child.wait_with_output().await
+        let feed = async {
+            // A program that exits without reading its input is judged by its exit status.
+            if let Some(mut stdin) = stdin {
+                let _ = stdin.write_all(body.as_bytes()).await;
+            }
+        };
+        let ((), tail, status) = tokio::join!(feed, read_tail(stderr, STDERR_TAIL_BYTES), child.wait());
+        status.map(|s| (s, tail))
     };
-    match tokio::time::timeout(timeout, run).await {
-        Err(_) => Err(format!(
-            "{}: no exit within {} ms (killed)",
-            argv[0],
-            timeout.as_millis()
-        )),
+    let outcome = tokio::time::timeout(timeout, run).await;
+    match outcome {
+        Err(_) => {
+            let _ = child.kill().await;
+            Err(format!(
+                "{}: no exit within {} ms (killed)",
+                argv[0],
+                timeout.as_millis()
+            ))
+        }
         Ok(Err(e)) => Err(format!("{}: {e}", argv[0])),
-        Ok(Ok(out)) if out.status.success() => Ok(()),
-        Ok(Ok(out)) => {
-            let err = String::from_utf8_lossy(&out.stderr);
+        Ok(Ok((status, _))) if status.success() => Ok(()),
+        Ok(Ok((status, tail))) => {
+            let err = String::from_utf8_lossy(&tail);
             let tail: String = err
                 .trim()
                 .chars()
@@ -220,13 +234,31 @@ async fn command(argv: &[String], message: &AlertMessage<'_>, timeout: Duration)
                 .rev()
                 .collect();
             Err(format!(
-                "{} exited with {}: {}",
+                "{} exited with {status}: {}",
                 argv[0],
-                out.status,
                 crate::config::one_line(&tail)
             ))
         }
     }
+}
+
+/// The last `max` bytes `r` gives before its end (nothing without a reader);
+/// memory stays under `2 * max` whatever the program writes.
+async fn read_tail(r: Option<impl tokio::io::AsyncRead + Unpin>, max: usize) -> Vec<u8> {
+    use tokio::io::AsyncReadExt;
+    let mut tail = Vec::new();
+    let Some(mut r) = r else { return tail };
+    let mut buf = [0u8; 8192];
+    while let Ok(n @ 1..) = r.read(&mut buf).await {
+        tail.extend_from_slice(&buf[..n]);
+        if tail.len() > 2 * max {
+            tail.drain(..tail.len() - max);
+        }
+    }
+    if tail.len() > max {
+        tail.drain(..tail.len() - max);
+    }
+    tail
 }
 
 /// The e-mail: a subject with the counts, the listings as plain text.
@@ -307,5 +339,78 @@ async fn email(s: &EmailSettings, message: &AlertMessage<'_>, timeout: Duration)
             crate::config::one_line(&error_chain(&e))
         )),
         Ok(Ok(_)) => Ok(()),
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use crate::matcher::Risk;
+
+    fn listing(id: i64, title: String) -> AlertListing {
+        AlertListing {
+            id,
+            url: format!("https://m.example/p/{id}"),
+            site: "m".into(),
+            title,
+            risk: Risk::High,
+            score: 9.0,
+            state: "new".into(),
+            first_seen: "2026-01-01T00:00:00Z".into(),
+            last_seen: "2026-01-01T00:00:00Z".into(),
+            version_id: id,
+            content_sha256: "00".into(),
+            rules: vec!["r".into()],
+            cas: vec![],
+        }
+    }
+
+    fn message(listings: &[AlertListing]) -> AlertMessage<'_> {
+        AlertMessage {
+            precwatch_alert: 1,
+            job: "j",
+            run_id: 1,
+            min_risk: Risk::Medium,
+            generated_at: "2026-01-01T00:00:00Z".into(),
+            listings,
+            more: 0,
+        }
+    }
+
+    fn sh(script: &str) -> Vec<String> {
+        vec!["/bin/sh".into(), "-c".into(), script.into()]
+    }
+
+    #[tokio::test]
+    async fn a_command_that_writes_stderr_before_reading_its_input_is_not_deadlocked() {
+        // More JSON than a pipe holds, and more stderr than a pipe holds before the program reads.
+        let listings: Vec<_> = (0..40).map(|i| listing(i, "x".repeat(4000))).collect();
+        let argv = sh("head -c 300000 /dev/zero >&2; cat >/dev/null");
+        let r = command(&argv, &message(&listings), Duration::from_secs(20)).await;
+        assert_eq!(r, Ok(()));
+    }
+
+    #[tokio::test]
+    async fn a_failing_commands_stderr_is_cut_to_its_end() {
+        let listings = [listing(1, "t".into())];
+        let argv = sh("cat >/dev/null; head -c 5000000 /dev/zero | tr '\\0' a >&2; echo THE-END >&2; exit 3");
+        let e = command(&argv, &message(&listings), Duration::from_secs(20))
+            .await
+            .unwrap_err();
+        assert!(e.ends_with("THE-END"), "{e}");
+        assert!(e.len() < 400, "{}", e.len());
+        let tail = read_tail(Some(&b"abcdef"[..]), 4).await;
+        assert_eq!(tail, b"cdef");
+    }
+
+    #[tokio::test]
+    async fn a_command_past_its_time_is_killed() {
+        let listings = [listing(1, "t".into())];
+        let t = std::time::Instant::now();
+        let e = command(&sh("sleep 30"), &message(&listings), Duration::from_millis(300))
+            .await
+            .unwrap_err();
+        assert!(e.contains("killed"), "{e}");
+        assert!(t.elapsed() < Duration::from_secs(5));
     }
 }
