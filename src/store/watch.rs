@@ -99,7 +99,10 @@ impl Store {
             )
             .optional()?;
         if let Some((id, pid, host, expires_at)) = current {
-            let dead_here = host == holder.host && !process_alive(pid);
+            // On this host, a holder whose pid no longer runs is dead; so is
+            // one with this process's own pid and another id: an earlier
+            // process that had the same pid (pid 1 in a restarted container).
+            let dead_here = host == holder.host && (pid == i64::from(holder.pid) || !process_alive(pid));
             if id != holder.id && expires_at > now_ms && !dead_here {
                 return Ok(LockOutcome::HeldBy { pid, host, expires_at });
             }
@@ -237,6 +240,51 @@ impl Store {
             params![run_id, alert_key, kind, super::now(), listings as i64, error],
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn holder(id: &str, pid: u32) -> LockHolder {
+        LockHolder {
+            id: id.into(),
+            pid,
+            host: "h".into(),
+        }
+    }
+
+    #[test]
+    fn a_lock_left_by_an_earlier_process_with_our_pid_is_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("l.sqlite")).unwrap();
+        let me = std::process::id();
+        // Another live process holds it: refused until its lease ends.
+        let other = holder("other", 1);
+        assert_eq!(s.try_lock_job("j", &other, 0).unwrap(), LockOutcome::Taken);
+        assert!(matches!(
+            s.try_lock_job("j", &holder("me", me), 1).unwrap(),
+            LockOutcome::HeldBy { pid: 1, .. }
+        ));
+        assert_eq!(
+            s.try_lock_job("j", &holder("me", me), LOCK_LEASE_MS + 1).unwrap(),
+            LockOutcome::Taken
+        );
+        // A restarted container's process has the pid its predecessor had.
+        s.release_job_lock("j", &holder("me", me)).unwrap();
+        assert_eq!(
+            s.try_lock_job("j", &holder("before", me), 0).unwrap(),
+            LockOutcome::Taken
+        );
+        assert_eq!(
+            s.try_lock_job("j", &holder("after", me), 1).unwrap(),
+            LockOutcome::Taken
+        );
+        assert!(
+            !s.renew_job_lock("j", &holder("before", me), 2).unwrap(),
+            "the old holder lost it"
+        );
     }
 }
 
