@@ -311,9 +311,17 @@ impl Watcher {
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(std::time::Duration::from_millis(RENEW_EVERY_MS)).await;
-                let renewed = Store::open(&db).and_then(|mut s| s.renew_job_lock(&name, &holder, now_ms()));
-                if let Err(e) = renewed {
-                    log(&format!("job {name:?}: cannot renew its lock: {e}"));
+                match Store::open(&db).and_then(|mut s| s.renew_job_lock(&name, &holder, now_ms())) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        // Its lease ran out (the machine slept, the database was
+                        // busy) and another process took it: say so once.
+                        log(&format!(
+                            "job {name:?}: its lock lease ran out and another process took it; this run goes on"
+                        ));
+                        return;
+                    }
+                    Err(e) => log(&format!("job {name:?}: cannot renew its lock: {e}")),
                 }
             }
         })
