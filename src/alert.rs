@@ -10,6 +10,10 @@ use crate::store::{AlertListing, Store};
 use std::path::Path;
 use std::time::Duration;
 
+/// The longest title an alert carries (characters; a page's title is
+/// crawled text of any length, and a message carries up to 10,000 listings).
+pub const MAX_TITLE_CHARS: usize = 300;
+
 /// Webhook attempts per delivery (a connection error, 429 or 5xx is tried again).
 pub const WEBHOOK_ATTEMPTS: u32 = 3;
 
@@ -80,10 +84,11 @@ async fn deliver(job: &Job, alert: &AlertConfig, db: &Path, run_id: i64) -> Aler
         Err(e) => return fail(0, e.to_string()),
     };
     let key = alert.key();
-    let (listings, total) = match store.alert_candidates(&job.name, &key, alert.min_risk, alert.max_listings) {
+    let (mut listings, total) = match store.alert_candidates(&job.name, &key, alert.min_risk, alert.max_listings) {
         Ok(c) => c,
         Err(e) => return fail(0, e.to_string()),
     };
+    bound_titles(&mut listings);
     if listings.is_empty() {
         return AlertReport {
             kind,
@@ -121,6 +126,16 @@ async fn deliver(job: &Job, alert: &AlertConfig, db: &Path, run_id: i64) -> Aler
             listings.len(),
             format!("delivered, but not recorded (it may be sent again): {e}"),
         ),
+    }
+}
+
+/// Cuts every title to [`MAX_TITLE_CHARS`], so a message's size is bounded
+/// by `max_listings` whatever the pages said.
+fn bound_titles(listings: &mut [AlertListing]) {
+    for l in listings {
+        if l.title.len() > MAX_TITLE_CHARS {
+            l.title = crate::escape::short(&l.title, MAX_TITLE_CHARS);
+        }
     }
 }
 
@@ -401,6 +416,17 @@ mod tests {
         assert!(e.len() < 400, "{}", e.len());
         let tail = read_tail(Some(&b"abcdef"[..]), 4).await;
         assert_eq!(tail, b"cdef");
+    }
+
+    #[test]
+    fn titles_are_bounded() {
+        let mut l = [listing(1, "标".repeat(100_000)), listing(2, "short".into())];
+        bound_titles(&mut l);
+        assert_eq!(l[0].title.chars().count(), MAX_TITLE_CHARS + 1, "cut, with an ellipsis");
+        assert_eq!(l[1].title, "short");
+        let m = message(&l);
+        assert!(json(&m).unwrap().len() < 4_000);
+        assert!(email_text(&m).1.len() < 4_000);
     }
 
     #[tokio::test]
