@@ -181,11 +181,7 @@ fn shutdown_signal() -> tokio::sync::watch::Receiver<bool> {
 
 async fn crawl(config: &Path, db: Option<PathBuf>, progress: bool) -> Result<i32> {
     let job = Job::from_file(config)?;
-    let rules = if job.rules.is_empty() && job.bundled_rules {
-        RuleSet::bundled()?
-    } else {
-        RuleSet::load(&job.rules, job.bundled_rules)?
-    };
+    let rules = crate::watch::job_rules(&job)?;
     let db = db
         .or_else(|| job.db.clone())
         .unwrap_or_else(|| PathBuf::from("db/precwatch.sqlite"));
@@ -594,11 +590,7 @@ fn rules_eval(
 
 fn queries(config: &Path, format: ScanFormat) -> Result<i32> {
     let job = Job::from_file(config)?;
-    let rules = if job.rules.is_empty() && job.bundled_rules {
-        RuleSet::bundled()?
-    } else {
-        RuleSet::load(&job.rules, job.bundled_rules)?
-    };
+    let rules = crate::watch::job_rules(&job)?;
     let report = crate::crawl::discover::queries_report(&job, &rules);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -71,7 +71,10 @@ fn log(msg: &str) {
     eprintln!("{} {}", crate::store::now(), crate::escape::term_safe(msg));
 }
 
-fn load_rules(job: &Job) -> Result<RuleSet> {
+/// The rules a job runs with: its `rules` packs (with the bundled ones unless
+/// `bundled_rules = false`), else the bundled packs. `crawl`, `queries` and
+/// `watch` all load them here.
+pub fn job_rules(job: &Job) -> Result<RuleSet> {
     Ok(if job.rules.is_empty() && job.bundled_rules {
         RuleSet::bundled()?
     } else {
@@ -101,7 +104,7 @@ impl Watcher {
                     job.name
                 );
             }
-            let rules = Arc::new(load_rules(&job).with_context(|| format!("rules of {}", path.display()))?);
+            let rules = Arc::new(job_rules(&job).with_context(|| format!("rules of {}", path.display()))?);
             let db = job_db(&job, db.as_deref());
             jobs.push(Watched {
                 path: path.clone(),
@@ -209,7 +212,7 @@ impl Watcher {
             if job.name != w.job.name || job.schedule.is_none() {
                 anyhow::bail!("the job's name must stay {:?} and it needs a schedule", w.job.name);
             }
-            let rules = load_rules(&job)?;
+            let rules = job_rules(&job)?;
             Ok((job, rules))
         });
         match fresh {
