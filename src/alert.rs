@@ -297,7 +297,7 @@ fn email_text(message: &AlertMessage<'_>) -> (String, String) {
             l.risk.as_str().to_uppercase(),
             crate::escape::term_safe(&l.title),
             l.id,
-            l.state,
+            l.state.as_str(),
             crate::escape::term_safe(&l.url),
             crate::escape::term_safe(&l.cas.iter().chain(&l.rules).cloned().collect::<Vec<_>>().join(", ")),
         ));
@@ -370,7 +370,7 @@ mod tests {
             title,
             risk: Risk::High,
             score: 9.0,
-            state: "new".into(),
+            state: crate::store::ListingState::New,
             first_seen: "2026-01-01T00:00:00Z".into(),
             last_seen: "2026-01-01T00:00:00Z".into(),
             version_id: id,
@@ -427,6 +427,10 @@ mod tests {
         let m = message(&l);
         assert!(json(&m).unwrap().len() < 4_000);
         assert!(email_text(&m).1.len() < 4_000);
+        assert!(
+            json(&m).unwrap().contains(r#""state":"new""#),
+            "the state as its stored name"
+        );
     }
 
     #[tokio::test]

@@ -66,8 +66,8 @@ pub struct AlertListing {
     pub risk: Risk,
     /// The current score.
     pub score: f64,
-    /// `new`, `changed` or `unchanged` (relative to the job's previous run).
-    pub state: String,
+    /// Relative to the job's previous run (never `gone`: gone listings are not sent).
+    pub state: super::ListingState,
     /// When it was first seen.
     pub first_seen: String,
     /// When it was last seen.
@@ -189,7 +189,7 @@ impl Store {
                 title: r.get(3)?,
                 risk: Risk::ALL[r.get::<_, i64>(4)?.clamp(0, 3) as usize],
                 score: r.get(5)?,
-                state: r.get(6)?,
+                state: super::ListingState::parse(&r.get::<_, String>(6)?).unwrap_or(super::ListingState::Changed),
                 first_seen: r.get(7)?,
                 last_seen: r.get(8)?,
                 version_id,
@@ -243,6 +243,14 @@ impl Store {
     }
 }
 
+/// Whether a process with this pid runs on this host (Linux: `/proc`; elsewhere assumed alive).
+fn process_alive(pid: i64) -> bool {
+    if !cfg!(target_os = "linux") {
+        return true;
+    }
+    pid > 0 && std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,12 +294,4 @@ mod tests {
             "the old holder lost it"
         );
     }
-}
-
-/// Whether a process with this pid runs on this host (Linux: `/proc`; elsewhere assumed alive).
-fn process_alive(pid: i64) -> bool {
-    if !cfg!(target_os = "linux") {
-        return true;
-    }
-    pid > 0 && std::path::Path::new(&format!("/proc/{pid}")).exists()
 }
