@@ -58,23 +58,44 @@ pub fn normalise(mut url: Url) -> Option<Url> {
     }
     url.set_fragment(None);
     if let Some(q) = url.query() {
-        // Each parameter is kept as written: its bytes may be in the site's
-        // encoding (GBK), which a decode and re-encode as UTF-8 would destroy.
-        let kept: Vec<&str> = q
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .filter(|p| {
-                let key = p.split('=').next().unwrap_or("");
-                let key = percent_encoding::percent_decode_str(key)
-                    .decode_utf8_lossy()
-                    .to_ascii_lowercase();
-                !(key.starts_with("utm_") || TRACKING_PARAMS.contains(&key.as_str()))
-            })
-            .collect();
-        let kept = kept.join("&");
-        url.set_query((!kept.is_empty()).then_some(kept.as_str()));
+        let tracking = |key: &str| {
+            let key = key.to_ascii_lowercase();
+            key.starts_with("utm_") || TRACKING_PARAMS.contains(&key.as_str())
+        };
+        if query_is_utf8(q) {
+            // The form every stored URL has had (listing identities depend on it).
+            let kept: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(k, _)| !tracking(k))
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            if kept.is_empty() {
+                url.set_query(None);
+            } else {
+                url.query_pairs_mut().clear().extend_pairs(kept);
+            }
+        } else {
+            // Bytes in the site's own encoding (GBK): kept as written, which a
+            // decode and re-encode as UTF-8 would destroy.
+            let kept: Vec<&str> = q
+                .split('&')
+                .filter(|p| !p.is_empty())
+                .filter(|p| {
+                    !tracking(
+                        &percent_encoding::percent_decode_str(p.split('=').next().unwrap_or("")).decode_utf8_lossy(),
+                    )
+                })
+                .collect();
+            let kept = kept.join("&");
+            url.set_query((!kept.is_empty()).then_some(kept.as_str()));
+        }
     }
     Some(url)
+}
+
+/// Whether a query string percent-decodes (with `+` as a space) to UTF-8.
+fn query_is_utf8(q: &str) -> bool {
+    percent_encoding::percent_decode_str(q).decode_utf8().is_ok()
 }
 
 /// Resolves an href found on a page against the page's base URL and normalises it.
@@ -107,6 +128,9 @@ mod tests {
         assert_eq!(u.as_str(), "http://m.example/s?kw=%DF%DF%E0%A4&p=1");
         let u = normalise(url::Url::parse("http://m.example/s?utm_source=x").unwrap()).unwrap();
         assert_eq!(u.as_str(), "http://m.example/s");
+        // UTF-8 queries keep the form stored URLs have always had (listing identities).
+        let u = normalise(url::Url::parse("http://m.example/s?q=a%20b&k&x=%7E").unwrap()).unwrap();
+        assert_eq!(u.as_str(), "http://m.example/s?q=a+b&k=&x=%7E");
     }
     use super::*;
 

@@ -9,3 +9,5 @@ ALTER TABLE frontier ADD COLUMN via TEXT NOT NULL DEFAULT 'crawl';
 ALTER TABLE frontier ADD COLUMN query TEXT;
 ALTER TABLE frontier ADD COLUMN page INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX frontier_query ON frontier(run_id, query) WHERE query IS NOT NULL;
+-- Each run reads again the storefronts earlier runs of its job followed.
+CREATE INDEX frontier_storefronts ON frontier(run_id) WHERE via = 'store' AND page = 1;

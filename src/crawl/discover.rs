@@ -81,6 +81,44 @@ pub(crate) fn seeds(job: &Job, rules: &RuleSet) -> Vec<NewLink> {
     out
 }
 
+/// The most storefronts of earlier runs read again by a run.
+pub const MAX_KNOWN_STOREFRONTS: usize = 2_000;
+
+/// The storefronts earlier runs of the job reached from flagged listings,
+/// for sites with `follow_sellers`: read again every run, so a seller's
+/// new listings are found even when the listing that led there is
+/// unchanged (answered 304, so never re-read).
+pub(crate) fn known_storefronts(
+    job: &Job,
+    store: &crate::store::Store,
+    run_id: i64,
+) -> Result<Vec<NewLink>, crate::store::StoreError> {
+    let sites: Vec<&str> = job
+        .sites
+        .iter()
+        .filter(|s| s.discovery.follow_sellers)
+        .map(|s| s.name.as_str())
+        .collect();
+    if sites.is_empty() {
+        return Ok(Vec::new());
+    }
+    let known = store.storefronts_of_job(&job.name, run_id, MAX_KNOWN_STOREFRONTS)?;
+    Ok(known
+        .into_iter()
+        .filter(|(site, _)| sites.contains(&site.as_str()))
+        .filter_map(|(site, url)| {
+            let u = Url::parse(&url).ok()?;
+            Some(NewLink {
+                host: host_key(&u),
+                url,
+                site,
+                depth: 1,
+                via: Via::store(1),
+            })
+        })
+        .collect())
+}
+
 /// One URL per host of a site (its seeds', its search template's), for its sitemaps.
 fn roots(site: &Site) -> Vec<Url> {
     let mut out: Vec<Url> = Vec::new();

@@ -127,6 +127,7 @@ pub async fn run(
     let run_id = handle.id;
     let already_fetched = store.fetched_count(run_id)?;
     store.enqueue(run_id, &discover::seeds(job, &rules))?;
+    store.enqueue(run_id, &discover::known_storefronts(job, &store, run_id)?)?;
     if handle.resumed {
         tracing::info!(run_id, already_fetched, "resuming unfinished run of job {:?}", job.name);
     } else {

@@ -233,3 +233,25 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }
+
+impl Store {
+    /// The first pages of the storefronts earlier runs of `job` (before
+    /// `run_id`) followed, newest first, at most `limit`: (site, URL).
+    pub fn storefronts_of_job(
+        &self,
+        job: &str,
+        run_id: i64,
+        limit: usize,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT site, url FROM frontier
+             WHERE via = 'store' AND page = 1 AND run_id < ?2 AND run_id IN (SELECT id FROM runs WHERE job_name = ?1)
+             GROUP BY site, url ORDER BY MAX(id) DESC LIMIT ?3",
+        )?;
+        let rows = st.query_map(
+            rusqlite::params![job, run_id, limit.min(i64::MAX as usize) as i64],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

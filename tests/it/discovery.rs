@@ -79,8 +79,28 @@ fn param<'a>(path: &'a str, key: &str) -> Option<&'a str> {
 /// The English marketplace: search (two results a page, `rel=next`),
 /// products, storefronts, robots.txt naming a sitemap index.
 fn english(gz_sitemap: Vec<u8>) -> impl Fn(&str, usize) -> Option<Resp> + Send + Sync + 'static {
-    let cat = catalogue();
+    english_with(gz_sitemap, Arc::new(std::sync::atomic::AtomicBool::new(false)))
+}
+
+/// [`english`], where acme's store also lists product 301 once `more` is set.
+fn english_with(
+    gz_sitemap: Vec<u8>,
+    more: Arc<std::sync::atomic::AtomicBool>,
+) -> impl Fn(&str, usize) -> Option<Resp> + Send + Sync + 'static {
+    let mut cat = catalogue();
+    cat.push((
+        301,
+        "Acme new batch: N-Phenethyl-4-piperidone, safe delivery to Mexico".into(),
+        "acme-later",
+    ));
     move |path, _| {
+        let seller_of = |s: &'static str| -> &'static str {
+            if s == "acme-later" && more.load(Ordering::SeqCst) {
+                "acme"
+            } else {
+                s
+            }
+        };
         if path.starts_with("/search?") {
             let q = String::from_utf8(percent_decode(param(path, "q")?))
                 .ok()?
@@ -119,7 +139,7 @@ fn english(gz_sitemap: Vec<u8>) -> impl Fn(&str, usize) -> Option<Resp> + Send +
         if let Some(s) = path.strip_prefix("/shop/") {
             let links: String = cat
                 .iter()
-                .filter(|(_, _, seller)| *seller == s)
+                .filter(|(_, _, seller)| seller_of(seller) == s)
                 .map(|(id, t, _)| format!("<li><a href='/p/{id}'>{t}</a></li>"))
                 .collect();
             return Some(page(&format!("{s} store"), &format!("<ul>{links}</ul>")));
@@ -360,4 +380,33 @@ async fn a_query_list_is_resumed_where_it_stopped() {
     assert_eq!(dedup.len(), all.len(), "no query sent twice across the resume: {all:?}");
     assert_eq!(all.len(), 6);
     assert_eq!(listing_urls(&db).len(), 7, "{:?} {:?}", listing_urls(&db), paths(&en));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn storefronts_are_read_again_in_later_runs() {
+    let more = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let en = serve(english_with(gz("<urlset></urlset>"), more.clone())).await;
+    let zh = serve(gbk_market).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.sqlite");
+    let job = precwatch::config::Job::from_file(&write_job(dir.path(), &en.base, &zh.base, "")).unwrap();
+    crawl(&job, &db).await;
+    assert!(paths(&en).iter().any(|p| p == "/shop/acme"));
+    assert!(!listing_urls(&db).iter().any(|u| u.ends_with("/p/301")));
+
+    // Later, the seller lists a new offer that no query finds; the job now
+    // searches for something absent, so only the known storefront leads to it.
+    more.store(true, Ordering::SeqCst);
+    let text = std::fs::read_to_string(dir.path().join("job.toml")).unwrap().replace(
+        "queries = [\"piperidone\", \"39742-60-4\", \"NPP\", \"unobtainium\"]",
+        "queries = [\"unobtainium\"]",
+    );
+    std::fs::write(dir.path().join("job.toml"), text).unwrap();
+    let job = precwatch::config::Job::from_file(&dir.path().join("job.toml")).unwrap();
+    crawl(&job, &db).await;
+    assert!(
+        listing_urls(&db).iter().any(|u| u.ends_with("/p/301")),
+        "{:?}",
+        listing_urls(&db)
+    );
 }
