@@ -157,8 +157,20 @@ pub(crate) fn links(ctx: &Ctx, site_idx: usize, f: &Found) -> Vec<NewLink> {
     let site = &ctx.job.sites[site_idx];
     let is_listing = |u: &Url| site.listing.is_match(path_and_query(u));
     let mut cand: Vec<(Url, Via)> = Vec::new();
+    let max_pages = match f.via.kind {
+        ViaKind::Search if site.discovery.search.as_ref().is_some_and(|t| t.has_page()) => 0,
+        ViaKind::Search => site.discovery.search_pages,
+        ViaKind::Store => store::MAX_STORE_PAGES,
+        _ => 0,
+    };
+    let wants_next = f.via.page < max_pages;
+    let wants_store =
+        f.flagged && site.discovery.follow_sellers && matches!(f.via.kind, ViaKind::Result | ViaKind::Crawl);
+    // Parsed once, within the extractor's budgets, and only when needed.
+    let doc = (wants_next || wants_store)
+        .then(|| f.html.map(|h| crate::extract::parse_bounded(h, &ctx.extract_limits)))
+        .flatten();
     match f.via.kind {
-        ViaKind::Crawl => {}
         ViaKind::Search | ViaKind::Store => {
             let result = f.via.result_of();
             cand.extend(
@@ -167,35 +179,25 @@ pub(crate) fn links(ctx: &Ctx, site_idx: usize, f: &Found) -> Vec<NewLink> {
                     .filter(|u| is_listing(u))
                     .map(|u| (u.clone(), result.clone())),
             );
-            let max = if f.via.kind == ViaKind::Search {
-                let numbered = site.discovery.search.as_ref().is_some_and(|t| t.has_page());
-                if numbered {
-                    0
-                } else {
-                    site.discovery.search_pages
-                }
-            } else {
-                store::MAX_STORE_PAGES
-            };
-            if f.via.page < max {
-                if let Some(next) = f.html.and_then(|h| search::next_link(h, f.final_url)) {
-                    let mut via = f.via.clone();
-                    via.page += 1;
-                    cand.push((next, via));
-                }
+            if let Some(next) = doc
+                .as_ref()
+                .filter(|_| wants_next)
+                .and_then(|d| search::next_link(d, f.final_url))
+            {
+                let mut via = f.via.clone();
+                via.page += 1;
+                cand.push((next, via));
             }
         }
-        ViaKind::Result => {}
         ViaKind::Sitemap => cand.extend(sitemap_links(f, &is_listing, ctx.job.crawl.max_body_bytes)),
+        ViaKind::Crawl | ViaKind::Result => {}
     }
-    if f.flagged && site.discovery.follow_sellers && matches!(f.via.kind, ViaKind::Result | ViaKind::Crawl) {
-        if let Some(u) = f.html.and_then(|h| {
-            let sel = site
-                .fields
-                .get("seller_link")
-                .and_then(|s| scraper::Selector::parse(s).ok());
-            store::storefront_link(h, f.final_url, sel.as_ref(), f.supplier, &is_listing)
-        }) {
+    if let Some(d) = doc.as_ref().filter(|_| wants_store) {
+        let sel = site
+            .fields
+            .get("seller_link")
+            .and_then(|s| scraper::Selector::parse(s).ok());
+        if let Some(u) = store::storefront_link(d, f.final_url, sel.as_ref(), f.supplier, &is_listing) {
             cand.push((u, Via::store(1)));
         }
     }

@@ -92,9 +92,9 @@ const NEXT_WORDS: &[&str] = &[
 
 /// The next result page a page links to: `<link rel=next>`, `<a rel=next>`,
 /// else an `<a>` whose text or `aria-label` says "next" (English, Chinese,
-/// Spanish, French). Only http(s) links on `base`'s host count.
-pub fn next_link(html: &str, base: &Url) -> Option<Url> {
-    let doc = scraper::Html::parse_document(html);
+/// Spanish, French). Only http(s) links on `base`'s host count. `doc` is
+/// the page as parsed (by the caller, within its markup budgets).
+pub fn next_link(doc: &scraper::Html, base: &Url) -> Option<Url> {
     let resolve = |href: &str| {
         base.join(href.trim())
             .ok()
@@ -149,7 +149,7 @@ mod tests {
     #[test]
     fn next_page_links() {
         let base = Url::parse("http://m.example/search?q=x").unwrap();
-        let n = |html: &str| next_link(html, &base).map(|u| u.to_string());
+        let n = |html: &str| next_link(&scraper::Html::parse_document(html), &base).map(|u| u.to_string());
         assert_eq!(
             n("<a href='/search?q=x&p=2' rel='next'>2</a>").as_deref(),
             Some("http://m.example/search?q=x&p=2")

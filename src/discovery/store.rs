@@ -28,15 +28,15 @@ const STORE_WORDS: &[&str] = &[
 /// site's `seller_link` selector finds (its `href`, or the first link in it);
 /// a link whose text is the supplier's name; a link whose path has a
 /// storefront word ("/shop/", "/supplier/", "/company/", ...) and is not a
-/// listing. Only http(s) links on `base`'s host count.
+/// listing. Only http(s) links on `base`'s host count. `doc` is the page as
+/// parsed (by the caller, within its markup budgets).
 pub fn storefront_link(
-    html: &str,
+    doc: &scraper::Html,
     base: &Url,
     seller_link: Option<&scraper::Selector>,
     supplier: Option<&str>,
     is_listing: &dyn Fn(&Url) -> bool,
 ) -> Option<Url> {
-    let doc = scraper::Html::parse_document(html);
     let resolve = |href: &str| {
         base.join(href.trim())
             .ok()
@@ -84,7 +84,8 @@ mod tests {
         let base = Url::parse("http://m.example/p/7").unwrap();
         let sel = sel.map(|s| scraper::Selector::parse(s).unwrap());
         let is_listing = |u: &Url| u.path().starts_with("/p/");
-        storefront_link(html, &base, sel.as_ref(), supplier, &is_listing).map(|u| u.to_string())
+        let doc = scraper::Html::parse_document(html);
+        storefront_link(&doc, &base, sel.as_ref(), supplier, &is_listing).map(|u| u.to_string())
     }
 
     #[test]

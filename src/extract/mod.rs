@@ -281,6 +281,13 @@ pub fn extract(html: &str, page_url: &Url, fields: &[(String, Selector)]) -> Ext
     extract_with(html, page_url, fields, &Limits::default())
 }
 
+/// `html` parsed within the depth budget and markup caps of `limits`, as
+/// [`extract_with`] parses it: for callers that need the document itself
+/// (the next result page, a seller's storefront link).
+pub fn parse_bounded(html: &str, limits: &Limits) -> Html {
+    Html::parse_document(&prepass::bound(html, limits.max_depth).html)
+}
+
 /// Extracts a page within `limits`; [`Extracted::cut`] says what they cut.
 /// Linear in the input: the depth budget is applied before parsing.
 pub fn extract_with(html: &str, page_url: &Url, fields: &[(String, Selector)], limits: &Limits) -> Extracted {
