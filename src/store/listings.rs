@@ -264,21 +264,13 @@ impl Store {
             n - 1
         );
         let mut st = self.conn.prepare(&sql)?;
-        let mut matched_st = self
-            .conn
-            .prepare_cached("SELECT rule_id, cas, category FROM hits WHERE version_id = ?1 ORDER BY start, id")?;
         let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let version: i64 = r.get(10)?;
             let mut matched: Vec<String> = Vec::new();
-            let mut hits = matched_st.query([version])?;
-            while let Some(h) = hits.next()? {
-                let (rule, cas, category): (String, Option<String>, String) = (h.get(0)?, h.get(1)?, h.get(2)?);
-                let name = match cas {
-                    Some(c) if category != crate::matcher::UNLISTED => c,
-                    _ => rule,
-                };
+            for (rule, cas) in self.hit_names(version)? {
+                let name = cas.unwrap_or(rule);
                 if !matched.contains(&name) {
                     matched.push(name);
                 }
@@ -320,6 +312,19 @@ impl Store {
             .conn
             .query_row("SELECT COUNT(*) FROM listings WHERE id = ?1", [id], |r| r.get(0))?;
         Ok(n > 0)
+    }
+
+    /// Each hit of a version in text order: its rule, and the CAS number of
+    /// the substance it names (None for hits without one and for unlisted leads).
+    pub(super) fn hit_names(&self, version_id: i64) -> Result<Vec<(String, Option<String>)>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT rule_id, cas, category FROM hits WHERE version_id = ?1 ORDER BY start, id")?;
+        let rows = st.query_map([version_id], |h| {
+            let (rule, cas, category): (String, Option<String>, String) = (h.get(0)?, h.get(1)?, h.get(2)?);
+            Ok((rule, cas.filter(|_| category != crate::matcher::UNLISTED)))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The sites that have listings, for the filters' choices.

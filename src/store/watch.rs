@@ -159,9 +159,6 @@ impl Store {
                     v.id, COALESCE(v.content_sha256, v.text_sha256)
              FROM {from} WHERE {cond} ORDER BY l.risk_rank DESC, l.score DESC, l.id LIMIT ?4"
         ))?;
-        let mut hits = self
-            .conn
-            .prepare_cached("SELECT rule_id, cas, category FROM hits WHERE version_id = ?1 ORDER BY start, id")?;
         let mut rows = st.query(params![
             min_risk.rank(),
             job,
@@ -172,13 +169,11 @@ impl Store {
         while let Some(r) = rows.next()? {
             let version_id: i64 = r.get(9)?;
             let (mut rules, mut cas) = (Vec::<String>::new(), Vec::<String>::new());
-            let mut h = hits.query([version_id])?;
-            while let Some(h) = h.next()? {
-                let (rule, c, category): (String, Option<String>, String) = (h.get(0)?, h.get(1)?, h.get(2)?);
+            for (rule, c) in self.hit_names(version_id)? {
                 if !rules.contains(&rule) {
                     rules.push(rule);
                 }
-                if let Some(c) = c.filter(|c| !cas.contains(c) && category != crate::matcher::UNLISTED) {
+                if let Some(c) = c.filter(|c| !cas.contains(c)) {
                     cas.push(c);
                 }
             }
