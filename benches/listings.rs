@@ -28,7 +28,7 @@ fn db_path() -> PathBuf {
 fn seed(path: &std::path::Path) {
     let mut store = Store::open(path).expect("open");
     let run = store.begin_run("bench", "[job]", "rules").expect("run").id;
-    let conn = store.conn();
+    let conn = store.conn().sqlite().expect("a SQLite database");
     conn.execute_batch("BEGIN").unwrap();
     conn.execute(
         "INSERT INTO pages (run_id, url, final_url, status_code, fetched_at, headers_json) VALUES (?1, 'u', 'u', 200, '2026-01-01T00:00:00.000Z', '{}')",

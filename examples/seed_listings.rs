@@ -23,7 +23,7 @@ fn main() {
     let _ = std::fs::remove_file(&path);
     let mut store = Store::open(std::path::Path::new(&path)).expect("open");
     let run = store.begin_run("bench", "[job]", "rules").expect("run").id;
-    let conn = store.conn();
+    let conn = store.conn().sqlite().expect("a SQLite database");
     conn.execute_batch("PRAGMA journal_mode = WAL; BEGIN").unwrap();
     let sites = ["alpha", "beta", "gamma", "delta"];
     let states = ["new", "changed", "unchanged", "gone"];

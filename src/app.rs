@@ -193,9 +193,9 @@ async fn crawl(config: &Path, db: Option<PathBuf>, progress: bool) -> Result<i32
         shutdown_signal(),
     )
     .await
-    .with_context(|| format!("crawl of job {:?} into {}", job.name, db.display()))?;
+    .with_context(|| format!("crawl of job {:?} into {}", job.name, crate::store::shown(&db)))?;
     print!("{}", summary.render());
-    println!("database: {}", db.display());
+    println!("database: {}", crate::store::shown(&db));
     if summary.interrupted {
         return Ok(130);
     }
@@ -262,15 +262,15 @@ async fn demo(db: &Path, all: bool) -> Result<i32> {
         listings.len(),
         summary.listings,
         min.as_str(),
-        db.display()
+        crate::store::shown(db)
     );
     println!(
         "export them: precwatch export --db {} --format jsonl --min-risk medium",
-        db.display()
+        crate::store::shown(db)
     );
     println!(
         "review them: precwatch listings --db {0} --min-risk medium, or in the browser: precwatch serve --db {0}",
-        db.display()
+        crate::store::shown(db)
     );
     Ok(0)
 }
@@ -279,6 +279,9 @@ async fn demo(db: &Path, all: bool) -> Result<i32> {
 /// nothing), but never at the cost of real data: a database that holds any
 /// other job's run, or is not a precwatch database, is left alone.
 fn reset_demo_db(db: &Path) -> Result<()> {
+    if crate::store::db::is_postgres_url(&db.to_string_lossy()) {
+        anyhow::bail!("the demo starts from an empty SQLite file each time; pass a file to --db, not a PostgreSQL URL");
+    }
     if !db.exists() {
         return Ok(());
     }
@@ -286,15 +289,19 @@ fn reset_demo_db(db: &Path) -> Result<()> {
         .with_context(|| {
             format!(
                 "{} exists and is not a precwatch database; pass another --db",
-                db.display()
+                crate::store::shown(db)
             )
         })?
         .conn()
-        .query_row("SELECT COUNT(*) FROM runs WHERE job_name != 'demo'", [], |r| r.get(0))?;
+        .query_row(
+            "SELECT COUNT(*) FROM runs WHERE job_name != 'demo'",
+            crate::db_params![],
+            |r| r.get::<i64>(0),
+        )?;
     if others > 0 {
         anyhow::bail!(
             "{} holds {others} runs of other jobs; the demo starts from an empty database, so pass another --db",
-            db.display()
+            crate::store::shown(db)
         );
     }
     for suffix in ["", "-wal", "-shm"] {
@@ -303,7 +310,10 @@ fn reset_demo_db(db: &Path) -> Result<()> {
         match std::fs::remove_file(PathBuf::from(&p)) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e).with_context(|| format!("cannot remove the old demo database {}", db.display())),
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("cannot remove the old demo database {}", crate::store::shown(db)))
+            }
         }
     }
     Ok(())
@@ -639,10 +649,10 @@ fn queries(config: &Path, format: ScanFormat) -> Result<i32> {
 
 /// Opens a database that must already exist (`export`, `sellers`).
 fn open_existing(db: &Path) -> Result<Store> {
-    if !db.exists() {
+    if !crate::store::db::is_postgres_url(&db.to_string_lossy()) && !db.exists() {
         anyhow::bail!(
             "{}: no such database (run `precwatch crawl` or `precwatch demo` first, or pass --db)",
-            db.display()
+            crate::store::shown(db)
         );
     }
     Ok(Store::open(db)?)
@@ -693,7 +703,7 @@ fn emerging(
             writeln!(out, "{}", crate::escape::json_safe(&json.to_string()))?;
         }
         EmergingFormat::Toml => {
-            let skeleton = crate::emerging::pack_skeleton(&leads, &db.display().to_string(), &crate::store::now());
+            let skeleton = crate::emerging::pack_skeleton(&leads, &crate::store::shown(db), &crate::store::now());
             out.write_all(skeleton.as_bytes())?;
         }
     }

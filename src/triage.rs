@@ -207,7 +207,7 @@ pub fn export(
             manifest: crate::export::MANIFEST_FORMAT.into(),
             tool_version: env!("CARGO_PKG_VERSION").into(),
             created_at: crate::store::now(),
-            db: store.path().display().to_string(),
+            db: store.display_name(),
             schema_version: store.schema_version()?,
             format: format.extension().into(),
             filter: filter_json(&f),

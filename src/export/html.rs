@@ -60,7 +60,7 @@ pub fn write(
         .filter(|c| c.listings.iter().any(|l| exported.contains(&l.id)))
         .collect();
     let mut s = head();
-    summary(&mut s, &store.path().display().to_string(), filter, listings);
+    summary(&mut s, &store.display_name(), filter, listings);
     provenance(&mut s, &runs);
     s.push_str("<h2>Listings</h2>\n");
     if listings.is_empty() {

@@ -29,7 +29,7 @@ const BODY_FRAMING: &[&str] = &["content-encoding", "transfer-encoding", "conten
 
 /// Writes the warcinfo record, then the records of each listing's page.
 pub fn write(store: &Store, listings: &[ExportListing], out: &mut dyn Write) -> Result<(), ExportError> {
-    warcinfo(out, &store.path().display().to_string(), listings.len())?;
+    warcinfo(out, &store.display_name(), listings.len())?;
     let mut pages: Vec<i64> = Vec::new();
     let mut by_page: HashMap<i64, Vec<&ExportListing>> = HashMap::new();
     for l in listings {

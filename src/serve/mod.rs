@@ -142,7 +142,10 @@ pub async fn run(db: &Path, addr: SocketAddr, token: Option<String>, by: Option<
         clusters: Arc::default(),
         links: Arc::default(),
     };
-    eprintln!("serving http://{bound}/ (database {}; Ctrl-C to stop)", db.display());
+    eprintln!(
+        "serving http://{bound}/ (database {}; Ctrl-C to stop)",
+        crate::store::shown(db)
+    );
     if token.is_some() {
         eprintln!("the token is required: open http://{bound}/?token=TOKEN once, or send Authorization: Bearer TOKEN");
     }

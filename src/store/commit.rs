@@ -1,24 +1,31 @@
 //! One transaction per group of outcomes: a page's fetch record, body blob,
 //! listing version, hits, sellers, new links and its frontier mark together.
 
+use super::db;
+use super::db::{params, Conn, OptionalExtension};
 use super::{sha256_hex, Committed, ListingRecord, ListingState, NewLink, Outcome, PageRecord, Validators};
 use crate::matcher::Risk;
-use rusqlite::{params, OptionalExtension, Transaction};
 
 /// Inserts links; returns (hosts that got new rows, rows added).
 pub(super) fn insert_links(
-    tx: &Transaction,
+    tx: &Conn,
     run_id: i64,
     parent: Option<i64>,
     links: &[NewLink],
-) -> rusqlite::Result<(Vec<String>, u64)> {
+) -> db::Result<(Vec<String>, u64)> {
     let mut st = tx.prepare_cached(
-        "INSERT OR IGNORE INTO frontier (run_id, url, site, host, depth, parent_id, status, via, query, page)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?8, ?9)",
+        "INSERT INTO frontier (run_id, url, site, host, depth, parent_id, status, via, query, page)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?8, ?9) ON CONFLICT DO NOTHING",
     )?;
     let mut hosts: Vec<String> = Vec::new();
     let mut n = 0;
-    for l in links {
+    // Workers of a shared run that found the same links insert them in one
+    // order, so they wait for each other instead of deadlocking.
+    let mut ordered: Vec<&NewLink> = links.iter().collect();
+    if tx.backend() == db::Backend::Postgres {
+        ordered.sort_by(|a, b| a.url.cmp(&b.url));
+    }
+    for l in ordered {
         let via = &l.via;
         if st.execute(params![
             run_id,
@@ -41,7 +48,7 @@ pub(super) fn insert_links(
     Ok((hosts, n))
 }
 
-pub(super) fn commit_one(tx: &Transaction, run_id: i64, outcome: &Outcome) -> rusqlite::Result<Committed> {
+pub(super) fn commit_one(tx: &Conn, run_id: i64, outcome: &Outcome) -> db::Result<Committed> {
     let mut result = Committed::default();
     match outcome {
         Outcome::Retry {
@@ -58,12 +65,16 @@ pub(super) fn commit_one(tx: &Transaction, run_id: i64, outcome: &Outcome) -> ru
             attempts,
             error,
         } => {
-            tx.prepare_cached("UPDATE frontier SET status = 'failed', attempts = ?2, last_error = ?3 WHERE id = ?1")?
+            tx.prepare_cached(
+                "UPDATE frontier SET status = 'failed', attempts = ?2, last_error = ?3 WHERE id = ?1 AND status = 'queued'",
+            )?
                 .execute(params![frontier_id, attempts, error])?;
         }
         Outcome::Skipped { frontier_id, reason } => {
-            tx.prepare_cached("UPDATE frontier SET status = 'skipped', last_error = ?2 WHERE id = ?1")?
-                .execute(params![frontier_id, reason])?;
+            tx.prepare_cached(
+                "UPDATE frontier SET status = 'skipped', last_error = ?2 WHERE id = ?1 AND status = 'queued'",
+            )?
+            .execute(params![frontier_id, reason])?;
         }
         Outcome::Fetched {
             frontier_id,
@@ -71,6 +82,9 @@ pub(super) fn commit_one(tx: &Transaction, run_id: i64, outcome: &Outcome) -> ru
             listing,
             links,
         } => {
+            if !mark_done(tx, *frontier_id)? {
+                return Ok(result);
+            }
             let (page_id, body_sha) = insert_page(tx, run_id, *frontier_id, page)?;
             if let Some(l) = listing {
                 let seen = store_listing(tx, run_id, page_id, body_sha.as_deref(), &page.fetched_at, l)?;
@@ -84,13 +98,19 @@ pub(super) fn commit_one(tx: &Transaction, run_id: i64, outcome: &Outcome) -> ru
             let (hosts, n) = insert_links(tx, run_id, Some(*frontier_id), links)?;
             result.hosts_with_new_links = hosts;
             result.new_links = n;
-            mark_done(tx, *frontier_id)?;
         }
         Outcome::Deferred {
             page_id,
             listing,
             links,
         } => {
+            let claimed = tx
+                .prepare_cached("UPDATE pages SET listing_pending = 0 WHERE id = ?1 AND listing_pending = 1")?
+                .execute([page_id])?;
+            if claimed == 0 {
+                // Another worker of a shared run stored this page's listing.
+                return Ok(result);
+            }
             let (body_sha, fetched_at, url, status): (Option<String>, String, String, i64) = tx
                 .prepare_cached("SELECT body_sha256, fetched_at, url, status_code FROM pages WHERE id = ?1")?
                 .query_row([page_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
@@ -98,8 +118,6 @@ pub(super) fn commit_one(tx: &Transaction, run_id: i64, outcome: &Outcome) -> ru
             if (200..300).contains(&status) {
                 save_validators(tx, &url, seen.listing_id, seen.version_id, listing)?;
             }
-            tx.prepare_cached("UPDATE pages SET listing_pending = 0 WHERE id = ?1")?
-                .execute([page_id])?;
             if !links.is_empty() {
                 let parent: Option<i64> = tx
                     .prepare_cached("SELECT frontier_id FROM pages WHERE id = ?1")?
@@ -117,60 +135,66 @@ pub(super) fn commit_one(tx: &Transaction, run_id: i64, outcome: &Outcome) -> ru
             page,
             validators,
         } => {
+            if !mark_done(tx, *frontier_id)? {
+                return Ok(result);
+            }
             let (page_id, _) = insert_page(tx, run_id, *frontier_id, page)?;
             if let Some(seen) = seen_again(tx, run_id, page_id, &page.fetched_at, validators)? {
                 result.listing_id = Some(seen.listing_id);
                 result.listing_state = Some(seen.state);
                 result.risk = Some(seen.risk);
             }
-            mark_done(tx, *frontier_id)?;
         }
     }
     Ok(result)
 }
 
-fn mark_done(tx: &Transaction, frontier_id: i64) -> rusqlite::Result<()> {
-    tx.prepare_cached("UPDATE frontier SET status = 'done', attempts = attempts + 1 WHERE id = ?1")?
+/// Settles a queued entry; false when it was settled already (by another
+/// worker of a shared run whose lease on it this worker outlived): then
+/// nothing of the outcome is stored, so every entry is stored once.
+fn mark_done(tx: &Conn, frontier_id: i64) -> db::Result<bool> {
+    let n = tx
+        .prepare_cached(
+            "UPDATE frontier SET status = 'done', attempts = attempts + 1 WHERE id = ?1 AND status = 'queued'",
+        )?
         .execute([frontier_id])?;
-    Ok(())
+    Ok(n > 0)
 }
 
 /// The fetch record and its body (stored once per SHA-256). A 304 has no
 /// body: no blob, `body_sha256` NULL. Returns the page id and the body hash.
-fn insert_page(
-    tx: &Transaction,
-    run_id: i64,
-    frontier_id: i64,
-    page: &PageRecord,
-) -> rusqlite::Result<(i64, Option<String>)> {
+fn insert_page(tx: &Conn, run_id: i64, frontier_id: i64, page: &PageRecord) -> db::Result<(i64, Option<String>)> {
     let body_sha = (page.status != 304).then(|| sha256_hex(&page.body));
     if let Some(sha) = &body_sha {
-        tx.prepare_cached("INSERT OR IGNORE INTO blobs (sha256, size, data) VALUES (?1, ?2, ?3)")?
+        tx.prepare_cached("INSERT INTO blobs (sha256, size, data) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")?
             .execute(params![sha, page.body.len() as i64, page.body])?;
     }
     tx.prepare_cached(
         "INSERT INTO pages (run_id, frontier_id, url, final_url, redirects_json, status_code, fetched_at, headers_json,
                             content_type, charset, charset_source, body_sha256, body_size, truncated, listing_pending)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id",
     )?
-    .execute(params![
-        run_id,
-        frontier_id,
-        page.url,
-        page.final_url,
-        page.redirects_json,
-        page.status,
-        page.fetched_at,
-        page.headers_json,
-        page.content_type,
-        page.charset,
-        page.charset_source,
-        body_sha,
-        page.body.len() as i64,
-        page.truncated as i64,
-        page.listing_pending as i64
-    ])?;
-    Ok((tx.last_insert_rowid(), body_sha))
+    .query_row(
+        params![
+            run_id,
+            frontier_id,
+            page.url,
+            page.final_url,
+            page.redirects_json,
+            page.status,
+            page.fetched_at,
+            page.headers_json,
+            page.content_type,
+            page.charset,
+            page.charset_source,
+            body_sha,
+            page.body.len() as i64,
+            page.truncated as i64,
+            page.listing_pending as i64
+        ],
+        |r| r.get::<i64>(0),
+    )
+    .map(|id| (id, body_sha))
 }
 
 /// What storing or re-seeing a listing did.
@@ -190,8 +214,16 @@ struct Existing {
     last_run_id: i64,
 }
 
-fn existing_listing(tx: &Transaction, by: &str, key: &dyn rusqlite::ToSql) -> rusqlite::Result<Option<Existing>> {
-    let sql = format!("SELECT id, first_run_id, current_version_id, state, last_run_id FROM listings WHERE {by} = ?1");
+fn existing_listing(tx: &Conn, by: &str, key: &dyn db::ToValue) -> db::Result<Option<Existing>> {
+    // Workers of a shared run take turns on one listing: the row stays
+    // locked until this transaction ends, so a second worker's sighting
+    // reads the version this one made instead of making its own.
+    let lock = match tx.backend() {
+        db::Backend::Postgres => " FOR UPDATE",
+        db::Backend::Sqlite => "",
+    };
+    let sql =
+        format!("SELECT id, first_run_id, current_version_id, state, last_run_id FROM listings WHERE {by} = ?1{lock}");
     tx.prepare_cached(&sql)?
         .query_row([key], |r| {
             let state: String = r.get(3)?;
@@ -220,14 +252,14 @@ fn state_after(e: &Existing, run_id: i64, made_version: bool) -> ListingState {
 
 /// Records that `listing` was seen on `page_id` with `version_id` current.
 fn sighting(
-    tx: &Transaction,
+    tx: &Conn,
     run_id: i64,
     page_id: i64,
     fetched_at: &str,
     listing_id: i64,
     version_id: i64,
     state: ListingState,
-) -> rusqlite::Result<Risk> {
+) -> db::Result<Risk> {
     let (risk, score, title): (String, f64, String) = tx
         .prepare_cached("SELECT risk, score, title FROM listing_versions WHERE id = ?1")?
         .query_row([version_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
@@ -246,30 +278,45 @@ fn sighting(
         score,
         title
     ])?;
-    tx.prepare_cached("INSERT OR IGNORE INTO sightings (listing_id, run_id, page_id, version_id, seen_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+    tx.prepare_cached("INSERT INTO sightings (listing_id, run_id, page_id, version_id, seen_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING")?
         .execute(params![listing_id, run_id, page_id, version_id, fetched_at])?;
     Ok(risk)
 }
 
 fn store_listing(
-    tx: &Transaction,
+    tx: &Conn,
     run_id: i64,
     page_id: i64,
     body_sha: Option<&str>,
     fetched_at: &str,
     l: &ListingRecord,
-) -> rusqlite::Result<Seen> {
+) -> db::Result<Seen> {
     let content_sha = sha256_hex(l.content.as_bytes());
     let existing = match existing_listing(tx, "listing_key", &l.key)? {
         Some(e) => e,
         None => {
-            tx.prepare_cached(
-                "INSERT INTO listings (site, listing_key, canonical_url, first_seen, last_seen, first_run_id, last_run_id, state)
-                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?5, 'new')",
-            )?
-            .execute(params![l.site, l.key, l.canonical_url, fetched_at, run_id])?;
+            // Another worker may insert the same listing meanwhile: then its row is used.
+            let id: Option<i64> = tx
+                .prepare_cached(
+                    "INSERT INTO listings (site, listing_key, canonical_url, first_seen, last_seen, first_run_id, last_run_id, state)
+                     VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?5, 'new') ON CONFLICT DO NOTHING RETURNING id",
+                )?
+                .query_row(params![l.site, l.key, l.canonical_url, fetched_at, run_id], |r| r.get(0))
+                .optional()?;
+            let Some(id) = id else {
+                return match existing_listing(tx, "listing_key", &l.key)? {
+                    Some(_) => store_listing(tx, run_id, page_id, body_sha, fetched_at, l),
+                    None => Err(db::DbError::Conversion {
+                        column: 0,
+                        message: format!(
+                            "listing {} has another key under the same canonical URL",
+                            l.canonical_url
+                        ),
+                    }),
+                };
+            };
             Existing {
-                id: tx.last_insert_rowid(),
+                id,
                 first_run_id: run_id,
                 current_version: None,
                 state: ListingState::New,
@@ -311,7 +358,7 @@ fn store_listing(
 /// A new version with its hits and sellers; returns its id.
 #[allow(clippy::too_many_arguments)]
 fn insert_version(
-    tx: &Transaction,
+    tx: &Conn,
     run_id: i64,
     page_id: i64,
     listing_id: i64,
@@ -319,13 +366,13 @@ fn insert_version(
     content_sha: &str,
     fetched_at: &str,
     l: &ListingRecord,
-) -> rusqlite::Result<i64> {
-    tx.prepare_cached(
+) -> db::Result<i64> {
+    let vid: i64 = tx.prepare_cached(
         "INSERT INTO listing_versions (listing_id, run_id, page_id, fetched_at, text_sha256, body_sha256, title, text,
                                        fields_json, score, risk, rules_sha256, content, content_sha256, parts_json, chrome_json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) RETURNING id",
     )?
-    .execute(params![
+    .query_row(params![
         listing_id,
         run_id,
         page_id,
@@ -342,10 +389,9 @@ fn insert_version(
         content_sha,
         l.parts_json,
         l.chrome_json
-    ])?;
-    let vid = tx.last_insert_rowid();
+    ], |r| r.get::<i64>(0))?;
     let mut hst = tx.prepare_cached(
-        "INSERT INTO hits (version_id, rule_id, category, kind, cas, matched, start, end, context, part)
+        "INSERT INTO hits (version_id, rule_id, category, kind, cas, matched, start, \"end\", context, part)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     for h in &l.hits {
@@ -363,13 +409,13 @@ fn insert_version(
         ])?;
     }
     for (kind, value) in &l.sellers {
-        tx.prepare_cached("INSERT OR IGNORE INTO sellers (kind, value) VALUES (?1, ?2)")?
+        tx.prepare_cached("INSERT INTO sellers (kind, value) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?
             .execute(params![kind, value])?;
         let sid: i64 = tx
             .prepare_cached("SELECT id FROM sellers WHERE kind = ?1 AND value = ?2")?
             .query_row(params![kind, value], |r| r.get(0))?;
         tx.prepare_cached(
-            "INSERT OR IGNORE INTO listing_sellers (listing_id, seller_id, version_id) VALUES (?1, ?2, ?3)",
+            "INSERT INTO listing_sellers (listing_id, seller_id, version_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
         )?
         .execute(params![listing_id, sid, vid])?;
     }
@@ -377,13 +423,7 @@ fn insert_version(
 }
 
 /// Keeps (or forgets) the validators of the response that showed a listing.
-fn save_validators(
-    tx: &Transaction,
-    url: &str,
-    listing_id: i64,
-    version_id: i64,
-    l: &ListingRecord,
-) -> rusqlite::Result<()> {
+fn save_validators(tx: &Conn, url: &str, listing_id: i64, version_id: i64, l: &ListingRecord) -> db::Result<()> {
     if l.etag.is_none() && l.last_modified.is_none() {
         tx.prepare_cached("DELETE FROM validators WHERE url = ?1")?
             .execute([url])?;
@@ -407,13 +447,7 @@ fn save_validators(
 }
 
 /// A 304: the listing the URL showed is seen again with its current version.
-fn seen_again(
-    tx: &Transaction,
-    run_id: i64,
-    page_id: i64,
-    fetched_at: &str,
-    v: &Validators,
-) -> rusqlite::Result<Option<Seen>> {
+fn seen_again(tx: &Conn, run_id: i64, page_id: i64, fetched_at: &str, v: &Validators) -> db::Result<Option<Seen>> {
     let Some(e) = existing_listing(tx, "id", &v.listing_id)? else {
         return Ok(None);
     };

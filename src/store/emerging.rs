@@ -3,6 +3,7 @@
 //! other hits of that version, so the caller can tell which sightings came
 //! with strong tactics or next to watched substances.
 
+use super::db::params;
 use std::rc::Rc;
 
 use super::{Store, StoreError};
@@ -99,7 +100,7 @@ impl Store {
         let mut out = Vec::new();
         // rows come grouped by version: its other hits are read once and shared
         let mut cached: Option<(i64, Rc<[CoHit]>)> = None;
-        let mut rows = st.query(rusqlite::params![UNLISTED, first_run])?;
+        let mut rows = st.query(params![UNLISTED, first_run])?;
         while let Some(r) = rows.next()? {
             let (run_id, fetched_at): (i64, String) = (r.get(6)?, r.get(7)?);
             if !since.admits(run_id, &fetched_at) {
@@ -114,7 +115,7 @@ impl Store {
                     o
                 }
             };
-            let kind = HitKind::from_name(&r.get::<_, String>(1)?).unwrap_or(HitKind::Cas);
+            let kind = HitKind::from_name(&r.get::<String>(1)?).unwrap_or(HitKind::Cas);
             let (cas, matched): (Option<String>, String) = (r.get(2)?, r.get(3)?);
             out.push(Sighting {
                 value: cas.unwrap_or(matched),
@@ -137,7 +138,7 @@ impl Store {
         let mut st = self.conn.prepare_cached(
             "SELECT DISTINCT rule_id, category, kind FROM hits WHERE version_id = ?1 AND category <> ?2 ORDER BY 1, 2, 3",
         )?;
-        let rows = st.query_map(rusqlite::params![version_id, UNLISTED], |h| {
+        let rows = st.query_map(params![version_id, UNLISTED], |h| {
             let kind: String = h.get(2)?;
             Ok(CoHit {
                 rule: h.get(0)?,

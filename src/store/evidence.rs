@@ -2,8 +2,9 @@
 //! with its headers and body (WARC), and the runs' provenance (the HTML
 //! report). Read-only.
 
+use super::db::params;
+use super::db::OptionalExtension;
 use super::{Store, StoreError};
-use rusqlite::OptionalExtension;
 
 /// One stored fetch as the WARC export writes it: what the server answered
 /// (status, headers, body after content decoding), where and when.
@@ -73,9 +74,9 @@ impl Store {
                         status: r.get(3)?,
                         fetched_at: r.get(4)?,
                         headers: serde_json::from_str(&headers).unwrap_or_default(),
-                        body: r.get::<_, Option<Vec<u8>>>(6)?.unwrap_or_default(),
+                        body: r.get::<Option<Vec<u8>>>(6)?.unwrap_or_default(),
                         body_sha256: r.get(7)?,
-                        truncated: r.get::<_, i64>(8)? != 0,
+                        truncated: r.get::<i64>(8)? != 0,
                         redirects: serde_json::from_str(&redirects).unwrap_or(serde_json::json!([])),
                     })
                 },
@@ -90,7 +91,7 @@ impl Store {
             "SELECT id, job_name, job_sha256, rules_sha256, tool_version, started_at, finished_at, status
              FROM runs ORDER BY id",
         )?;
-        let rows = st.query_map([], |r| {
+        let rows = st.query_map(params![], |r| {
             Ok(RunProvenance {
                 id: r.get(0)?,
                 job_name: r.get(1)?,

@@ -1,11 +1,11 @@
 //! The export query: listings with their current version, hits, sellers
 //! and evidence, as `precwatch export` and the demo show them.
 
+use super::db::params;
 use super::listings::{ListingFilter, ORDER};
 use super::review::ReviewStatus;
 use super::{LinkCache, Store, StoreError};
 use crate::matcher::{Hit, Risk, SubstanceLists};
-use rusqlite::params;
 
 /// One listing as exported.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -125,7 +125,7 @@ impl Store {
         cluster_of: &mut dyn FnMut(i64) -> Result<Option<i64>, StoreError>,
     ) -> Result<Vec<ExportListing>, StoreError> {
         self.ready_for(filter)?;
-        let (cond, args) = filter.sql()?;
+        let (cond, args) = filter.sql(self.backend())?;
         let mut st = self.conn.prepare(&format!(
             "SELECT l.id, l.canonical_url, l.site, v.title, v.risk, v.score, l.first_seen, l.last_seen, l.state,
                     l.review_state, v.id, v.body_sha256, v.text_sha256, v.fetched_at, p.final_url, p.status_code,
@@ -135,13 +135,13 @@ impl Store {
              WHERE {cond} ORDER BY {ORDER}"
         ))?;
         let mut hits_st = self.conn.prepare(
-            "SELECT rule_id, category, kind, cas, matched, start, end, context, part FROM hits WHERE version_id = ?1 ORDER BY start, id",
+            "SELECT rule_id, category, kind, cas, matched, start, \"end\", context, part FROM hits WHERE version_id = ?1 ORDER BY start, id",
         )?;
         let mut sellers_st = self.conn.prepare(
             "SELECT DISTINCT s.kind, s.value FROM listing_sellers ls JOIN sellers s ON s.id = ls.seller_id
              WHERE ls.listing_id = ?1 AND ls.version_id = ?2 ORDER BY s.kind, s.value",
         )?;
-        let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
+        let mut rows = st.query(&args)?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let risk: String = r.get(4)?;
@@ -158,10 +158,10 @@ impl Store {
                             .unwrap_or(crate::matcher::HitKind::Name),
                         cas: h.get(3)?,
                         matched: h.get(4)?,
-                        start: h.get::<_, i64>(5)? as usize,
-                        end: h.get::<_, i64>(6)? as usize,
+                        start: h.get::<i64>(5)? as usize,
+                        end: h.get::<i64>(6)? as usize,
                         context: h.get(7)?,
-                        part: h.get::<_, String>(8).ok().filter(|p| !p.is_empty()),
+                        part: h.get::<String>(8).ok().filter(|p| !p.is_empty()),
                     })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
@@ -189,10 +189,10 @@ impl Store {
                 first_seen: r.get(6)?,
                 last_seen: r.get(7)?,
                 state: r.get(8)?,
-                review_state: ReviewStatus::parse(&r.get::<_, String>(9)?).unwrap_or(ReviewStatus::New),
+                review_state: ReviewStatus::parse(&r.get::<String>(9)?).unwrap_or(ReviewStatus::New),
                 versions: r.get(22)?,
-                chrome: json_or(r.get::<_, String>(20)?, serde_json::json!([])),
-                parts: json_or(r.get::<_, String>(23)?, serde_json::json!([])),
+                chrome: json_or(r.get::<String>(20)?, serde_json::json!([])),
+                parts: json_or(r.get::<String>(23)?, serde_json::json!([])),
                 sellers,
                 fields: serde_json::from_str(&fields_json).unwrap_or(serde_json::Value::Null),
                 evidence: Evidence {

@@ -12,10 +12,11 @@
 //! - By default a false positive is suppressed: it is listed only when the
 //!   filter asks for that status.
 
+use super::db::params;
+use super::db::{self, Backend, Value};
 use super::review::ReviewStatus;
 use super::{ListingState, Since, Store, StoreError};
 use crate::matcher::Risk;
-use rusqlite::types::Value;
 
 /// Which listings to show. The default shows every listing with a version
 /// except false positives, riskiest first.
@@ -99,12 +100,12 @@ pub struct Paging {
 
 impl ListingFilter {
     /// The SQL condition on `listings l` and its parameters.
-    pub(super) fn sql(&self) -> Result<(String, Vec<Value>), StoreError> {
+    pub(super) fn sql(&self, backend: Backend) -> Result<(String, Vec<Value>), StoreError> {
         // Every listing has a current version (it is set in the transaction that inserts it).
-        let mut cond = vec!["1".to_string()];
+        let mut cond = vec!["1 = 1".to_string()];
         let mut args: Vec<Value> = Vec::new();
         if let Some(r) = self.min_risk.filter(|r| *r > Risk::None) {
-            args.push(Value::Integer(r.rank()));
+            args.push(Value::Int(r.rank()));
             cond.push(format!("l.risk_rank >= ?{}", args.len()));
         }
         if !self.states.is_empty() {
@@ -127,12 +128,7 @@ impl ListingFilter {
             }
         }
         if !self.ids.is_empty() {
-            one_of(
-                &mut cond,
-                &mut args,
-                "l.id",
-                self.ids.iter().map(|i| Value::Integer(*i)),
-            );
+            one_of(&mut cond, &mut args, "l.id", self.ids.iter().map(|i| Value::Int(*i)));
         }
         if !self.sites.is_empty() {
             one_of(
@@ -145,7 +141,7 @@ impl ListingFilter {
         match &self.since {
             None | Some(Since::All) => {}
             Some(Since::Run(n)) => {
-                args.push(Value::Integer(*n));
+                args.push(Value::Int(*n));
                 cond.push(format!("l.first_run_id >= ?{}", args.len()));
             }
             Some(Since::Time(t)) => {
@@ -159,12 +155,21 @@ impl ListingFilter {
                     "the text search is at most {MAX_SEARCH_CHARS} characters"
                 )));
             }
-            if text.chars().count() >= 3 {
+            if backend == Backend::Sqlite && text.chars().count() >= 3 {
                 // One FTS5 phrase: quotes doubled, so no query syntax gets through.
                 args.push(Value::Text(format!("\"{}\"", text.replace('"', "\"\""))));
                 cond.push(format!(
                     "l.current_version_id IN (SELECT rowid FROM version_search WHERE version_search MATCH ?{})",
                     args.len()
+                ));
+            } else if backend == Backend::Postgres {
+                // PostgreSQL searches the current version's content itself (no index).
+                args.push(Value::Text(format!("%{}%", like_escaped(text))));
+                let n = args.len();
+                cond.push(format!(
+                    "(l.title ILIKE ?{n} ESCAPE '\\' OR l.canonical_url ILIKE ?{n} ESCAPE '\\'
+                      OR EXISTS (SELECT 1 FROM listing_versions sv WHERE sv.id = l.current_version_id
+                                 AND sv.content ILIKE ?{n} ESCAPE '\\'))"
                 ));
             } else {
                 // The trigram index needs three characters: shorter text is looked for in titles and URLs.
@@ -210,11 +215,17 @@ impl Store {
     /// index (a crawl does not write it); returns how many. Batches of
     /// [`INDEX_BATCH`], each in its own transaction, so a crawl writing
     /// meanwhile waits at most one batch.
+    /// PostgreSQL has no such index (its search reads the tables): 0.
     pub fn index_search(&self) -> Result<u64, StoreError> {
+        if self.backend() == Backend::Postgres {
+            return Ok(0);
+        }
         let mut total = 0;
         loop {
-            let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
-            let upto: i64 = tx.query_row("SELECT upto FROM search_indexed WHERE id = 1", [], |r| r.get(0))?;
+            let tx = self.conn.transaction_immediate()?;
+            let upto: i64 = tx.query_row("SELECT upto FROM search_indexed WHERE id = 1", db::params![], |r| {
+                r.get(0)
+            })?;
             let end: i64 = tx.query_row(
                 "SELECT COALESCE(MAX(id), 0) FROM (SELECT id FROM listing_versions WHERE id > ?1 ORDER BY id LIMIT ?2)",
                 [upto, INDEX_BATCH],
@@ -246,16 +257,16 @@ impl Store {
     /// The listings that pass `filter`, one page of them, in [`ORDER`].
     pub fn listings(&self, filter: &ListingFilter, paging: Paging) -> Result<ListingPage, StoreError> {
         self.ready_for(filter)?;
-        let (cond, mut args) = filter.sql()?;
-        let total: i64 = self.conn.query_row(
-            &format!("SELECT COUNT(*) FROM listings l WHERE {cond}"),
-            rusqlite::params_from_iter(args.iter()),
-            |r| r.get(0),
-        )?;
-        args.push(Value::Integer(
-            paging.limit.map_or(-1, |l| l.min(i64::MAX as u64) as i64),
+        let (cond, mut args) = filter.sql(self.backend())?;
+        let total: i64 = self
+            .conn
+            .query_row(&format!("SELECT COUNT(*) FROM listings l WHERE {cond}"), &args, |r| {
+                r.get(0)
+            })?;
+        args.push(Value::Int(
+            paging.limit.map_or(i64::MAX, |l| l.min(i64::MAX as u64) as i64),
         ));
-        args.push(Value::Integer(paging.offset.min(i64::MAX as u64) as i64));
+        args.push(Value::Int(paging.offset.min(i64::MAX as u64) as i64));
         let n = args.len();
         let sql = format!(
             "SELECT l.id, l.canonical_url, l.site, l.title, l.risk_rank, l.score, l.state, l.review_state,
@@ -264,9 +275,8 @@ impl Store {
             n - 1
         );
         let mut st = self.conn.prepare(&sql)?;
-        let mut rows = st.query(rusqlite::params_from_iter(args.iter()))?;
         let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
+        st.for_each(&args, |r| {
             let version: i64 = r.get(10)?;
             let mut matched: Vec<String> = Vec::new();
             for (rule, cas) in self.hit_names(version)? {
@@ -280,15 +290,16 @@ impl Store {
                 url: r.get(1)?,
                 site: r.get(2)?,
                 title: r.get(3)?,
-                risk: Risk::ALL[r.get::<_, i64>(4)?.clamp(0, 3) as usize],
+                risk: Risk::ALL[r.get::<i64>(4)?.clamp(0, 3) as usize],
                 score: r.get(5)?,
-                state: ListingState::parse(&r.get::<_, String>(6)?).unwrap_or(ListingState::Unchanged),
-                review_status: ReviewStatus::parse(&r.get::<_, String>(7)?).unwrap_or(ReviewStatus::New),
+                state: ListingState::parse(&r.get::<String>(6)?).unwrap_or(ListingState::Unchanged),
+                review_status: ReviewStatus::parse(&r.get::<String>(7)?).unwrap_or(ReviewStatus::New),
                 first_seen: r.get(8)?,
                 last_seen: r.get(9)?,
                 matched,
             });
-        }
+            Ok::<(), StoreError>(())
+        })?;
         Ok(ListingPage {
             total: total.max(0) as u64,
             rows: out,
@@ -297,7 +308,7 @@ impl Store {
 
     /// A version's whole visible page text (the evidence the content was cut from).
     pub fn version_text(&self, version_id: i64) -> Result<Option<String>, StoreError> {
-        use rusqlite::OptionalExtension;
+        use super::db::OptionalExtension;
         Ok(self
             .conn
             .query_row("SELECT text FROM listing_versions WHERE id = ?1", [version_id], |r| {
@@ -332,7 +343,7 @@ impl Store {
         let mut st = self
             .conn
             .prepare_cached("SELECT DISTINCT site FROM listings ORDER BY site")?;
-        let rows = st.query_map([], |r| r.get(0))?;
+        let rows = st.query_map(params![], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }

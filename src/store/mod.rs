@@ -12,6 +12,7 @@
 //!   extracted text changes.
 
 mod commit;
+pub mod db;
 mod emerging;
 mod evidence;
 mod export;
@@ -19,6 +20,7 @@ mod listings;
 mod review;
 mod runs;
 mod sellers;
+mod shared;
 mod ui;
 mod watch;
 
@@ -29,13 +31,14 @@ pub use listings::{ListingFilter, ListingPage, ListingRow, Paging, MAX_SEARCH_CH
 pub use review::{ReviewError, ReviewEvent, ReviewStatus, SYSTEM_REVIEWER};
 pub use runs::{AlertAttempt, QueryStats, RunReport};
 pub use sellers::{Cluster, ClusterListing, LinkCache, SellerReport, SiteWideIdentifier, SITE_WIDE_MIN_LISTINGS};
+pub use shared::{RobotsClaim, SlotClaim};
 pub use ui::Neighbours;
 pub use watch::{AlertListing, LockHolder, LockOutcome, LOCK_LEASE_MS};
 
 use crate::discovery::{Via, ViaKind};
 use crate::matcher::{Hit, Risk};
 use commit::{commit_one, insert_links};
-use rusqlite::{params, Connection, OptionalExtension};
+use db::{params, Backend, Conn, OptionalExtension};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -65,6 +68,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0008_seller_index.sql",
         include_str!("../../db/migrations/0008_seller_index.sql"),
     ),
+    (
+        "0009_shared_crawl.sql",
+        include_str!("../../db/migrations/0009_shared_crawl.sql"),
+    ),
 ];
 
 /// Why the database could not be opened, migrated or written. The messages
@@ -87,8 +94,8 @@ pub enum StoreError {
         path: String,
         /// The migration's file name in [`MIGRATIONS`].
         name: String,
-        /// SQLite's error.
-        source: rusqlite::Error,
+        /// The engine's error.
+        source: db::DbError,
     },
     /// The file was written by a newer precwatch; it is refused untouched.
     #[error("{path}: the database has schema version {found}, newer than this precwatch knows ({known}); use a newer precwatch")]
@@ -100,12 +107,37 @@ pub enum StoreError {
         /// The newest version this build knows (`MIGRATIONS.len()`).
         known: i64,
     },
-    /// Any other SQLite error, after the database was opened.
+    /// Any other database error, after the database was opened.
     #[error("database error: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Sql(#[from] db::DbError),
     /// A query's input was refused (too long, malformed) before it ran.
     #[error("{0}")]
     Query(String),
+}
+
+impl StoreError {
+    /// True when a concurrent writer made the engine refuse (a deadlock, a
+    /// serialization failure, SQLite busy): the transaction is worth running again.
+    pub fn is_contention(&self) -> bool {
+        matches!(self, StoreError::Sql(e) if e.is_contention())
+    }
+}
+
+/// Runs `f` (one whole transaction) again while it fails for contention
+/// (see [`StoreError::is_contention`]), at most 8 times, waiting a little
+/// longer each time (with jitter, so two workers do not meet again).
+fn retrying<T>(mut f: impl FnMut() -> Result<T, StoreError>) -> Result<T, StoreError> {
+    let mut attempt = 0u32;
+    loop {
+        match f() {
+            Err(e) if e.is_contention() && attempt < 8 => {
+                attempt += 1;
+                let ms = (5u64 << attempt.min(6)) + fastrand::u64(..10);
+                std::thread::sleep(std::time::Duration::from_millis(ms));
+            }
+            r => return r,
+        }
+    }
 }
 
 /// SHA-256 as lowercase hex: the form of every `*_sha256` column and of the
@@ -120,6 +152,12 @@ pub fn timestamp(t: SystemTime) -> String {
     let dt = dt.replace_nanosecond(dt.millisecond() as u32 * 1_000_000).unwrap_or(dt);
     dt.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
+}
+
+/// A database as given on the command line, fit to show: the path, or the
+/// URL without its password.
+pub fn shown(db: &Path) -> String {
+    db::redacted(&db.to_string_lossy())
 }
 
 /// This machine's name (`$HOSTNAME`, else `/etc/hostname`), recorded with runs and job locks.
@@ -433,16 +471,32 @@ pub struct Committed {
     pub risk: Option<Risk>,
 }
 
-/// An open precwatch database: one SQLite connection, migrated to the current
-/// schema. A crawl writes through exactly one `Store` (see the module invariants).
+/// An open precwatch database: one connection (SQLite file or PostgreSQL
+/// server), migrated to the current schema. A crawl writes through exactly
+/// one `Store` per process (see the module invariants).
 pub struct Store {
-    conn: Connection,
+    conn: Conn,
     path: PathBuf,
 }
 
+/// The PostgreSQL migrations, in order, each with the schema version it
+/// brings the database to (the same numbers as SQLite's [`MIGRATIONS`]: the
+/// first file is SQLite's 0001 to 0009 in one). A test checks the list
+/// against `db/migrations/postgres/`.
+pub const PG_MIGRATIONS: &[(&str, &str, i64)] = &[(
+    "0001_init.sql",
+    include_str!("../../db/migrations/postgres/0001_init.sql"),
+    9,
+)];
+
 impl Store {
-    /// Opens (creating if needed) the database and applies pending migrations.
+    /// Opens (creating if needed) the database and applies pending
+    /// migrations. `path` is a SQLite file, or a `postgres://` URL.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let text = path.to_string_lossy();
+        if db::is_postgres_url(&text) {
+            return Self::open_postgres(path, &text);
+        }
         let p = path.display().to_string();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
@@ -450,12 +504,13 @@ impl Store {
                 message: format!("cannot create folder {}: {e}", dir.display()),
             })?;
         }
-        let conn = Connection::open(path).map_err(|e| StoreError::Open {
+        let conn = rusqlite::Connection::open(path).map_err(|e| StoreError::Open {
             path: p.clone(),
             message: e.to_string(),
         })?;
         let setup = || -> rusqlite::Result<()> {
             conn.busy_timeout(std::time::Duration::from_secs(10))?;
+            conn.set_prepared_statement_cache_capacity(64);
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;
             conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -466,22 +521,46 @@ impl Store {
             message: format!("not a usable SQLite database: {e}"),
         })?;
         let mut store = Store {
-            conn,
+            conn: Conn::Sqlite(conn),
             path: path.to_path_buf(),
         };
-        store.migrate()?;
+        store.migrate_sqlite()?;
         Ok(store)
     }
 
-    /// The database file, as given to [`Store::open`].
+    fn open_postgres(path: &Path, url: &str) -> Result<Store, StoreError> {
+        let shown = db::redacted(url);
+        let conn = db::PgConn::connect(url).map_err(|e| StoreError::Open {
+            path: shown.clone(),
+            message: format!("cannot connect to PostgreSQL: {e}"),
+        })?;
+        let mut store = Store {
+            conn: Conn::Postgres(conn),
+            path: path.to_path_buf(),
+        };
+        store.migrate_postgres(&shown)?;
+        Ok(store)
+    }
+
+    /// The database as given to [`Store::open`] (a file, or a URL).
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    fn migrate(&mut self) -> Result<(), StoreError> {
+    /// The database fit to show: the path, or the URL without its password.
+    pub fn display_name(&self) -> String {
+        db::redacted(&self.path.to_string_lossy())
+    }
+
+    /// Which engine the database is on.
+    pub fn backend(&self) -> Backend {
+        self.conn.backend()
+    }
+
+    fn migrate_sqlite(&mut self) -> Result<(), StoreError> {
         let p = self.path.display().to_string();
-        let version: i64 = self
-            .conn
+        let conn = self.conn.sqlite().expect("a SQLite store");
+        let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(|e| StoreError::Open {
                 path: p.clone(),
@@ -497,23 +576,29 @@ impl Store {
         }
         // A migration may rebuild a table that others reference (SQLite's
         // way to change a constraint): foreign keys are checked after, not during.
-        self.conn.pragma_update(None, "foreign_keys", "OFF")?;
+        let sql_err = |e: rusqlite::Error| StoreError::Sql(e.into());
+        conn.pragma_update(None, "foreign_keys", "OFF").map_err(sql_err)?;
         for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             let tx = self.conn.transaction()?;
-            tx.execute_batch(sql)
-                .and_then(|_| tx.pragma_update(None, "user_version", (i + 1) as i64))
+            let c = tx.sqlite().expect("a SQLite store");
+            c.execute_batch(sql)
+                .and_then(|_| c.pragma_update(None, "user_version", (i + 1) as i64))
                 .map_err(|source| StoreError::Migration {
                     path: p.clone(),
                     name: name.to_string(),
-                    source,
+                    source: source.into(),
                 })?;
             tx.commit()?;
         }
-        self.conn.pragma_update(None, "foreign_keys", "ON")?;
-        let broken: Option<String> = self
-            .conn
+        let conn = self.conn.sqlite().expect("a SQLite store");
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(sql_err)?;
+        let broken: Option<String> = conn
             .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
-            .optional()?;
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(sql_err(e)),
+            })?;
         if let Some(table) = broken {
             return Err(StoreError::Open {
                 path: p,
@@ -523,27 +608,103 @@ impl Store {
         Ok(())
     }
 
-    /// A number that changes whenever another connection (a crawl in another
-    /// process) commits to the database (`PRAGMA data_version`): what a
-    /// cache of derived data (the seller clusters) is keyed by.
-    pub fn data_version(&self) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    /// PostgreSQL's schema version lives in `precwatch_schema`; workers that
+    /// start together migrate one at a time (a transaction-scoped advisory lock).
+    fn migrate_postgres(&mut self, shown: &str) -> Result<(), StoreError> {
+        let open_err = |e: db::DbError| StoreError::Open {
+            path: shown.to_string(),
+            message: format!("cannot read the schema version: {e}"),
+        };
+        let tx = self.conn.transaction().map_err(open_err)?;
+        tx.execute_batch(
+            "SELECT pg_advisory_xact_lock(7073657263776174);
+             CREATE TABLE IF NOT EXISTS precwatch_schema (version BIGINT NOT NULL)",
+        )
+        .map_err(open_err)?;
+        let version: i64 = tx
+            .query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM precwatch_schema",
+                params![],
+                |r| r.get(0),
+            )
+            .map_err(open_err)?;
+        let known = PG_MIGRATIONS.last().map_or(0, |m| m.2);
+        if version > known {
+            return Err(StoreError::TooNew {
+                path: shown.to_string(),
+                found: version,
+                known,
+            });
+        }
+        for (name, sql, reaches) in PG_MIGRATIONS.iter().filter(|m| m.2 > version) {
+            tx.execute_batch(sql)
+                .and_then(|_| tx.execute("DELETE FROM precwatch_schema", params![]).map(drop))
+                .and_then(|_| {
+                    tx.execute("INSERT INTO precwatch_schema (version) VALUES (?1)", [*reaches])
+                        .map(drop)
+                })
+                .map_err(|source| StoreError::Migration {
+                    path: shown.to_string(),
+                    name: format!("postgres/{name}"),
+                    source,
+                })?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
-    /// The applied schema version (`PRAGMA user_version`: migrations applied).
+    /// A number that changes whenever another connection (a crawl in another
+    /// process) commits to the database: what a cache of derived data (the
+    /// seller clusters) is keyed by. SQLite's `PRAGMA data_version`; on
+    /// PostgreSQL the newest listing version and seller link (what clusters
+    /// are made of).
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(match &self.conn {
+            Conn::Sqlite(c) => c
+                .query_row("PRAGMA data_version", [], |r| r.get(0))
+                .map_err(db::DbError::from)?,
+            Conn::Postgres(_) => self.conn.query_row(
+                "SELECT (SELECT COALESCE(MAX(id), 0) FROM listing_versions) * 1000003
+                      + (SELECT COUNT(*) FROM listing_sellers)",
+                params![],
+                |r| r.get(0),
+            )?,
+        })
+    }
+
+    /// The applied schema version (migrations applied; SQLite's numbering).
     pub fn schema_version(&self) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        Ok(match &self.conn {
+            Conn::Sqlite(c) => c
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .map_err(db::DbError::from)?,
+            Conn::Postgres(_) => self.conn.query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM precwatch_schema",
+                params![],
+                |r| r.get(0),
+            )?,
+        })
     }
 
     /// The underlying connection, for queries this API does not cover.
-    pub fn conn(&self) -> &Connection {
+    pub fn conn(&self) -> &Conn {
         &self.conn
     }
 
     /// Resumes the newest unfinished run of this job, or starts a new one.
+    /// On PostgreSQL, workers starting together for one job take turns here
+    /// (a transaction-scoped advisory lock on the job's name), so they all
+    /// join one run.
     pub fn begin_run(&mut self, job_name: &str, job_text: &str, rules_sha256: &str) -> Result<RunHandle, StoreError> {
-        let unfinished: Option<i64> = self
-            .conn
+        retrying(|| self.begin_run_once(job_name, job_text, rules_sha256))
+    }
+
+    fn begin_run_once(&self, job_name: &str, job_text: &str, rules_sha256: &str) -> Result<RunHandle, StoreError> {
+        let tx = self.conn.transaction_immediate()?;
+        if tx.backend() == Backend::Postgres {
+            tx.execute("SELECT pg_advisory_xact_lock(hashtext(?1))", [job_name])?;
+        }
+        let unfinished: Option<i64> = tx
             .query_row(
                 "SELECT id FROM runs WHERE job_name = ?1 AND status IN ('running', 'interrupted') ORDER BY id DESC LIMIT 1",
                 [job_name],
@@ -551,24 +712,26 @@ impl Store {
             )
             .optional()?;
         if let Some(id) = unfinished {
-            self.conn
-                .execute("UPDATE runs SET status = 'running' WHERE id = ?1", [id])?;
+            tx.execute("UPDATE runs SET status = 'running' WHERE id = ?1", [id])?;
+            tx.commit()?;
             return Ok(RunHandle { id, resumed: true });
         }
         let host = hostname();
-        self.conn.execute(
+        let id: i64 = tx.query_row(
             "INSERT INTO runs (job_name, job_sha256, job_text, rules_sha256, tool_version, hostname, started_at, status)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'running')",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'running') RETURNING id",
             params![job_name, sha256_hex(job_text.as_bytes()), job_text, rules_sha256, env!("CARGO_PKG_VERSION"), host, now()],
+            |r| r.get(0),
         )?;
-        Ok(RunHandle {
-            id: self.conn.last_insert_rowid(),
-            resumed: false,
-        })
+        tx.commit()?;
+        Ok(RunHandle { id, resumed: false })
     }
 
     /// Ends a run. `complete` = the frontier was exhausted; then listings of
-    /// these sites not seen in this run are marked gone.
+    /// these sites not seen in this run are marked gone. Returns false, and
+    /// changes nothing, when the run was finished already (by another worker
+    /// of a shared run), or when `complete` is asked but entries are still
+    /// queued (another worker found new links meanwhile).
     pub fn finish_run(
         &mut self,
         run_id: i64,
@@ -576,8 +739,39 @@ impl Store {
         complete: bool,
         sites: &[String],
         stats_json: &str,
-    ) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
+    ) -> Result<bool, StoreError> {
+        retrying(|| self.finish_run_once(run_id, status, complete, sites, stats_json))
+    }
+
+    fn finish_run_once(
+        &self,
+        run_id: i64,
+        status: RunStatus,
+        complete: bool,
+        sites: &[String],
+        stats_json: &str,
+    ) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction_immediate()?;
+        let lock = match tx.backend() {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        };
+        let current: String = tx.query_row(&format!("SELECT status FROM runs WHERE id = ?1{lock}"), [run_id], |r| {
+            r.get(0)
+        })?;
+        if current == RunStatus::Finished.as_str() {
+            return Ok(false);
+        }
+        if complete {
+            let queued: i64 = tx.query_row(
+                "SELECT COUNT(*) FROM frontier WHERE run_id = ?1 AND status = 'queued'",
+                [run_id],
+                |r| r.get(0),
+            )?;
+            if queued > 0 {
+                return Ok(false);
+            }
+        }
         tx.execute(
             "UPDATE runs SET status = ?2, finished_at = ?3, complete = ?4, stats_json = ?5 WHERE id = ?1",
             params![run_id, status.as_str(), now(), complete as i64, stats_json],
@@ -593,7 +787,7 @@ impl Store {
             tx.execute("UPDATE runs SET gone = ?2 WHERE id = ?1", params![run_id, gone as i64])?;
         }
         tx.commit()?;
-        Ok(())
+        Ok(true)
     }
 
     /// Adds URLs to the run's frontier (already-known URLs are ignored).
@@ -612,14 +806,21 @@ impl Store {
         after: i64,
         limit: usize,
     ) -> Result<Vec<QueueItem>, StoreError> {
-        let mut st = self.conn.prepare_cached(
+        self.queue_items(
+            "f.run_id = ?1 AND f.host = ?2 AND f.status = 'queued' AND f.id > ?3 ORDER BY f.id LIMIT ?4",
+            params![run_id, host, after, limit as i64],
+        )
+    }
+
+    /// Frontier entries with what a request needs (validators, how found), by `filter` on `frontier f`.
+    fn queue_items(&self, filter: &str, args: impl db::Params) -> Result<Vec<QueueItem>, StoreError> {
+        let mut st = self.conn.prepare(&format!(
             "SELECT f.id, f.url, f.site, f.depth, f.attempts,
                     v.listing_id, v.version_id, v.etag, v.last_modified, v.analysis_key, f.via, f.query, f.page
-             FROM frontier f LEFT JOIN validators v ON v.url = f.url
-             WHERE f.run_id = ?1 AND f.host = ?2 AND f.status = 'queued' AND f.id > ?3 ORDER BY f.id LIMIT ?4",
-        )?;
-        let rows = st.query_map(params![run_id, host, after, limit as i64], |r| {
-            let validators = match r.get::<_, Option<i64>>(5)? {
+             FROM frontier f LEFT JOIN validators v ON v.url = f.url WHERE {filter}"
+        ))?;
+        let rows = st.query_map(args, |r| {
+            let validators = match r.get::<Option<i64>>(5)? {
                 Some(listing_id) => Some(Validators {
                     listing_id,
                     version_id: r.get(6)?,
@@ -637,7 +838,7 @@ impl Store {
                 attempts: r.get(4)?,
                 validators,
                 via: Via {
-                    kind: ViaKind::parse(&r.get::<_, String>(10)?),
+                    kind: ViaKind::parse(&r.get::<String>(10)?),
                     query: r.get(11)?,
                     page: r.get(12)?,
                 },
@@ -660,7 +861,7 @@ impl Store {
         Ok(self
             .conn
             .query_row("SELECT COUNT(*) FROM pages WHERE run_id = ?1", [run_id], |r| {
-                r.get::<_, i64>(0)
+                r.get::<i64>(0)
             })? as u64)
     }
 
@@ -669,7 +870,7 @@ impl Store {
         Ok(self.conn.query_row(
             "SELECT COUNT(*) FROM frontier WHERE run_id = ?1 AND status = 'queued'",
             [run_id],
-            |r| r.get::<_, i64>(0),
+            |r| r.get::<i64>(0),
         )? as u64)
     }
 
@@ -680,7 +881,7 @@ impl Store {
             .query_row(
                 "SELECT robots_status, robots_txt FROM hosts WHERE run_id = ?1 AND host = ?2 AND robots_status IS NOT NULL",
                 params![run_id, host],
-                |r| Ok((r.get::<_, i64>(0)? as u16, r.get::<_, Option<String>>(1)?.unwrap_or_default())),
+                |r| Ok((r.get::<i64>(0)? as u16, r.get::<Option<String>>(1)?.unwrap_or_default())),
             )
             .optional()?)
     }
@@ -732,7 +933,7 @@ impl Store {
         )
     }
 
-    fn stored_pages(&self, filter: &str, args: impl rusqlite::Params) -> Result<Vec<StoredPage>, StoreError> {
+    fn stored_pages(&self, filter: &str, args: impl db::Params) -> Result<Vec<StoredPage>, StoreError> {
         let sql = format!(
             "SELECT p.id, p.url, p.final_url, p.status_code, p.headers_json, p.fetched_at, b.data, p.truncated
              FROM pages p JOIN frontier f ON f.id = p.frontier_id JOIN blobs b ON b.sha256 = p.body_sha256
@@ -745,11 +946,11 @@ impl Store {
                 page_id: r.get(0)?,
                 url: r.get(1)?,
                 final_url: r.get(2)?,
-                status: r.get::<_, i64>(3)?.clamp(0, 999) as u16,
+                status: r.get::<i64>(3)?.clamp(0, 999) as u16,
                 headers: serde_json::from_str(&headers).unwrap_or_default(),
                 fetched_at: r.get(5)?,
                 body: r.get(6)?,
-                truncated: r.get::<_, i64>(7)? != 0,
+                truncated: r.get::<i64>(7)? != 0,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -766,7 +967,12 @@ impl Store {
     }
 
     /// Commits several outcomes in one transaction (all or nothing).
+    /// A deadlock with another worker's transaction runs it again.
     pub fn commit(&mut self, run_id: i64, outcomes: &[Outcome]) -> Result<Vec<Committed>, StoreError> {
+        retrying(|| self.commit_once(run_id, outcomes))
+    }
+
+    fn commit_once(&self, run_id: i64, outcomes: &[Outcome]) -> Result<Vec<Committed>, StoreError> {
         let tx = self.conn.transaction()?;
         let mut results = Vec::with_capacity(outcomes.len());
         for o in outcomes {
@@ -803,11 +1009,18 @@ mod tests {
         let path = dir.path().join("sub/x.sqlite");
         let s = Store::open(&path).unwrap();
         assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
-        let mode: String = s.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        let mode: String = s
+            .conn()
+            .query_row("PRAGMA journal_mode", params![], |r| r.get(0))
+            .unwrap();
         assert_eq!(mode, "wal");
         drop(s);
         let s = Store::open(&path).unwrap();
-        s.conn().pragma_update(None, "user_version", 99).unwrap();
+        s.conn()
+            .sqlite()
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
         drop(s);
         let err = Store::open(&path).err().unwrap().to_string();
         assert!(err.contains("schema version 99"), "{err}");

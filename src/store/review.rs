@@ -8,8 +8,9 @@
 //!   version with other content returns it to `new`, recorded as an event by
 //!   [`SYSTEM_REVIEWER`] in the same transaction as the version.
 
+use super::db;
+use super::db::{params, Conn, OptionalExtension};
 use super::{Store, StoreError};
-use rusqlite::{params, OptionalExtension, Transaction};
 
 /// The reviewer named on events precwatch itself records (a false positive
 /// returned to new because its content changed).
@@ -105,8 +106,8 @@ pub enum ReviewError {
     Store(#[from] StoreError),
 }
 
-impl From<rusqlite::Error> for ReviewError {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<db::DbError> for ReviewError {
+    fn from(e: db::DbError) -> Self {
         ReviewError::Store(StoreError::from(e))
     }
 }
@@ -176,8 +177,8 @@ impl Store {
                 version_id: r.get(2)?,
                 at: r.get(3)?,
                 by: r.get(4)?,
-                old_status: r.get::<_, Option<String>>(5)?.as_deref().and_then(ReviewStatus::parse),
-                new_status: ReviewStatus::parse(&r.get::<_, String>(6)?),
+                old_status: r.get::<Option<String>>(5)?.as_deref().and_then(ReviewStatus::parse),
+                new_status: ReviewStatus::parse(&r.get::<String>(6)?),
                 note: r.get(7)?,
             })
         })?;
@@ -187,7 +188,7 @@ impl Store {
 
 #[allow(clippy::too_many_arguments)]
 fn append(
-    tx: &Transaction,
+    tx: &Conn,
     listing_id: i64,
     version: Option<i64>,
     at: &str,
@@ -195,7 +196,7 @@ fn append(
     old: ReviewStatus,
     new: ReviewStatus,
     note: Option<&str>,
-) -> rusqlite::Result<i64> {
+) -> db::Result<i64> {
     let action = if by == SYSTEM_REVIEWER && new == ReviewStatus::New {
         "reopened"
     } else {
@@ -203,38 +204,31 @@ fn append(
     };
     tx.prepare_cached(
         "INSERT INTO review_events (listing_id, version_id, at, reviewer, action, note, old_status, new_status)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
     )?
-    .execute(params![
-        listing_id,
-        version,
-        at,
-        by,
-        action,
-        note,
-        old.as_str(),
-        new.as_str()
-    ])?;
-    Ok(tx.last_insert_rowid())
+    .query_row(
+        params![listing_id, version, at, by, action, note, old.as_str(), new.as_str()],
+        |r| r.get(0),
+    )
 }
 
 /// Called in the commit transaction when `listing_id` got a new version: a
 /// false positive whose content changed (not only the rules) returns to new,
 /// with an event saying why. The suppression holds while the content is the same.
 pub(super) fn reopen_if_changed(
-    tx: &Transaction,
+    tx: &Conn,
     listing_id: i64,
     old_version: Option<i64>,
     new_version: i64,
     at: &str,
-) -> rusqlite::Result<()> {
+) -> db::Result<()> {
     let state: String = tx
         .prepare_cached("SELECT review_state FROM listings WHERE id = ?1")?
         .query_row([listing_id], |r| r.get(0))?;
     if ReviewStatus::parse(&state) != Some(ReviewStatus::FalsePositive) {
         return Ok(());
     }
-    let content_of = |v: i64| -> rusqlite::Result<Option<String>> {
+    let content_of = |v: i64| -> db::Result<Option<String>> {
         tx.prepare_cached("SELECT content_sha256 FROM listing_versions WHERE id = ?1")?
             .query_row([v], |r| r.get(0))
             .optional()

@@ -3,8 +3,9 @@
 //! alert deliveries. Counts come from the stored rows, so a resumed run is
 //! counted whole, not only its last process's part.
 
+use super::db::params;
+use super::db::OptionalExtension;
 use super::{Store, StoreError};
-use rusqlite::OptionalExtension;
 use std::collections::BTreeMap;
 
 /// One run, accounted for.
@@ -73,12 +74,10 @@ impl Store {
     /// The newest runs first (of one job, if given), at most `limit`.
     pub fn run_reports(&self, job: Option<&str>, limit: usize) -> Result<Vec<RunReport>, StoreError> {
         let mut st = self.conn.prepare(&format!(
-            "SELECT {RUN_COLUMNS} FROM runs WHERE ?1 IS NULL OR job_name = ?1 ORDER BY id DESC LIMIT ?2"
+            "SELECT {RUN_COLUMNS} FROM runs WHERE CAST(?1 AS TEXT) IS NULL OR job_name = ?1 ORDER BY id DESC LIMIT ?2"
         ))?;
         let ids: Vec<i64> = st
-            .query_map(rusqlite::params![job, limit.min(i64::MAX as usize) as i64], |r| {
-                r.get(0)
-            })?
+            .query_map(params![job, limit.min(i64::MAX as usize) as i64], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         ids.into_iter()
             .filter_map(|id| self.run_report(id).transpose())
@@ -101,13 +100,13 @@ impl Store {
                     started_at: r.get(2)?,
                     finished_at: r.get(3)?,
                     status: r.get(4)?,
-                    complete: r.get::<_, i64>(5)? != 0,
+                    complete: r.get::<i64>(5)? != 0,
                     errors,
                     job_sha256: r.get(7)?,
                     rules_sha256: r.get(8)?,
                     tool_version: r.get(9)?,
                     hostname: r.get(10)?,
-                    gone: r.get::<_, i64>(11)?.max(0) as u64,
+                    gone: r.get::<i64>(11)?.max(0) as u64,
                     pages: 0,
                     failed: 0,
                     listings_by_risk: BTreeMap::new(),
@@ -140,7 +139,7 @@ impl Store {
             "SELECT v.risk, COUNT(DISTINCT s.listing_id) FROM sightings s JOIN listing_versions v ON v.id = s.version_id
              WHERE s.run_id = ?1 GROUP BY v.risk",
         )?;
-        for row in st.query_map([r.id], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)))? {
+        for row in st.query_map([r.id], |row| Ok((row.get::<String>(0)?, row.get::<i64>(1)?)))? {
             let (risk, n) = row?;
             r.listings_by_risk.insert(risk, n.max(0) as u64);
         }
@@ -152,8 +151,8 @@ impl Store {
                 kind: row.get(0)?,
                 target: row.get(1)?,
                 at: row.get(2)?,
-                listings: row.get::<_, i64>(3)?.max(0) as u64,
-                ok: row.get::<_, i64>(4)? != 0,
+                listings: row.get::<i64>(3)?.max(0) as u64,
+                ok: row.get::<i64>(4)? != 0,
                 error: row.get(5)?,
             })
         })? {
@@ -220,7 +219,7 @@ impl Store {
              GROUP BY q.site, q.query ORDER BY q.site, MIN(q.first)",
         )?;
         let rows = st.query_map([run_id], |r| {
-            let n = |i| r.get::<_, i64>(i).map(|v| v.max(0) as u64);
+            let n = |i| r.get::<i64>(i).map(|v| v.max(0) as u64);
             Ok(QueryStats {
                 site: r.get(0)?,
                 query: r.get(1)?,
@@ -248,10 +247,9 @@ impl Store {
              WHERE via = 'store' AND page = 1 AND run_id < ?2 AND run_id IN (SELECT id FROM runs WHERE job_name = ?1)
              GROUP BY site, url ORDER BY MAX(id) DESC LIMIT ?3",
         )?;
-        let rows = st.query_map(
-            rusqlite::params![job, run_id, limit.min(i64::MAX as usize) as i64],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let rows = st.query_map(params![job, run_id, limit.min(i64::MAX as usize) as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }

@@ -14,6 +14,7 @@
 //!   one. It is left out of the links for that site's listings only, and
 //!   listed apart ([`SiteWideIdentifier`]).
 
+use super::db::params;
 use super::{Seller, Store, StoreError};
 use crate::matcher::Risk;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -226,7 +227,7 @@ impl Store {
     /// the rest of the page). The cache is emptied when another connection
     /// wrote to the database ([`Store::data_version`]) or it grew too large.
     pub fn cluster_of_cached(&self, listing_id: i64, cache: &mut LinkCache) -> Result<Option<i64>, StoreError> {
-        use rusqlite::OptionalExtension;
+        use super::db::OptionalExtension;
         let version = self.data_version()?;
         if cache.version != Some(version) || cache.ids > LinkCache::MAX_IDS {
             *cache = LinkCache {
@@ -320,7 +321,7 @@ impl Store {
         let mut site_index: HashMap<String, usize> = HashMap::new();
         let mut site_listings: Vec<u64> = Vec::new();
         let mut st = self.conn.prepare("SELECT id, site FROM listings")?;
-        let mut rows = st.query([])?;
+        let mut rows = st.query(params![])?;
         while let Some(r) = rows.next()? {
             let site: String = r.get(1)?;
             let i = *site_index.entry(site.clone()).or_insert_with(|| {
@@ -335,7 +336,7 @@ impl Store {
             .conn
             .prepare("SELECT listing_id, seller_id FROM listing_sellers GROUP BY listing_id, seller_id")?;
         let pairs: Vec<(i64, i64)> = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map(params![], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
         let mut per_site: HashMap<(usize, i64), u64> = HashMap::new();
         for (listing, seller) in &pairs {
@@ -387,7 +388,7 @@ impl Store {
 
     fn seller_names(&self) -> Result<HashMap<i64, Seller>, StoreError> {
         let mut st = self.conn.prepare("SELECT id, kind, value FROM sellers")?;
-        let rows = st.query_map([], |r| {
+        let rows = st.query_map(params![], |r| {
             Ok((
                 r.get(0)?,
                 Seller {
@@ -405,7 +406,7 @@ impl Store {
             "SELECT l.id, l.canonical_url, l.site, COALESCE(v.title, ''), COALESCE(v.risk, 'none'), l.first_seen, l.last_seen
              FROM listings l LEFT JOIN listing_versions v ON v.id = l.current_version_id",
         )?;
-        let rows = st.query_map([], |r| {
+        let rows = st.query_map(params![], |r| {
             let risk: String = r.get(4)?;
             let listing = ClusterListing {
                 id: r.get(0)?,

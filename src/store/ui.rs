@@ -7,10 +7,10 @@
 //! index, so the cost does not grow with the offset; the current listing
 //! need not pass the filter any more (it may just have been reviewed out of it).
 
+use super::db::OptionalExtension;
+use super::db::Value;
 use super::listings::{ListingFilter, ORDER};
 use super::{Store, StoreError};
-use rusqlite::types::Value;
-use rusqlite::OptionalExtension;
 
 /// Where a listing stands in a filtered list.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -38,18 +38,16 @@ impl Store {
             .optional()?;
         let Some((rank, score)) = key else { return Ok(None) };
         self.ready_for(filter)?;
-        let (cond, args) = filter.sql()?;
+        let (cond, args) = filter.sql(self.backend())?;
         let after = "(l.risk_rank < ?R OR (l.risk_rank = ?R AND (l.score < ?S OR (l.score = ?S AND l.id > ?I))))";
         let before = "(l.risk_rank > ?R OR (l.risk_rank = ?R AND (l.score > ?S OR (l.score = ?S AND l.id < ?I))))";
         let next = self.one_id(&cond, &args, after, ORDER, (rank, score, id))?;
         let prev = self.one_id(&cond, &args, before, ORDER_BACK, (rank, score, id))?;
         let n = args.len();
         let sql = format!("SELECT COUNT(*) FROM listings l WHERE {cond} AND {}", keyed(before, n));
-        let count: i64 = self.conn.query_row(
-            &sql,
-            rusqlite::params_from_iter(with_key(&args, (rank, score, id)).iter()),
-            |r| r.get(0),
-        )?;
+        let count: i64 = self
+            .conn
+            .query_row(&sql, &with_key(&args, (rank, score, id)), |r| r.get(0))?;
         Ok(Some(Neighbours {
             prev,
             next,
@@ -71,9 +69,7 @@ impl Store {
         );
         Ok(self
             .conn
-            .query_row(&sql, rusqlite::params_from_iter(with_key(args, key).iter()), |r| {
-                r.get(0)
-            })
+            .query_row(&sql, &with_key(args, key), |r| r.get(0))
             .optional()?)
     }
 }
@@ -89,6 +85,6 @@ fn keyed(keyset: &str, n: usize) -> String {
 /// The filter's parameters followed by the key (rank, score, id).
 fn with_key(args: &[Value], (rank, score, id): (i64, f64, i64)) -> Vec<Value> {
     let mut all = args.to_vec();
-    all.extend([Value::Integer(rank), Value::Real(score), Value::Integer(id)]);
+    all.extend([Value::Int(rank), Value::Real(score), Value::Int(id)]);
     all
 }

@@ -9,9 +9,9 @@
 //!   recorded only after the target accepted it, so a failed one is sent
 //!   again with the next run's.
 
+use super::db::{params, OptionalExtension};
 use super::{Store, StoreError};
 use crate::matcher::Risk;
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
 /// Who asks for a job lock.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,7 +90,11 @@ impl Store {
     /// nobody holds it, its lease ran out, its holder's process is gone
     /// from this host, or `holder` has it already.
     pub fn try_lock_job(&mut self, job: &str, holder: &LockHolder, now_ms: i64) -> Result<LockOutcome, StoreError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction_immediate()?;
+        if tx.backend() == super::db::Backend::Postgres {
+            // SQLite's IMMEDIATE serialises writers; PostgreSQL's watchers take turns on the job's name.
+            tx.execute("SELECT pg_advisory_xact_lock(hashtext('job_lock:' || ?1))", [job])?;
+        }
         let current: Option<(String, i64, String, i64)> = tx
             .query_row(
                 "SELECT holder, pid, host, expires_at FROM job_locks WHERE job_name = ?1",
@@ -182,9 +186,9 @@ impl Store {
                 url: r.get(1)?,
                 site: r.get(2)?,
                 title: r.get(3)?,
-                risk: Risk::ALL[r.get::<_, i64>(4)?.clamp(0, 3) as usize],
+                risk: Risk::ALL[r.get::<i64>(4)?.clamp(0, 3) as usize],
                 score: r.get(5)?,
-                state: super::ListingState::parse(&r.get::<_, String>(6)?).unwrap_or(super::ListingState::Changed),
+                state: super::ListingState::parse(&r.get::<String>(6)?).unwrap_or(super::ListingState::Changed),
                 first_seen: r.get(7)?,
                 last_seen: r.get(8)?,
                 version_id,
@@ -208,8 +212,8 @@ impl Store {
         let at = super::now();
         for l in sent {
             tx.prepare_cached(
-                "INSERT OR IGNORE INTO alert_deliveries (alert_key, listing_id, content_sha256, version_id, run_id, delivered_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO alert_deliveries (alert_key, listing_id, content_sha256, version_id, run_id, delivered_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
             )?
             .execute(params![alert_key, l.id, l.content_sha256, l.version_id, run_id, at])?;
         }

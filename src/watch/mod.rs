@@ -143,7 +143,7 @@ impl Watcher {
             log(&format!(
                 "watching job {:?} ({schedule}) into {}; next run {}",
                 w.job.name,
-                w.db.display(),
+                crate::store::shown(&w.db),
                 when(self.plan.due(i))
             ));
         }

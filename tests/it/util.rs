@@ -4,6 +4,7 @@ use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Request, Response, StatusCode};
 use precwatch::config::Job;
 use precwatch::crawl::{CrawlOptions, Summary};
+use precwatch::db_params;
 use precwatch::rules::RuleSet;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -238,31 +239,31 @@ pub async fn crawl(job: &Job, db: &Path) -> Summary {
         .expect("crawl runs")
 }
 
-/// Listings in the database: (canonical_url, risk, hits as "rule@start..end").
+/// Listings in the database (a SQLite file or a `postgres://` URL):
+/// (canonical_url, risk, hits as "rule@start..end").
 pub fn listings(db: &Path) -> Vec<(String, String, Vec<String>)> {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let mut st = conn
+    let store = precwatch::store::Store::open(db).unwrap();
+    let conn = store.conn();
+    let rows: Vec<(String, String, i64)> = conn
         .prepare(
             "SELECT l.canonical_url, v.risk, v.id FROM listings l JOIN listing_versions v ON v.id = l.current_version_id ORDER BY l.canonical_url",
         )
-        .unwrap();
-    let rows: Vec<(String, String, i64)> = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .query_map(db_params![], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .unwrap()
         .map(Result::unwrap)
         .collect();
     rows.into_iter()
         .map(|(u, risk, vid)| {
-            let mut hs = conn
-                .prepare("SELECT rule_id, start, end FROM hits WHERE version_id = ?1 ORDER BY start, rule_id")
-                .unwrap();
-            let hits = hs
+            let hits = conn
+                .prepare("SELECT rule_id, start, \"end\" FROM hits WHERE version_id = ?1 ORDER BY start, rule_id")
+                .unwrap()
                 .query_map([vid], |r| {
                     Ok(format!(
                         "{}@{}..{}",
-                        r.get::<_, String>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, i64>(2)?
+                        r.get::<String>(0)?,
+                        r.get::<i64>(1)?,
+                        r.get::<i64>(2)?
                     ))
                 })
                 .unwrap()
@@ -271,6 +272,47 @@ pub fn listings(db: &Path) -> Vec<(String, String, Vec<String>)> {
             (u, risk, hits)
         })
         .collect()
+}
+
+/// The PostgreSQL server the tests may use (`PRECWATCH_TEST_PG`, a URL whose
+/// role may create databases; `.ci/postgres` starts one). None, with a skip
+/// line, when it is not set, unless `PRECWATCH_REQUIRE_TOOLS=1` (CI), where
+/// that is a failure.
+pub fn pg_server(test: &str) -> Option<String> {
+    match std::env::var("PRECWATCH_TEST_PG") {
+        Ok(u) if !u.is_empty() => Some(u),
+        _ => {
+            assert!(
+                std::env::var("PRECWATCH_REQUIRE_TOOLS").as_deref() != Ok("1"),
+                "{test}: PRECWATCH_TEST_PG is not set (start one with .ci/postgres)"
+            );
+            eprintln!("skipping {test}: PRECWATCH_TEST_PG is not set (start a server with .ci/postgres)");
+            None
+        }
+    }
+}
+
+/// A new, empty database on the test server; its URL.
+pub fn pg_fresh_db(server: &str) -> String {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let name = format!(
+        "pw_{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        fastrand::u32(..)
+    );
+    let admin = server.to_string();
+    let n = name.clone();
+    // The synchronous client runs its own runtime: off the test's.
+    std::thread::spawn(move || {
+        let mut c = postgres::Client::connect(&admin, postgres::NoTls).expect("connect to PRECWATCH_TEST_PG");
+        c.batch_execute(&format!("CREATE DATABASE {n}")).unwrap();
+    })
+    .join()
+    .unwrap();
+    let mut url = url::Url::parse(server).unwrap();
+    url.set_path(&format!("/{name}"));
+    url.to_string()
 }
 
 pub fn query_i64(db: &Path, sql: &str) -> i64 {

@@ -1,0 +1,214 @@
+//! A run shared by several crawler processes on one PostgreSQL database
+//! (issue 13): frontier leases, per-host politeness claimed in the
+//! database, robots.txt fetched once, and the run finished once.
+//!
+//! Everything here is one statement, or one transaction with a row lock,
+//! so it is atomic without a coordinator process:
+//! - A worker takes frontier entries with `FOR UPDATE SKIP LOCKED` and
+//!   stamps them with its name and a lease expiry; it renews its leases
+//!   while it holds them. An entry whose lease lapsed (its worker was
+//!   killed) is queued for anyone again.
+//! - An entry is settled once: the outcome's `status = 'queued'` condition
+//!   makes a second worker's commit of the same entry a no-op
+//!   (`commit.rs`), so a lease that lapsed while its worker was still
+//!   fetching cannot store a page twice.
+//! - A request to a host starts only after this worker claimed the host's
+//!   next slot: `hosts.next_at_ms` moves to now + interval only when it
+//!   has passed, in one `UPDATE` under the row's lock, so two workers'
+//!   request starts to one host are at least the interval apart (on one
+//!   clock: workers on several machines need their clocks synchronised).
+//! - robots.txt is fetched by the worker that claims it; the others wait
+//!   for its stored answer.
+//! - The run is finished by the worker that finds the frontier exhausted
+//!   while holding the run's row lock and seeing it still running.
+
+use super::db::{params, Backend, OptionalExtension};
+use super::{QueueItem, Store, StoreError};
+
+/// What a claim of a host's next request slot gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SlotClaim {
+    /// The slot is this worker's: start the request now.
+    Claimed,
+    /// Another worker has the host until this time (Unix ms): ask again then.
+    Wait(i64),
+    /// The host was paused for the rest of the run (by any worker), and why.
+    Paused(String),
+}
+
+/// What a claim of a host's robots.txt gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RobotsClaim {
+    /// This worker fetches it and saves the answer.
+    Fetch,
+    /// Stored already: (status, body).
+    Known(u16, String),
+    /// Another worker is fetching it: ask again shortly.
+    Wait,
+}
+
+impl Store {
+    /// Takes up to `limit` queued entries of `host` that nobody holds (or
+    /// whose lease lapsed), for `owner` until `until_ms`, shallowest first.
+    pub fn lease_for_host(
+        &self,
+        run_id: i64,
+        host: &str,
+        owner: &str,
+        limit: usize,
+        now_ms: i64,
+        until_ms: i64,
+    ) -> Result<Vec<QueueItem>, StoreError> {
+        super::retrying(|| self.lease_once(run_id, host, owner, limit, now_ms, until_ms))
+    }
+
+    fn lease_once(
+        &self,
+        run_id: i64,
+        host: &str,
+        owner: &str,
+        limit: usize,
+        now_ms: i64,
+        until_ms: i64,
+    ) -> Result<Vec<QueueItem>, StoreError> {
+        let lock = match self.backend() {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let tx = self.conn.transaction_immediate()?;
+        let mut ids: Vec<i64> = tx
+            .prepare(&format!(
+                "UPDATE frontier SET lease_owner = ?3, lease_until_ms = ?5
+                 WHERE id IN (SELECT id FROM frontier WHERE run_id = ?1 AND host = ?2 AND status = 'queued'
+                                AND (lease_until_ms IS NULL OR lease_until_ms < ?4)
+                              ORDER BY id LIMIT ?6 {lock})
+                 RETURNING id"
+            ))?
+            .query_map(params![run_id, host, owner, now_ms, until_ms, limit as i64], |r| {
+                r.get(0)
+            })?
+            .collect::<Result<_, _>>()?;
+        ids.sort_unstable();
+        let items = match (ids.first(), ids.last()) {
+            (Some(first), Some(last)) => self
+                .queue_items(
+                    "f.run_id = ?1 AND f.host = ?2 AND f.status = 'queued' AND f.lease_owner = ?3
+                     AND f.id BETWEEN ?4 AND ?5 ORDER BY f.id",
+                    params![run_id, host, owner, first, last],
+                )?
+                .into_iter()
+                .filter(|i| ids.binary_search(&i.id).is_ok())
+                .collect(),
+            _ => Vec::new(),
+        };
+        tx.commit()?;
+        Ok(items)
+    }
+
+    /// Extends every lease `owner` holds in the run to `until_ms`; the number renewed.
+    pub fn renew_leases(&self, run_id: i64, owner: &str, until_ms: i64) -> Result<u64, StoreError> {
+        super::retrying(|| {
+            Ok(self.conn.execute(
+                "UPDATE frontier SET lease_until_ms = ?3 WHERE run_id = ?1 AND lease_owner = ?2 AND status = 'queued'",
+                params![run_id, owner, until_ms],
+            )? as u64)
+        })
+    }
+
+    /// Gives back every entry `owner` still holds (a worker stopping early),
+    /// so other workers take them at once instead of after the lease.
+    pub fn release_leases(&self, run_id: i64, owner: &str) -> Result<u64, StoreError> {
+        super::retrying(|| {
+            Ok(self.conn.execute(
+                "UPDATE frontier SET lease_until_ms = NULL WHERE run_id = ?1 AND lease_owner = ?2 AND status = 'queued'",
+                params![run_id, owner],
+            )? as u64)
+        })
+    }
+
+    /// Hosts with queued entries nobody holds now (new links from other
+    /// workers, or the entries of a worker that died).
+    pub fn claimable_hosts(&self, run_id: i64, now_ms: i64) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare(
+                "SELECT DISTINCT host FROM frontier WHERE run_id = ?1 AND status = 'queued'
+                   AND (lease_until_ms IS NULL OR lease_until_ms < ?2)",
+            )?
+            .query_map(params![run_id, now_ms], |r| r.get(0))?
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Claims `host`'s next request slot at `now_ms`; the next one is
+    /// `interval_ms` later (see the module's invariants).
+    pub fn claim_slot(&self, run_id: i64, host: &str, now_ms: i64, interval_ms: i64) -> Result<SlotClaim, StoreError> {
+        let next = now_ms.saturating_add(interval_ms);
+        let claimed = self
+            .conn
+            .query_row(
+                "INSERT INTO hosts (run_id, host, next_at_ms) VALUES (?1, ?2, ?4)
+                 ON CONFLICT (run_id, host) DO UPDATE SET next_at_ms = ?4
+                 WHERE hosts.next_at_ms <= ?3 AND hosts.paused = 0
+                 RETURNING next_at_ms",
+                params![run_id, host, now_ms, next],
+                |r| r.get::<i64>(0),
+            )
+            .optional()?;
+        if claimed.is_some() {
+            return Ok(SlotClaim::Claimed);
+        }
+        let (at, paused, why): (i64, i64, Option<String>) = self.conn.query_row(
+            "SELECT next_at_ms, paused, pause_reason FROM hosts WHERE run_id = ?1 AND host = ?2",
+            params![run_id, host],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        Ok(if paused != 0 {
+            SlotClaim::Paused(why.unwrap_or_default())
+        } else {
+            SlotClaim::Wait(at)
+        })
+    }
+
+    /// Holds `host` for every worker until `until_ms` (a Retry-After).
+    pub fn hold_host(&self, run_id: i64, host: &str, until_ms: i64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO hosts (run_id, host, next_at_ms) VALUES (?1, ?2, ?3)
+             ON CONFLICT (run_id, host) DO UPDATE SET next_at_ms = ?3 WHERE hosts.next_at_ms < ?3",
+            params![run_id, host, until_ms],
+        )?;
+        Ok(())
+    }
+
+    /// Claims the fetch of `host`'s robots.txt for `claim_ms`, or gives the
+    /// answer another worker stored.
+    pub fn claim_robots(&self, run_id: i64, host: &str, now_ms: i64, claim_ms: i64) -> Result<RobotsClaim, StoreError> {
+        let claimed = self
+            .conn
+            .query_row(
+                "INSERT INTO hosts (run_id, host, robots_claim_until_ms) VALUES (?1, ?2, ?4)
+                 ON CONFLICT (run_id, host) DO UPDATE SET robots_claim_until_ms = ?4
+                 WHERE hosts.robots_status IS NULL
+                   AND (hosts.robots_claim_until_ms IS NULL OR hosts.robots_claim_until_ms < ?3)
+                 RETURNING 1",
+                params![run_id, host, now_ms, now_ms.saturating_add(claim_ms)],
+                |r| r.get::<i64>(0),
+            )
+            .optional()?;
+        if claimed.is_some() {
+            return Ok(RobotsClaim::Fetch);
+        }
+        Ok(match self.host_robots(run_id, host)? {
+            Some((status, body)) => RobotsClaim::Known(status, body),
+            None => RobotsClaim::Wait,
+        })
+    }
+
+    /// Queued entries of the run held by a live lease of any worker.
+    pub fn live_leases(&self, run_id: i64, now_ms: i64) -> Result<u64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM frontier WHERE run_id = ?1 AND status = 'queued' AND lease_until_ms >= ?2",
+            params![run_id, now_ms],
+            |r| r.get::<i64>(0),
+        )? as u64)
+    }
+}
