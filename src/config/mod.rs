@@ -138,6 +138,10 @@ pub struct CrawlSettings {
     pub max_identifiers_per_listing: usize,
     /// Links taken from one page.
     pub max_links_per_page: usize,
+    /// A run shared by several workers (PostgreSQL): how long a worker's
+    /// hold on the frontier entries it took lasts unless renewed; a killed
+    /// worker's entries return to the queue after at most this long.
+    pub lease_ms: u64,
 }
 
 impl Default for CrawlSettings {
@@ -172,6 +176,7 @@ impl Default for CrawlSettings {
             max_nesting_depth: 256,
             max_identifiers_per_listing: 100,
             max_links_per_page: 10_000,
+            lease_ms: 60_000,
         }
     }
 }
@@ -357,8 +362,9 @@ impl Job {
             sites.push(site);
         }
         let resolve = |p: &str| {
+            let url = crate::store::db::is_postgres_url(p);
             let p = PathBuf::from(p);
-            if p.is_absolute() {
+            if url || p.is_absolute() {
                 p
             } else {
                 base.join(p)
@@ -448,6 +454,10 @@ impl Source<'_> {
             (c.max_hits_per_listing >= 1, "max_hits_per_listing must be at least 1"),
             (c.max_nesting_depth >= 16, "max_nesting_depth must be at least 16"),
             (c.max_links_per_page >= 1, "max_links_per_page must be at least 1"),
+            (
+                (1_000..=86_400_000).contains(&c.lease_ms),
+                "lease_ms must be between 1000 (a second) and 86400000 (a day)",
+            ),
         ] {
             if !ok {
                 return Err(self.invalid(at..at, format!("[crawl] {what}")));

@@ -24,6 +24,7 @@ pub mod discover;
 mod pool;
 mod progress;
 pub(crate) mod scheduler;
+mod shared;
 pub mod summary;
 mod task;
 mod writer;
@@ -100,6 +101,8 @@ pub(crate) struct Ctx {
     analysis: pool::Pool,
     limits: Limits,
     run_id: i64,
+    /// This worker's part in a run shared over PostgreSQL; None on SQLite.
+    shared: Option<shared::Shared>,
 }
 
 impl Ctx {
@@ -121,10 +124,21 @@ pub async fn run(
     let started = Instant::now();
     let fetchers = build_fetchers(job)?;
     check_proxies(job).await?;
-    let _lock = lock_database(db)?;
     let mut store = Store::open(db)?;
+    let is_shared = store.backend() == crate::store::db::Backend::Postgres;
+    // SQLite has one writer: a lock file keeps a second crawl out. On
+    // PostgreSQL every crawl of the job joins the run instead.
+    let _lock = if is_shared { None } else { Some(lock_database(db)?) };
     let handle = store.begin_run(&job.name, &job.source_text, rules.fingerprint())?;
     let run_id = handle.id;
+    let shared = if is_shared {
+        let lease = Duration::from_millis(job.crawl.lease_ms);
+        let sh = shared::Shared::open(db, run_id, lease)?;
+        tracing::info!(run_id, worker = %sh.owner, "working on a shared run");
+        Some(sh)
+    } else {
+        None
+    };
     let already_fetched = store.fetched_count(run_id)?;
     store.enqueue(run_id, &discover::seeds(job, &rules))?;
     store.enqueue(run_id, &discover::known_storefronts(job, &store, run_id)?)?;
@@ -174,9 +188,14 @@ pub async fn run(
         writer: writer.clone(),
         limits: limits.clone(),
         run_id,
+        shared,
     });
+    let mut sched = Scheduler::new(limits, already_fetched);
+    if ctx.shared.is_some() {
+        sched.set_refill_below(shared::REFILL_BELOW);
+    }
     let mut engine = Engine {
-        sched: Scheduler::new(limits, already_fetched),
+        sched,
         tasks: JoinSet::new(),
         summary: Summary {
             run_id,
@@ -189,6 +208,8 @@ pub async fn run(
         pending: BTreeMap::new(),
         deferring: BTreeMap::new(),
         flushing: false,
+        last_poll: None,
+        last_renewal: Instant::now(),
         ctx,
     };
     engine.load_hosts().await?;
@@ -274,6 +295,10 @@ struct Engine {
     /// The frontier is done: every pending listing is analysed now,
     /// whatever its site's template has learned.
     flushing: bool,
+    /// Shared runs: when this worker last looked for entries nobody holds.
+    last_poll: Option<Instant>,
+    /// Shared runs: when this worker last renewed its leases.
+    last_renewal: Instant,
 }
 
 impl Engine {
@@ -366,15 +391,21 @@ impl Engine {
             }
             let now = Instant::now();
             self.sched.release_due(now);
+            if self.ctx.shared.is_some() && !self.summary.interrupted {
+                self.poll_shared(now).await?;
+            }
             self.refill().await?;
             self.dispatch(now);
             if !self.summary.interrupted {
-                self.flushing |= self.sched.finished();
+                if self.sched.finished() && !self.flushing {
+                    self.flushing = self.others_done().await?;
+                }
                 self.start_deferred();
             }
             if self.sched.finished()
                 && (self.summary.interrupted || self.pending.is_empty())
                 && self.deferring.is_empty()
+                && self.others_done().await?
             {
                 return Ok(());
             }
@@ -395,19 +426,77 @@ impl Engine {
         }
     }
 
-    /// Tops up host queues that run low from the database.
+    /// Tops up host queues that run low from the database (in a shared
+    /// run: entries leased to this worker).
     async fn refill(&mut self) -> Result<(), CrawlError> {
         let run_id = self.ctx.run_id;
         for (host, after) in self.sched.refills() {
             let h = host.clone();
-            let items = self
-                .ctx
-                .writer
-                .call(move |s| s.queued_for_host(run_id, &h, after, scheduler::REFILL_COUNT))
-                .await?;
-            self.sched.refilled(&host, items);
+            let (items, asked) = match &self.ctx.shared {
+                None => {
+                    let items = self
+                        .ctx
+                        .writer
+                        .call(move |s| s.queued_for_host(run_id, &h, after, scheduler::REFILL_COUNT))
+                        .await?;
+                    (items, scheduler::REFILL_COUNT)
+                }
+                Some(sh) => {
+                    let (owner, until) = (sh.owner.clone(), sh.lease_until());
+                    let items = sh
+                        .coord
+                        .call(move |s| {
+                            s.lease_for_host(run_id, &h, &owner, shared::LEASE_BATCH, shared::now_ms(), until)
+                        })
+                        .await?;
+                    (items, shared::LEASE_BATCH)
+                }
+            };
+            self.sched.refilled(&host, items, asked);
         }
         Ok(())
+    }
+
+    /// Shared runs, every [`shared::POLL`]: renews this worker's leases (at
+    /// a quarter of their length) and queues the hosts whose entries nobody
+    /// holds (other workers' new links, a dead worker's entries).
+    async fn poll_shared(&mut self, now: Instant) -> Result<(), CrawlError> {
+        let Some(sh) = &self.ctx.shared else {
+            return Ok(());
+        };
+        if self.last_poll.is_some_and(|t| now.duration_since(t) < shared::POLL) {
+            return Ok(());
+        }
+        self.last_poll = Some(now);
+        let run_id = self.ctx.run_id;
+        if now.duration_since(self.last_renewal) >= sh.lease / 4 {
+            self.last_renewal = now;
+            let (owner, until) = (sh.owner.clone(), sh.lease_until());
+            sh.coord.call(move |s| s.renew_leases(run_id, &owner, until)).await?;
+        }
+        for h in sh
+            .coord
+            .call(move |s| s.claimable_hosts(run_id, shared::now_ms()))
+            .await?
+        {
+            self.sched.add_host(&h);
+        }
+        Ok(())
+    }
+
+    /// True unless this is a shared run whose frontier still has entries
+    /// (held by other workers, or waiting for a retry): then this worker
+    /// stays to take what they leave, and the run ends once, with the last.
+    async fn others_done(&mut self) -> Result<bool, CrawlError> {
+        let Some(sh) = &self.ctx.shared else {
+            return Ok(true);
+        };
+        if self.summary.interrupted || self.sched.capped() {
+            return Ok(true);
+        }
+        let run_id = self.ctx.run_id;
+        let queued = sh.coord.call(move |s| s.queued_count(run_id)).await?;
+        Ok(queued == 0)
     }
 
     /// Starts what the scheduler allows now.
@@ -417,11 +506,13 @@ impl Engine {
             match action {
                 Action::Robots { host, url, site } => {
                     let site = self.ctx.site_index(&site);
-                    let fut = task::fetch_robots(ctx, host.clone(), url, site);
+                    let interval = self.sched.interval(&host);
+                    let fut = task::fetch_robots(ctx, host.clone(), url, site, interval);
                     self.tasks.spawn(task::guarded(host, None, fut));
                 }
                 Action::Fetch { host, request } => {
-                    let fut = task::process(ctx, host.clone(), request.clone());
+                    let interval = self.sched.interval(&host);
+                    let fut = task::polite(ctx, host.clone(), request.clone(), interval);
                     self.tasks.spawn(task::guarded(host, Some(request), fut));
                 }
                 Action::Skip { host, request } => {
@@ -508,7 +599,10 @@ impl Engine {
                 }
                 self.progress.page();
             }
-            PageResult::Retry { wait, .. } => {
+            PageResult::Retry { wait, host_wait } => {
+                if let (Some(sh), Some(hw)) = (&self.ctx.shared, host_wait) {
+                    sh.hold_host(host, *hw).await;
+                }
                 self.summary.retries += 1;
                 tracing::debug!(url = %term_safe(&request.url), "retrying in {wait:?}");
             }
@@ -622,12 +716,32 @@ impl Engine {
             .await
             .unwrap_or_default();
         let sites: Vec<String> = self.ctx.job.sites.iter().map(|s| s.name.clone()).collect();
-        let stats = serde_json::to_string(&*s).unwrap_or_default();
+        s.worker = self.ctx.shared.as_ref().map(|sh| sh.owner.clone());
         let complete = s.complete;
-        self.ctx
+        if let Some(sh) = &self.ctx.shared {
+            let owner = sh.owner.clone();
+            sh.coord.call(move |st| st.release_leases(run_id, &owner)).await?;
+            // A worker stopped by a signal leaves the run to the others; the
+            // last one out records it interrupted, for the next crawl to resume.
+            if s.interrupted
+                && sh
+                    .coord
+                    .call(move |st| st.live_leases(run_id, shared::now_ms()))
+                    .await?
+                    > 0
+            {
+                return Ok(self.summary);
+            }
+        }
+        let mut stats_summary = s.clone();
+        stats_summary.ended_run = self.ctx.shared.is_some();
+        let stats = serde_json::to_string(&stats_summary).unwrap_or_default();
+        let ended = self
+            .ctx
             .writer
             .call(move |st| st.finish_run(run_id, status, complete, &sites, &stats))
             .await?;
+        self.summary.ended_run = ended && self.ctx.shared.is_some();
         Ok(self.summary)
     }
 }

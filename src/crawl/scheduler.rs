@@ -255,6 +255,9 @@ pub(crate) struct Scheduler {
     /// Pages stored by the run (including before a resume), for `max_pages`.
     fetched: u64,
     stopping: bool,
+    /// A host's queue is refilled below this many requests
+    /// ([`REFILL_BELOW`]; fewer in a shared run, so workers share a host's entries).
+    refill_below: usize,
 }
 
 impl Scheduler {
@@ -268,7 +271,14 @@ impl Scheduler {
             inflight: 0,
             fetched,
             stopping: false,
+            refill_below: REFILL_BELOW,
         }
+    }
+
+    /// Refill a host's queue only below `n` requests (a shared run keeps few
+    /// entries of a host in hand, so the other workers get theirs).
+    pub(crate) fn set_refill_below(&mut self, n: usize) {
+        self.refill_below = n.max(1);
     }
 
     /// Registers a host whose queued entries are in the database.
@@ -300,6 +310,17 @@ impl Scheduler {
         self.fetched
     }
 
+    /// True when `max_pages` is reached.
+    pub(crate) fn capped(&self) -> bool {
+        self.page_cap_reached(0)
+    }
+
+    /// The gap between request starts to `host` now (the job's interval, or
+    /// the host's Crawl-delay when longer).
+    pub(crate) fn interval(&self, host: &str) -> Duration {
+        self.hosts.get(host).map_or(self.limits.interval, |h| h.interval)
+    }
+
     /// Stops starting requests; those in flight still finish.
     pub(crate) fn stop(&mut self) {
         self.stopping = true;
@@ -329,15 +350,15 @@ impl Scheduler {
     pub(crate) fn refills(&self) -> Vec<(String, i64)> {
         self.hosts
             .iter()
-            .filter(|(_, s)| s.paused.is_none() && s.db_maybe_more && s.queue.len() < REFILL_BELOW)
+            .filter(|(_, s)| s.paused.is_none() && s.db_maybe_more && s.queue.len() < self.refill_below)
             .map(|(h, s)| (h.clone(), s.cursor))
             .collect()
     }
 
-    /// Entries read from the database for `host`; fewer than asked means none are left.
-    pub(crate) fn refilled(&mut self, host: &str, items: Vec<QueueItem>) {
+    /// Entries read from the database for `host`; fewer than `asked` means none are left.
+    pub(crate) fn refilled(&mut self, host: &str, items: Vec<QueueItem>, asked: usize) {
         let st = self.insert_host(host, true);
-        if items.len() < REFILL_COUNT {
+        if items.len() < asked {
             st.db_maybe_more = false;
         }
         if let Some(last) = items.last() {

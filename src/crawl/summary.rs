@@ -176,6 +176,13 @@ pub struct Summary {
     /// Per site search query: result pages, listings found, flagged, hits (whole run).
     #[serde(default)]
     pub queries: Vec<crate::store::QueryStats>,
+    /// A run shared over PostgreSQL: this worker's name (`frontier.lease_owner`);
+    /// the counts above are this worker's share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker: Option<String>,
+    /// A shared run: this worker recorded the run's end (the last to finish).
+    #[serde(default)]
+    pub ended_run: bool,
 }
 
 /// Queries the summary lists one by one (all are in the stored stats).
@@ -210,6 +217,18 @@ impl Summary {
             .map(|r| format!("{r} {}", self.by_risk.get(*r).copied().unwrap_or(0)))
             .collect();
         s.push_str(&format!("  listings by risk: {}\n", risks.join(", ")));
+        if let Some(w) = &self.worker {
+            s.push_str(&format!(
+                "  worker {} of a shared run: the counts are this worker's share ({}; `precwatch runs --run {}` has the whole run)\n",
+                crate::escape::term_safe(w),
+                if self.ended_run {
+                    "it recorded the run's end"
+                } else {
+                    "another worker records the run's end"
+                },
+                self.run_id
+            ));
+        }
         if !self.queries.is_empty() {
             s.push_str(&format!("  search queries: {}\n", self.queries.len()));
             for q in self.queries.iter().take(MAX_QUERIES_SHOWN) {

@@ -122,6 +122,26 @@ pub(crate) async fn guarded_deferred(ctx: Arc<Ctx>, site: usize) -> TaskDone {
     }
 }
 
+/// [`process`], after this worker has claimed the host's next slot when
+/// the run is shared with other workers (so the interval holds across them).
+pub(crate) async fn polite(ctx: Arc<Ctx>, host: String, request: Request, interval: Duration) -> TaskDone {
+    if let Some(sh) = &ctx.shared {
+        match sh.wait_for_slot(&host, interval).await {
+            Ok(()) => {}
+            Err(super::shared::Refused::Paused(why)) => {
+                let why = format!("host paused by another worker: {why}");
+                return fail(ctx, host, request, FailureKind::HostPaused, why.clone(), Some(why)).await;
+            }
+            Err(super::shared::Refused::Database(e)) => {
+                let attempt = request.item.attempts.saturating_add(1);
+                let why = format!("the shared database did not answer a politeness claim: {e}");
+                return transient(ctx, host, request, attempt, why, None).await;
+            }
+        }
+    }
+    process(ctx, host, request).await
+}
+
 /// Fetches one request and commits what it found.
 pub(crate) async fn process(ctx: Arc<Ctx>, host: String, request: Request) -> TaskDone {
     let attempt = request.item.attempts.saturating_add(1);
@@ -388,11 +408,31 @@ pub(crate) async fn skip(ctx: Arc<Ctx>, host: String, request: Request) -> TaskD
 }
 
 /// Fetches (or, on resume, reloads) robots.txt of `host`; `sample_url` is any URL on it.
-pub(crate) async fn fetch_robots(ctx: Arc<Ctx>, host: String, sample_url: String, site_idx: usize) -> TaskDone {
+pub(crate) async fn fetch_robots(
+    ctx: Arc<Ctx>,
+    host: String,
+    sample_url: String,
+    site_idx: usize,
+    interval: Duration,
+) -> TaskDone {
     let agent = agent_token(&ctx.job.crawl.user_agent).to_string();
     let run_id = ctx.run_id;
     let h = host.clone();
-    if let Ok(Some((status, body))) = ctx.writer.call(move |s| s.host_robots(run_id, &h)).await {
+    if let Some(sh) = &ctx.shared {
+        // One worker fetches it for the run; the others read its answer.
+        let claimed = match sh.robots(&host).await {
+            Ok(Some((status, body))) => Err(Robots::from_response(&agent, status, body.as_bytes())),
+            Ok(None) => sh.wait_for_slot(&host, interval).await.map_err(|e| match e {
+                super::shared::Refused::Paused(why) => Robots::DisallowAll(why),
+                super::shared::Refused::Database(e) => Robots::DisallowAll(format!("robots.txt: {e}")),
+            }),
+            Err(super::shared::Refused::Paused(why)) => Err(Robots::DisallowAll(why)),
+            Err(super::shared::Refused::Database(e)) => Err(Robots::DisallowAll(format!("robots.txt: {e}"))),
+        };
+        if let Err(robots) = claimed {
+            return TaskDone::Robots { host, robots };
+        }
+    } else if let Ok(Some((status, body))) = ctx.writer.call(move |s| s.host_robots(run_id, &h)).await {
         let robots = Robots::from_response(&agent, status, body.as_bytes());
         return TaskDone::Robots { host, robots };
     }

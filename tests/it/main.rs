@@ -18,6 +18,7 @@ mod resume;
 mod review;
 mod sellers;
 mod serve;
+mod shared;
 mod util;
 mod watch;
 mod webdriver;

@@ -47,7 +47,7 @@ fn sched(l: Limits, urls: &[&str]) -> Scheduler {
             .push(item(i as i64 + 1, u));
     }
     for (h, items) in by_host {
-        s.refilled(&h, items);
+        s.refilled(&h, items, REFILL_COUNT);
     }
     s
 }
@@ -376,12 +376,12 @@ fn refills_until_the_database_has_no_more() {
     let full: Vec<QueueItem> = (1..=REFILL_COUNT as i64)
         .map(|i| item(i, &format!("http://a/{i}")))
         .collect();
-    s.refilled("a", full);
+    s.refilled("a", full, REFILL_COUNT);
     assert!(s.refills().is_empty(), "the queue is full");
     assert!(!s.finished());
     let mut s = Scheduler::new(limits(), 0);
     s.add_host("a");
-    s.refilled("a", vec![]);
+    s.refilled("a", vec![], REFILL_COUNT);
     assert!(s.refills().is_empty());
     assert!(s.finished(), "nothing queued and the database has no more");
     s.new_links(&["a".to_string()]);
