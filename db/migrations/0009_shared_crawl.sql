@@ -8,10 +8,11 @@
 ALTER TABLE frontier ADD COLUMN lease_owner TEXT;
 ALTER TABLE frontier ADD COLUMN lease_until_ms INTEGER;
 CREATE INDEX frontier_leases ON frontier(run_id, lease_owner) WHERE lease_owner IS NOT NULL;
+-- What is left to fetch, by host: what idle workers poll for and count.
+CREATE INDEX frontier_queued ON frontier(run_id, host) WHERE status = 'queued';
 
 -- Per-host politeness shared by every worker of a run: the earliest time
 -- (Unix ms) the next request to the host may start, claimed atomically;
--- `interval_ms` is the host's interval as last claimed (Crawl-delay included);
 -- `robots_claim_until_ms` is a worker's claim to fetch the host's robots.txt
 -- (the others wait for `robots_status`).
 ALTER TABLE hosts ADD COLUMN next_at_ms INTEGER NOT NULL DEFAULT 0;

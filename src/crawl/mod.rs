@@ -124,11 +124,12 @@ pub async fn run(
     let started = Instant::now();
     let fetchers = build_fetchers(job)?;
     check_proxies(job).await?;
-    let mut store = Store::open(db)?;
-    let is_shared = store.backend() == crate::store::db::Backend::Postgres;
-    // SQLite has one writer: a lock file keeps a second crawl out. On
-    // PostgreSQL every crawl of the job joins the run instead.
+    let is_shared = crate::store::db::is_postgres_url(&db.to_string_lossy());
+    // SQLite has one writer: a lock file keeps a second crawl out (before
+    // it opens, so it migrates nothing). On PostgreSQL every crawl of the
+    // job joins the run instead.
     let _lock = if is_shared { None } else { Some(lock_database(db)?) };
+    let mut store = Store::open(db)?;
     let handle = store.begin_run(&job.name, &job.source_text, rules.fingerprint())?;
     let run_id = handle.id;
     let shared = if is_shared {
@@ -391,21 +392,21 @@ impl Engine {
             }
             let now = Instant::now();
             self.sched.release_due(now);
-            if self.ctx.shared.is_some() && !self.summary.interrupted {
+            if self.ctx.shared.is_some() {
                 self.poll_shared(now).await?;
             }
             self.refill().await?;
             self.dispatch(now);
             if !self.summary.interrupted {
                 if self.sched.finished() && !self.flushing {
-                    self.flushing = self.others_done().await?;
+                    self.flushing = self.frontier_done().await?;
                 }
                 self.start_deferred();
             }
             if self.sched.finished()
                 && (self.summary.interrupted || self.pending.is_empty())
                 && self.deferring.is_empty()
-                && self.others_done().await?
+                && self.run_done().await?
             {
                 return Ok(());
             }
@@ -474,6 +475,9 @@ impl Engine {
             let (owner, until) = (sh.owner.clone(), sh.lease_until());
             sh.coord.call(move |s| s.renew_leases(run_id, &owner, until)).await?;
         }
+        if self.summary.interrupted {
+            return Ok(());
+        }
         for h in sh
             .coord
             .call(move |s| s.claimable_hosts(run_id, shared::now_ms()))
@@ -481,22 +485,43 @@ impl Engine {
         {
             self.sched.add_host(&h);
         }
+        let total = sh.coord.call(move |s| s.fetched_count(run_id)).await?;
+        self.sched.saw_fetched(total);
         Ok(())
     }
 
-    /// True unless this is a shared run whose frontier still has entries
-    /// (held by other workers, or waiting for a retry): then this worker
-    /// stays to take what they leave, and the run ends once, with the last.
-    async fn others_done(&mut self) -> Result<bool, CrawlError> {
+    /// What a shared run has left (entries some worker may fetch, listings
+    /// waiting for analysis); None when this process is alone on the run.
+    async fn shared_left(&mut self) -> Result<Option<(u64, u64)>, CrawlError> {
         let Some(sh) = &self.ctx.shared else {
-            return Ok(true);
+            return Ok(None);
         };
+        let run_id = self.ctx.run_id;
+        Ok(Some(sh.coord.call(move |s| s.work_left(run_id)).await?))
+    }
+
+    /// The frontier is exhausted for the whole run: this worker analyses
+    /// every listing still pending, its own and the other workers'.
+    async fn frontier_done(&mut self) -> Result<bool, CrawlError> {
+        match self.shared_left().await? {
+            None => Ok(true),
+            Some((0, _)) => {
+                self.reload_pending().await?;
+                Ok(true)
+            }
+            Some(_) => Ok(false),
+        }
+    }
+
+    /// True unless this is a shared run that still has entries (held by
+    /// other workers, or waiting for a retry) or listings waiting for
+    /// analysis: then this worker stays to take what they leave, and the run
+    /// ends once, with the last.
+    async fn run_done(&mut self) -> Result<bool, CrawlError> {
         if self.summary.interrupted || self.sched.capped() {
             return Ok(true);
         }
-        let run_id = self.ctx.run_id;
-        let queued = sh.coord.call(move |s| s.queued_count(run_id)).await?;
-        Ok(queued == 0)
+        Ok(matches!(self.shared_left().await?, None | Some((0, 0))))
     }
 
     /// Starts what the scheduler allows now.
@@ -533,6 +558,11 @@ impl Engine {
                 {
                     self.summary.cut(Budget::MaxWaitMs);
                 }
+                if let (Some(sh), Some(d)) = (&self.ctx.shared, robots.crawl_delay_ms()) {
+                    // The first page waits for the Crawl-delay, whichever worker asks it.
+                    let d = Duration::from_millis(d.min(self.ctx.job.crawl.max_wait_ms));
+                    sh.hold_host(&host, d).await;
+                }
                 let effects = self.sched.robots_loaded(&host, robots, now);
                 self.apply(effects).await
             }
@@ -560,6 +590,13 @@ impl Engine {
                 }
             }
             TaskDone::StoreFailed { host, request, error } => {
+                if let Some(sh) = &self.ctx.shared {
+                    // Not held while this worker renews its leases: another may store it.
+                    let (run_id, owner, id) = (self.ctx.run_id, sh.owner.clone(), request.item.id);
+                    sh.coord
+                        .call(move |s| s.release_some(run_id, &owner, None, Some(id)))
+                        .await?;
+                }
                 let effects = self
                     .sched
                     .page_done(&host, request, PageResult::Failed { pause: None }, now);
@@ -656,7 +693,15 @@ impl Engine {
                 self.summary.hosts_paused_more += 1;
             }
             let run_id = self.ctx.run_id;
-            self.ctx.writer.call(move |s| s.pause_host(run_id, &host, &why)).await?;
+            let h = host.clone();
+            self.ctx.writer.call(move |s| s.pause_host(run_id, &h, &why)).await?;
+            if let Some(sh) = &self.ctx.shared {
+                // The host's entries this worker held go back, to wait for the next run.
+                let owner = sh.owner.clone();
+                sh.coord
+                    .call(move |s| s.release_some(run_id, &owner, Some(&host), None))
+                    .await?;
+            }
         }
         for (request, why) in effects.failed {
             self.fail_entry(request, why, FailureKind::HostPaused).await?;
@@ -721,9 +766,9 @@ impl Engine {
         if let Some(sh) = &self.ctx.shared {
             let owner = sh.owner.clone();
             sh.coord.call(move |st| st.release_leases(run_id, &owner)).await?;
-            // A worker stopped by a signal leaves the run to the others; the
-            // last one out records it interrupted, for the next crawl to resume.
-            if s.interrupted
+            // A worker that ends early (a signal, max_pages, hosts paused)
+            // leaves the run to the others; the last one out records its end.
+            if !complete
                 && sh
                     .coord
                     .call(move |st| st.live_leases(run_id, shared::now_ms()))

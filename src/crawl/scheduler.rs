@@ -310,6 +310,12 @@ impl Scheduler {
         self.fetched
     }
 
+    /// Pages the whole run stored, as the database counts them (a shared
+    /// run's other workers' included), so `max_pages` holds for the run.
+    pub(crate) fn saw_fetched(&mut self, run_total: u64) {
+        self.fetched = self.fetched.max(run_total);
+    }
+
     /// True when `max_pages` is reached.
     pub(crate) fn capped(&self) -> bool {
         self.page_cap_reached(0)

@@ -129,8 +129,10 @@ pub(crate) async fn polite(ctx: Arc<Ctx>, host: String, request: Request, interv
         match sh.wait_for_slot(&host, interval).await {
             Ok(()) => {}
             Err(super::shared::Refused::Paused(why)) => {
-                let why = format!("host paused by another worker: {why}");
-                return fail(ctx, host, request, FailureKind::HostPaused, why.clone(), Some(why)).await;
+                // Paused here too; the entry stays queued, as a paused host's entries do.
+                let why = format!("paused by another worker: {why}");
+                let report = Report::new(PageResult::Failed { pause: Some(why) });
+                return TaskDone::Page { host, request, report };
             }
             Err(super::shared::Refused::Database(e)) => {
                 let attempt = request.item.attempts.saturating_add(1);
@@ -451,7 +453,8 @@ pub(crate) async fn fetch_robots(
         },
         None => (404, String::new()),
     };
-    let (h, b) = (host.clone(), body.clone());
+    // PostgreSQL's text cannot hold NUL (nor can a robots.txt worth reading).
+    let (h, b) = (host.clone(), body.replace('\0', ""));
     let _ = ctx
         .writer
         .call(move |s| s.save_host_robots(run_id, &h, status, &b))

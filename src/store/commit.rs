@@ -57,7 +57,7 @@ pub(super) fn commit_one(tx: &Conn, run_id: i64, outcome: &Outcome) -> db::Resul
             not_before_ms,
             error,
         } => {
-            tx.prepare_cached("UPDATE frontier SET attempts = ?2, not_before = ?3, last_error = ?4 WHERE id = ?1")?
+            tx.prepare_cached("UPDATE frontier SET attempts = ?2, not_before = ?3, last_error = ?4 WHERE id = ?1 AND status = 'queued'")?
                 .execute(params![frontier_id, attempts, not_before_ms, error])?;
         }
         Outcome::Failed {

@@ -50,11 +50,23 @@ pub fn redacted(db: &str) -> String {
         return db.to_string();
     }
     match url::Url::parse(db) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("***"));
+        Ok(mut u) => {
+            if u.password().is_some() {
+                let _ = u.set_password(Some("***"));
+            }
+            let secret = |k: &str| matches!(k.to_ascii_lowercase().as_str(), "password" | "sslpassword");
+            if u.query_pairs().any(|(k, _)| secret(&k)) {
+                let pairs: Vec<(String, String)> = u
+                    .query_pairs()
+                    .map(|(k, v)| {
+                        let v = if secret(&k) { "***".to_string() } else { v.into_owned() };
+                        (k.into_owned(), v)
+                    })
+                    .collect();
+                u.query_pairs_mut().clear().extend_pairs(pairs);
+            }
             u.to_string()
         }
-        Ok(u) => u.to_string(),
         Err(_) => "postgres://(unparsable URL)".to_string(),
     }
 }
@@ -1005,6 +1017,10 @@ mod tests {
         assert!(!is_postgres_url("data/precwatch.sqlite"));
         assert_eq!(redacted("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
         assert_eq!(redacted("x.sqlite"), "x.sqlite");
+        assert_eq!(
+            redacted("postgres://h/db?sslmode=disable&password=secret"),
+            "postgres://h/db?sslmode=disable&password=***"
+        );
     }
 
     #[test]

@@ -1,9 +1,13 @@
-//! SQLite storage: schema migrations from `db/migrations`, runs, the
+//! Storage on SQLite (a file, the default) or PostgreSQL (a `postgres://`
+//! URL, shared by many workers), through one API (`db.rs`): schema
+//! migrations from `db/migrations` (and `db/migrations/postgres`), runs, the
 //! frontier, pages with their evidence, listings with versions and hits,
 //! and seller clusters computed from them (`sellers.rs`).
 //!
 //! Invariants:
-//! - One writer: the crawl engine owns one `Store` on one thread.
+//! - One writer per process: the crawl engine owns one `Store` on one
+//!   thread (a shared run's worker has a second one for its claims,
+//!   `shared.rs`).
 //! - A page's fetch, its listing version, hits, sellers and new links, and the
 //!   frontier row's `done` mark commit in one transaction (several pages may
 //!   share one transaction); a killed process loses at most uncommitted pages,
@@ -712,9 +716,15 @@ impl Store {
             )
             .optional()?;
         if let Some(id) = unfinished {
-            tx.execute("UPDATE runs SET status = 'running' WHERE id = ?1", [id])?;
-            tx.commit()?;
-            return Ok(RunHandle { id, resumed: true });
+            // Not when another worker finished it meanwhile: then a new run starts.
+            let joined = tx.execute(
+                "UPDATE runs SET status = 'running' WHERE id = ?1 AND status IN ('running', 'interrupted')",
+                [id],
+            )?;
+            if joined == 1 {
+                tx.commit()?;
+                return Ok(RunHandle { id, resumed: true });
+            }
         }
         let host = hostname();
         let id: i64 = tx.query_row(
@@ -768,7 +778,16 @@ impl Store {
                 [run_id],
                 |r| r.get(0),
             )?;
-            if queued > 0 {
+            // A shared run's other workers may still be analysing listings.
+            let pending: i64 = match tx.backend() {
+                Backend::Postgres => tx.query_row(
+                    "SELECT COUNT(*) FROM pages WHERE run_id = ?1 AND listing_pending = 1",
+                    [run_id],
+                    |r| r.get(0),
+                )?,
+                Backend::Sqlite => 0,
+            };
+            if queued > 0 || pending > 0 {
                 return Ok(false);
             }
         }

@@ -210,10 +210,10 @@ impl Store {
                  JOIN sightings s ON s.page_id = p.id JOIN listing_versions v ON v.id = s.version_id
                  WHERE f.run_id = ?1 AND f.via = 'result' AND f.query IS NOT NULL),
              q AS (
-                 SELECT site, query, SUM(via = 'search' AND status = 'done') AS pages, MIN(id) AS first
+                 SELECT site, query, SUM(CASE WHEN via = 'search' AND status = 'done' THEN 1 ELSE 0 END) AS pages, MIN(id) AS first
                  FROM frontier WHERE run_id = ?1 AND query IS NOT NULL GROUP BY site, query)
-             SELECT q.site, q.query, COALESCE(q.pages, 0), COUNT(r.listing_id),
-                    COALESCE(SUM(r.risk IN ('medium', 'high')), 0),
+             SELECT q.site, q.query, COALESCE(MAX(q.pages), 0), COUNT(r.listing_id),
+                    COALESCE(SUM(CASE WHEN r.risk IN ('medium', 'high') THEN 1 ELSE 0 END), 0),
                     COALESCE(SUM((SELECT COUNT(*) FROM hits h WHERE h.version_id = r.version_id)), 0)
              FROM q LEFT JOIN r ON r.site = q.site AND r.query = q.query
              GROUP BY q.site, q.query ORDER BY q.site, MIN(q.first)",

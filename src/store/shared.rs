@@ -71,10 +71,7 @@ impl Store {
         now_ms: i64,
         until_ms: i64,
     ) -> Result<Vec<QueueItem>, StoreError> {
-        let lock = match self.backend() {
-            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-            Backend::Sqlite => "",
-        };
+        let lock = self.skip_locked();
         let tx = self.conn.transaction_immediate()?;
         let mut ids: Vec<i64> = tx
             .prepare(&format!(
@@ -109,7 +106,12 @@ impl Store {
     pub fn renew_leases(&self, run_id: i64, owner: &str, until_ms: i64) -> Result<u64, StoreError> {
         super::retrying(|| {
             Ok(self.conn.execute(
-                "UPDATE frontier SET lease_until_ms = ?3 WHERE run_id = ?1 AND lease_owner = ?2 AND status = 'queued'",
+                // Rows the writer is settling now are skipped, not waited for (no deadlock with it).
+                &format!(
+                    "UPDATE frontier SET lease_until_ms = ?3 WHERE id IN (
+                       SELECT id FROM frontier WHERE run_id = ?1 AND lease_owner = ?2 AND status = 'queued' {})",
+                    self.skip_locked()
+                ),
                 params![run_id, owner, until_ms],
             )? as u64)
         })
@@ -124,6 +126,33 @@ impl Store {
                 params![run_id, owner],
             )? as u64)
         })
+    }
+
+    /// Gives back `owner`'s entries of one host (paused here) or one entry
+    /// (whose outcome could not be stored), so they do not stay held while
+    /// this worker renews its other leases.
+    pub fn release_some(
+        &self,
+        run_id: i64,
+        owner: &str,
+        host: Option<&str>,
+        id: Option<i64>,
+    ) -> Result<u64, StoreError> {
+        super::retrying(|| {
+            Ok(self.conn.execute(
+                "UPDATE frontier SET lease_until_ms = NULL
+                 WHERE run_id = ?1 AND lease_owner = ?2 AND status = 'queued'
+                   AND (CAST(?3 AS TEXT) IS NULL OR host = ?3) AND (CAST(?4 AS BIGINT) IS NULL OR id = ?4)",
+                params![run_id, owner, host, id],
+            )? as u64)
+        })
+    }
+
+    fn skip_locked(&self) -> &'static str {
+        match self.backend() {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        }
     }
 
     /// Hosts with queued entries nobody holds now (new links from other
@@ -201,6 +230,19 @@ impl Store {
             Some((status, body)) => RobotsClaim::Known(status, body),
             None => RobotsClaim::Wait,
         })
+    }
+
+    /// What is left of a shared run: (queued entries some worker may still
+    /// fetch, pages whose listing waits for analysis). Entries of hosts
+    /// paused for the run wait for the next run, as on SQLite.
+    pub fn work_left(&self, run_id: i64) -> Result<(u64, u64), StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT COUNT(*) FROM frontier f WHERE f.run_id = ?1 AND f.status = 'queued'
+                       AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.run_id = f.run_id AND h.host = f.host AND h.paused = 1)),
+                    (SELECT COUNT(*) FROM pages WHERE run_id = ?1 AND listing_pending = 1)",
+            [run_id],
+            |r| Ok((r.get::<i64>(0)?.max(0) as u64, r.get::<i64>(1)?.max(0) as u64)),
+        )?)
     }
 
     /// Queued entries of the run held by a live lease of any worker.

@@ -91,9 +91,9 @@ fn id_of(db: &Path, path: &str) -> i64 {
 }
 
 /// A running `precwatch serve`, killed on drop.
-struct Served {
+pub(crate) struct Served {
     child: Child,
-    base: String,
+    pub(crate) base: String,
 }
 
 impl Drop for Served {
@@ -105,7 +105,7 @@ impl Drop for Served {
 
 /// Starts `precwatch serve --db DB --addr 127.0.0.1:0 --by tester ARGS` and
 /// reads the address it prints.
-fn start(db: &Path, args: &[&str]) -> Served {
+pub(crate) fn start(db: &Path, args: &[&str]) -> Served {
     let mut child = Command::new(env!("CARGO_BIN_EXE_precwatch"))
         .args(["serve", "--addr", "127.0.0.1:0", "--by", "tester", "--db"])
         .arg(db)
@@ -133,7 +133,7 @@ fn start(db: &Path, args: &[&str]) -> Served {
     }
 }
 
-fn client() -> reqwest::Client {
+pub(crate) fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
@@ -141,7 +141,7 @@ fn client() -> reqwest::Client {
         .unwrap()
 }
 
-async fn get(c: &reqwest::Client, url: &str) -> (u16, String) {
+pub(crate) async fn get(c: &reqwest::Client, url: &str) -> (u16, String) {
     let r = c.get(url).send().await.unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
 }

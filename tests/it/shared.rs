@@ -14,6 +14,8 @@ const HOSTS: usize = 4;
 const PRODUCTS: usize = 12;
 /// The job's per-host interval.
 const INTERVAL_MS: u64 = 120;
+/// Host 0's robots.txt Crawl-delay.
+const CRAWL_DELAY_MS: u64 = 250;
 
 /// One host's pages: home, two category pages, products; every page carries
 /// the site's chrome (a header naming a watched substance and a footer
@@ -45,6 +47,15 @@ fn market_page(host: usize, path: &str) -> Option<Resp> {
         }
     };
     Some(match path {
+        // Host 0 asks for more than the job's interval.
+        "/robots.txt" if host == 0 => Resp::bytes(
+            "text/plain",
+            format!(
+                "User-agent: *\nDisallow: /private\nCrawl-delay: {}\n",
+                CRAWL_DELAY_MS as f64 / 1000.0
+            )
+            .into_bytes(),
+        ),
         "/robots.txt" => Resp::bytes("text/plain", b"User-agent: *\nDisallow: /private\n".to_vec()),
         "/" => page(
             "Home",
@@ -131,10 +142,24 @@ fn worker(job: &Path, db: &str, dir: &Path) -> Child {
         .unwrap()
 }
 
+/// Waits for every worker; a worker still running when the test fails (a
+/// hang) is killed, so the test binary does not wait for it forever.
 async fn wait_all(children: Vec<Child>) -> Vec<std::process::Output> {
-    tokio::task::spawn_blocking(move || children.into_iter().map(|c| c.wait_with_output().unwrap()).collect())
-        .await
-        .unwrap()
+    struct KillOnDrop(Vec<u32>);
+    impl Drop for KillOnDrop {
+        fn drop(&mut self) {
+            for pid in &self.0 {
+                let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            }
+        }
+    }
+    let mut guard = KillOnDrop(children.iter().map(Child::id).collect());
+    let outs =
+        tokio::task::spawn_blocking(move || children.into_iter().map(|c| c.wait_with_output().unwrap()).collect())
+            .await
+            .unwrap();
+    guard.0.clear();
+    outs
 }
 
 fn run_row(db: &str) -> (String, i64, i64) {
@@ -196,9 +221,10 @@ async fn two_and_four_workers_store_what_one_sqlite_crawl_stores() {
             "{workers} workers: one finished, complete run"
         );
         for (host, (gap, robots)) in market.politeness().into_iter().enumerate() {
+            let interval = if host == 0 { CRAWL_DELAY_MS } else { INTERVAL_MS };
             assert!(
-                gap >= Duration::from_millis(INTERVAL_MS - 15),
-                "{workers} workers: host {host} asked twice {gap:?} apart (interval {INTERVAL_MS} ms)"
+                gap >= Duration::from_millis(interval - 15),
+                "{workers} workers: host {host} asked twice {gap:?} apart (interval {interval} ms)"
             );
             assert_eq!(
                 robots, 1,
@@ -327,11 +353,32 @@ async fn every_command_gives_on_postgres_what_it_gives_on_sqlite() {
     let d = dir.path();
     let market = Market::start(Duration::ZERO).await;
     let job = write_job(d, &market.seeds(), "");
+    // Each run's alert goes to a file named by the database's engine.
+    let alert_out = d.join("alert");
+    let mut text = std::fs::read_to_string(&job).unwrap();
+    text.push_str(&format!(
+        "\n[[alert]]\nkind = \"command\"\nmin_risk = \"low\"\ncommand = [\"sh\", \"-c\", \"cat > {}.$PW_ENGINE\"]\n",
+        alert_out.display()
+    ));
+    std::fs::write(&job, text).unwrap();
     let sqlite = d.join("t.sqlite").to_str().unwrap().to_string();
     let pg = pg_fresh_db(&server);
-    for db in [&sqlite, &pg] {
-        ok(d, &["crawl", "--config", job.to_str().unwrap(), "--no-progress"], db);
+    for (engine, db) in [("sqlite", &sqlite), ("pg", &pg)] {
+        let out = Command::new(env!("CARGO_BIN_EXE_precwatch"))
+            .args(["crawl", "--config", job.to_str().unwrap(), "--no-progress", "--db", db])
+            .env("PW_ENGINE", engine)
+            .current_dir(d)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
+    let alerted = |engine: &str| {
+        let text = std::fs::read_to_string(alert_out.with_extension(engine)).expect("the alert was sent");
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v["listings"].as_array().expect("listings in the alert").len()
+    };
+    assert_eq!(alerted("pg"), alerted("sqlite"));
+    assert!(alerted("pg") > 0);
     let all = listing_rows(&market, d, &sqlite, &["--status", "all"]);
     assert_eq!(all.len(), HOSTS * PRODUCTS);
     assert_eq!(listing_rows(&market, d, &pg, &["--status", "all"]), all);
@@ -406,6 +453,23 @@ async fn every_command_gives_on_postgres_what_it_gives_on_sqlite() {
         ok(d, &["sellers", "--format", "json"], db);
         ok(d, &["emerging"], db);
     }
+    // The web UI: the list, a listing, the clusters, a download.
+    let store = precwatch::store::Store::open(Path::new(&pg)).unwrap();
+    assert!(store.query_stats(1).is_ok(), "per-query statistics on PostgreSQL");
+    drop(store);
+    let served = crate::serve::start(Path::new(&pg), &[]);
+    let c = crate::serve::client();
+    let (status, list) = crate::serve::get(&c, &format!("{}/?min_risk=low", served.base)).await;
+    assert_eq!(status, 200, "{list}");
+    assert!(list.contains("lot 0-0"), "{list}");
+    let id = first_id(d, &pg, &["--search", "lot 0-0"]);
+    let (status, page) = crate::serve::get(&c, &format!("{}/listing/{id}", served.base)).await;
+    assert!(status == 200 && page.contains("39742-60-4"), "{status} {page}");
+    for path in ["/clusters", "/export?format=csv"] {
+        let (status, body) = crate::serve::get(&c, &format!("{}{path}", served.base)).await;
+        assert_eq!(status, 200, "{path}: {body}");
+    }
+    drop(served);
     // A second run of the job: every listing seen again, unchanged, on both.
     for db in [&sqlite, &pg] {
         ok(d, &["crawl", "--config", job.to_str().unwrap(), "--no-progress"], db);
@@ -440,4 +504,39 @@ async fn a_jobs_watch_lock_is_held_by_one_process_on_postgres() {
     let later = 3_000 + precwatch::store::LOCK_LEASE_MS + 1;
     assert_eq!(b.try_lock_job("j", &hb, later).unwrap(), LockOutcome::Taken);
     assert!(!a.renew_job_lock("j", &ha, later).unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_host_paused_for_the_run_does_not_hold_the_workers() {
+    let Some(server) = pg_server("a_host_paused_for_the_run_does_not_hold_the_workers") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let market = Market::start(Duration::ZERO).await;
+    // A fifth host whose robots.txt fails: paused for the run, its entry left queued.
+    let broken = serve(|p, _| match p {
+        "/robots.txt" => Some(Resp::status(503)),
+        _ => market_page(0, p),
+    })
+    .await;
+    let mut seeds = market.seeds();
+    seeds.push(format!("{}/", broken.base));
+    let job = write_job(dir.path(), &seeds, "");
+    let db = pg_fresh_db(&server);
+    let children = (0..2).map(|_| worker(&job, &db, dir.path())).collect();
+    let outs = tokio::time::timeout(Duration::from_secs(60), wait_all(children))
+        .await
+        .expect("the workers end although a host's entries stay queued");
+    for out in outs {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    // Finished, not complete (so nothing is marked gone), the paused host's seed still queued.
+    assert_eq!(run_row(&db), ("finished".into(), 0, 1));
+    assert_eq!(
+        broken.requests().len(),
+        1,
+        "only robots.txt, once: {:?}",
+        broken.requests().len()
+    );
+    assert_eq!(listings(Path::new(&db)).len(), HOSTS * PRODUCTS);
 }

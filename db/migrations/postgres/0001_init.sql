@@ -67,6 +67,8 @@ CREATE INDEX frontier_query ON frontier(run_id, query) WHERE query IS NOT NULL;
 -- Each run reads again the storefronts earlier runs of its job followed.
 CREATE INDEX frontier_storefronts ON frontier(run_id) WHERE via = 'store' AND page = 1;
 CREATE INDEX frontier_leases ON frontier(run_id, lease_owner) WHERE lease_owner IS NOT NULL;
+-- What is left to fetch, by host: what idle workers poll for and count.
+CREATE INDEX frontier_queued ON frontier(run_id, host) WHERE status = 'queued';
 
 -- Raw bodies, content-addressed (sha256 of the bytes as received, after transfer decoding).
 CREATE TABLE blobs (
