@@ -651,6 +651,36 @@ mod country_tests {
 }
 
 #[cfg(test)]
+mod db_tests {
+    use super::*;
+
+    /// `[job] db` is a path relative to the job file, or a PostgreSQL URL kept as it is.
+    #[test]
+    fn a_job_database_is_a_relative_path_or_a_url() {
+        let job = |db: &str| {
+            let text = format!(
+                "[job]\nname = \"j\"\ndb = \"{db}\"\n[[site]]\nname = \"a\"\nseeds = [\"https://a.example/\"]\nlisting = '^/p/'\n"
+            );
+            Job::parse(&text, "job.toml", Path::new("/jobs")).unwrap().db.unwrap()
+        };
+        assert_eq!(job("data/x.sqlite"), PathBuf::from("/jobs/data/x.sqlite"));
+        assert_eq!(
+            job("postgres://pw@db.internal/watch"),
+            PathBuf::from("postgres://pw@db.internal/watch")
+        );
+        assert_eq!(job("postgresql://db/w"), PathBuf::from("postgresql://db/w"));
+    }
+
+    /// A lease shorter than a second would lapse between renewals.
+    #[test]
+    fn lease_ms_is_bounded() {
+        let text = "[job]\nname = \"j\"\n[crawl]\nlease_ms = 10\n[[site]]\nname = \"a\"\nseeds = [\"https://a.example/\"]\nlisting = '^/p/'\n";
+        let err = Job::parse(text, "job.toml", Path::new(".")).err().unwrap().to_string();
+        assert!(err.contains("lease_ms"), "{err}");
+    }
+}
+
+#[cfg(test)]
 mod readme_tests {
     use super::*;
 
