@@ -6,6 +6,7 @@
 use super::writer::Writer;
 use super::CrawlError;
 use crate::store::{RobotsClaim, SlotClaim, Store};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 /// Entries leased per refill of a host's queue: few, so the entries of a
@@ -43,6 +44,8 @@ pub(crate) struct Shared {
     /// How long a lease lasts unless renewed (`[crawl] lease_ms`).
     pub lease: Duration,
     run_id: i64,
+    /// The last slot reservation's round trip (ms): how far ahead the next is asked.
+    rtt_ms: AtomicI64,
 }
 
 impl Shared {
@@ -62,6 +65,7 @@ impl Shared {
             coord,
             lease,
             run_id,
+            rtt_ms: AtomicI64::new(1),
         })
     }
 
@@ -70,26 +74,43 @@ impl Shared {
         now_ms().saturating_add(i64::try_from(self.lease.as_millis()).unwrap_or(i64::MAX))
     }
 
-    /// Waits until this worker holds `host`'s next request slot (request
-    /// starts to one host at least `interval` apart across every worker).
+    /// Waits until this worker's reserved slot for `host` (request starts
+    /// to one host at least `interval` apart across every worker). The slot
+    /// is reserved a little ahead of now (twice the last round trip to the
+    /// database), and the host stays taken for `interval` plus a margin of
+    /// a tenth (at most 25 ms); a worker that wakes later than half the
+    /// margin after its slot (a loaded machine) gives the slot up and
+    /// reserves the next, so its request cannot crowd the next worker's.
     pub(crate) async fn wait_for_slot(&self, host: &str, interval: Duration) -> Result<(), Refused> {
         let interval_ms = i64::try_from(interval.as_millis()).unwrap_or(i64::MAX);
-        loop {
+        let margin_ms = (interval_ms / 10).min(25);
+        for attempt in 0.. {
+            let lead = self.rtt_ms.load(Ordering::Relaxed).saturating_mul(2).clamp(2, 200);
             let (run_id, h) = (self.run_id, host.to_string());
+            let asked = Instant::now();
+            let earliest = now_ms().saturating_add(lead);
+            let gap = interval_ms.saturating_add(margin_ms);
             let claim = self
                 .coord
-                .call(move |s| s.claim_slot(run_id, &h, now_ms(), interval_ms))
+                .call(move |s| s.reserve_slot(run_id, &h, earliest, gap))
                 .await
                 .map_err(|e| Refused::Database(e.to_string()))?;
-            match claim {
-                SlotClaim::Claimed => return Ok(()),
+            let rtt = i64::try_from(asked.elapsed().as_millis()).unwrap_or(i64::MAX);
+            self.rtt_ms.store(rtt, Ordering::Relaxed);
+            let at = match claim {
+                SlotClaim::At(at) => at,
                 SlotClaim::Paused(why) => return Err(Refused::Paused(why)),
-                SlotClaim::Wait(at) => {
-                    let wait = at.saturating_sub(now_ms()).clamp(1, 5_000);
-                    tokio::time::sleep(Duration::from_millis(wait as u64)).await;
-                }
+            };
+            let wait = at.saturating_sub(now_ms());
+            if wait > 0 {
+                tokio::time::sleep(Duration::from_millis(wait as u64)).await;
+            }
+            let late = now_ms().saturating_sub(at);
+            if interval_ms == 0 || late <= margin_ms / 2 || attempt >= 20 {
+                return Ok(());
             }
         }
+        Ok(())
     }
 
     /// robots.txt of `host` as another worker stored it, waiting while one

@@ -12,11 +12,13 @@
 //!   makes a second worker's commit of the same entry a no-op
 //!   (`commit.rs`), so a lease that lapsed while its worker was still
 //!   fetching cannot store a page twice.
-//! - A request to a host starts only after this worker claimed the host's
-//!   next slot: `hosts.next_at_ms` moves to now + interval only when it
-//!   has passed, in one `UPDATE` under the row's lock, so two workers'
-//!   request starts to one host are at least the interval apart (on one
-//!   clock: workers on several machines need their clocks synchronised).
+//! - A request to a host starts only at a slot its worker reserved:
+//!   `hosts.next_at_ms` moves from max(itself, the earliest start) by the
+//!   interval plus a margin, in one `UPDATE` under the row's lock, so the
+//!   slots of any two requests to a host are at least that far apart; a
+//!   worker that wakes too late for its slot reserves another rather than
+//!   start late (on one clock: workers on several machines need their
+//!   clocks synchronised).
 //! - robots.txt is fetched by the worker that claims it; the others wait
 //!   for its stored answer.
 //! - The run is finished by the worker that finds the frontier exhausted
@@ -28,10 +30,8 @@ use super::{QueueItem, Store, StoreError};
 /// What a claim of a host's next request slot gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SlotClaim {
-    /// The slot is this worker's: start the request now.
-    Claimed,
-    /// Another worker has the host until this time (Unix ms): ask again then.
-    Wait(i64),
+    /// The slot is this worker's: start the request at this time (Unix ms).
+    At(i64),
     /// The host was paused for the rest of the run (by any worker), and why.
     Paused(String),
 }
@@ -168,33 +168,31 @@ impl Store {
             .collect::<Result<_, _>>()?)
     }
 
-    /// Claims `host`'s next request slot at `now_ms`; the next one is
-    /// `interval_ms` later (see the module's invariants).
-    pub fn claim_slot(&self, run_id: i64, host: &str, now_ms: i64, interval_ms: i64) -> Result<SlotClaim, StoreError> {
-        let next = now_ms.saturating_add(interval_ms);
-        let claimed = self
-            .conn
-            .query_row(
-                "INSERT INTO hosts (run_id, host, next_at_ms) VALUES (?1, ?2, ?4)
-                 ON CONFLICT (run_id, host) DO UPDATE SET next_at_ms = ?4
-                 WHERE hosts.next_at_ms <= ?3 AND hosts.paused = 0
-                 RETURNING next_at_ms",
-                params![run_id, host, now_ms, next],
-                |r| r.get::<i64>(0),
-            )
-            .optional()?;
-        if claimed.is_some() {
-            return Ok(SlotClaim::Claimed);
-        }
-        let (at, paused, why): (i64, i64, Option<String>) = self.conn.query_row(
-            "SELECT next_at_ms, paused, pause_reason FROM hosts WHERE run_id = ?1 AND host = ?2",
-            params![run_id, host],
+    /// Reserves `host`'s next request slot: the first time from
+    /// `earliest_ms` on that the host is free, which then stays taken for
+    /// `gap_ms` (see the module's invariants). One statement, so waiting
+    /// workers are served in turn, never refused.
+    pub fn reserve_slot(
+        &self,
+        run_id: i64,
+        host: &str,
+        earliest_ms: i64,
+        gap_ms: i64,
+    ) -> Result<SlotClaim, StoreError> {
+        let (next, paused, why): (i64, i64, Option<String>) = self.conn.query_row(
+            "INSERT INTO hosts (run_id, host, next_at_ms) VALUES (?1, ?2, CAST(?3 AS BIGINT) + CAST(?4 AS BIGINT))
+             ON CONFLICT (run_id, host) DO UPDATE
+               SET next_at_ms = CASE WHEN hosts.paused = 0
+                                     THEN (CASE WHEN hosts.next_at_ms > ?3 THEN hosts.next_at_ms ELSE ?3 END) + ?4
+                                     ELSE hosts.next_at_ms END
+             RETURNING next_at_ms, paused, pause_reason",
+            params![run_id, host, earliest_ms, gap_ms],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
         Ok(if paused != 0 {
             SlotClaim::Paused(why.unwrap_or_default())
         } else {
-            SlotClaim::Wait(at)
+            SlotClaim::At(next.saturating_sub(gap_ms))
         })
     }
 
