@@ -447,7 +447,13 @@ impl Engine {
                     let items = sh
                         .coord
                         .call(move |s| {
-                            s.lease_for_host(run_id, &h, &owner, shared::LEASE_BATCH, shared::now_ms(), until)
+                            let ask = crate::store::LeaseAsk {
+                                owner: &owner,
+                                limit: shared::LEASE_BATCH,
+                                now_ms: shared::now_ms(),
+                                until_ms: until,
+                            };
+                            s.lease_for_host(run_id, &h, &ask)
                         })
                         .await?;
                     (items, shared::LEASE_BATCH)

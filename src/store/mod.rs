@@ -35,7 +35,7 @@ pub use listings::{ListingFilter, ListingPage, ListingRow, Paging, MAX_SEARCH_CH
 pub use review::{ReviewError, ReviewEvent, ReviewStatus, SYSTEM_REVIEWER};
 pub use runs::{AlertAttempt, QueryStats, RunReport};
 pub use sellers::{Cluster, ClusterListing, LinkCache, SellerReport, SiteWideIdentifier, SITE_WIDE_MIN_LISTINGS};
-pub use shared::{RobotsClaim, SlotClaim};
+pub use shared::{LeaseAsk, RobotsClaim, SlotClaim};
 pub use ui::Neighbours;
 pub use watch::{AlertListing, LockHolder, LockOutcome, LOCK_LEASE_MS};
 

@@ -47,30 +47,34 @@ pub enum RobotsClaim {
     Wait,
 }
 
+/// A worker's request for frontier entries.
+#[derive(Debug, Clone, Copy)]
+pub struct LeaseAsk<'a> {
+    /// The worker (`frontier.lease_owner`).
+    pub owner: &'a str,
+    /// Entries wanted at most.
+    pub limit: usize,
+    /// The worker's clock (Unix ms): leases that lapsed before it are free.
+    pub now_ms: i64,
+    /// When the new leases lapse unless renewed (Unix ms).
+    pub until_ms: i64,
+}
+
 impl Store {
-    /// Takes up to `limit` queued entries of `host` that nobody holds (or
-    /// whose lease lapsed), for `owner` until `until_ms`, shallowest first.
-    pub fn lease_for_host(
-        &self,
-        run_id: i64,
-        host: &str,
-        owner: &str,
-        limit: usize,
-        now_ms: i64,
-        until_ms: i64,
-    ) -> Result<Vec<QueueItem>, StoreError> {
-        super::retrying(|| self.lease_once(run_id, host, owner, limit, now_ms, until_ms))
+    /// Takes up to `ask.limit` queued entries of `host` that nobody holds
+    /// (or whose lease lapsed), for `ask.owner` until `ask.until_ms`,
+    /// shallowest first.
+    pub fn lease_for_host(&self, run_id: i64, host: &str, ask: &LeaseAsk<'_>) -> Result<Vec<QueueItem>, StoreError> {
+        super::retrying(|| self.lease_once(run_id, host, ask))
     }
 
-    fn lease_once(
-        &self,
-        run_id: i64,
-        host: &str,
-        owner: &str,
-        limit: usize,
-        now_ms: i64,
-        until_ms: i64,
-    ) -> Result<Vec<QueueItem>, StoreError> {
+    fn lease_once(&self, run_id: i64, host: &str, ask: &LeaseAsk<'_>) -> Result<Vec<QueueItem>, StoreError> {
+        let LeaseAsk {
+            owner,
+            limit,
+            now_ms,
+            until_ms,
+        } = *ask;
         let lock = self.skip_locked();
         let tx = self.conn.transaction_immediate()?;
         let mut ids: Vec<i64> = tx
