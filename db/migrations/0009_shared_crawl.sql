@@ -14,6 +14,9 @@ CREATE INDEX frontier_queued ON frontier(run_id, host) WHERE status = 'queued';
 -- Per-host politeness shared by every worker of a run: the earliest time
 -- (Unix ms) the next request to the host may start, claimed atomically;
 -- `robots_claim_until_ms` is a worker's claim to fetch the host's robots.txt
--- (the others wait for `robots_status`).
+-- (the others wait for `robots_status`); `held_until_ms` is the end of the
+-- latest Retry-After or Crawl-delay hold, which a slot reserved before it
+-- must not use.
 ALTER TABLE hosts ADD COLUMN next_at_ms INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE hosts ADD COLUMN robots_claim_until_ms INTEGER;
+ALTER TABLE hosts ADD COLUMN held_until_ms INTEGER NOT NULL DEFAULT 0;

@@ -455,6 +455,10 @@ impl Source<'_> {
             (c.max_nesting_depth >= 16, "max_nesting_depth must be at least 16"),
             (c.max_links_per_page >= 1, "max_links_per_page must be at least 1"),
             (
+                c.per_host_interval_ms <= 86_400_000,
+                "per_host_interval_ms must be at most 86400000 (a day)",
+            ),
+            (
                 (1_000..=86_400_000).contains(&c.lease_ms),
                 "lease_ms must be between 1000 (a second) and 86400000 (a day)",
             ),

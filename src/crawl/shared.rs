@@ -15,6 +15,8 @@ use std::time::{Duration, Instant, SystemTime};
 pub(crate) const LEASE_BATCH: usize = 8;
 /// A worker leases more of a host's entries when it holds fewer than this.
 pub(crate) const REFILL_BELOW: usize = 2;
+/// Slots a worker gives up for waking too late before it sends late anyway.
+const LATE_TRIES: u32 = 3;
 /// How often an idle worker looks for entries nobody holds (new links of
 /// other workers, the entries of a dead one) and whether the run is over.
 pub(crate) const POLL: Duration = Duration::from_millis(500);
@@ -24,6 +26,14 @@ pub(crate) fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// Sleeps until `at_ms` on the workers' clock (at once when it has passed).
+async fn sleep_until(at_ms: i64) {
+    let wait = at_ms.saturating_sub(now_ms());
+    if wait > 0 {
+        tokio::time::sleep(Duration::from_millis(wait as u64)).await;
+    }
 }
 
 /// Why a request may not start.
@@ -78,39 +88,62 @@ impl Shared {
     /// to one host at least `interval` apart across every worker). The slot
     /// is reserved a little ahead of now (twice the last round trip to the
     /// database), and the host stays taken for `interval` plus a margin of
-    /// a tenth (at most 25 ms); a worker that wakes later than half the
-    /// margin after its slot (a loaded machine) gives the slot up and
-    /// reserves the next, so its request cannot crowd the next worker's.
+    /// a tenth (4 to 25 ms). When the slot comes the host is read again: a
+    /// pause or a hold set meanwhile wins. A worker that wakes later than
+    /// half the margin after its slot (a loaded machine) gives the slot up
+    /// and reserves the next, at most [`LATE_TRIES`] times, then sends.
     pub(crate) async fn wait_for_slot(&self, host: &str, interval: Duration) -> Result<(), Refused> {
         let interval_ms = i64::try_from(interval.as_millis()).unwrap_or(i64::MAX);
-        let margin_ms = (interval_ms / 10).min(25);
-        for attempt in 0.. {
-            let lead = self.rtt_ms.load(Ordering::Relaxed).saturating_mul(2).clamp(2, 200);
+        let margin_ms = if interval_ms == 0 {
+            0
+        } else {
+            (interval_ms / 10).clamp(4, 25)
+        };
+        let gap = interval_ms.saturating_add(margin_ms);
+        let db = |e: CrawlError| Refused::Database(e.to_string());
+        let mut late_tries = 0;
+        loop {
+            let lead = if interval_ms == 0 {
+                0
+            } else {
+                self.rtt_ms.load(Ordering::Relaxed).saturating_mul(2).clamp(2, 2_000)
+            };
             let (run_id, h) = (self.run_id, host.to_string());
             let asked = Instant::now();
             let earliest = now_ms().saturating_add(lead);
-            let gap = interval_ms.saturating_add(margin_ms);
             let claim = self
                 .coord
                 .call(move |s| s.reserve_slot(run_id, &h, earliest, gap))
                 .await
-                .map_err(|e| Refused::Database(e.to_string()))?;
+                .map_err(db)?;
             let rtt = i64::try_from(asked.elapsed().as_millis()).unwrap_or(i64::MAX);
             self.rtt_ms.store(rtt, Ordering::Relaxed);
             let at = match claim {
                 SlotClaim::At(at) => at,
                 SlotClaim::Paused(why) => return Err(Refused::Paused(why)),
             };
-            let wait = at.saturating_sub(now_ms());
-            if wait > 0 {
-                tokio::time::sleep(Duration::from_millis(wait as u64)).await;
+            sleep_until(at).await;
+            let (run_id, h) = (self.run_id, host.to_string());
+            match self
+                .coord
+                .call(move |s| s.slot_still_good(run_id, &h, at))
+                .await
+                .map_err(db)?
+            {
+                SlotClaim::Paused(why) => return Err(Refused::Paused(why)),
+                // A hold set after the reservation: reserve again after it.
+                SlotClaim::At(held) if held > at => {
+                    sleep_until(held).await;
+                    continue;
+                }
+                SlotClaim::At(_) => {}
             }
             let late = now_ms().saturating_sub(at);
-            if interval_ms == 0 || late <= margin_ms / 2 || attempt >= 20 {
+            if interval_ms == 0 || late <= margin_ms / 2 || late_tries >= LATE_TRIES {
                 return Ok(());
             }
+            late_tries += 1;
         }
-        Ok(())
     }
 
     /// robots.txt of `host` as another worker stored it, waiting while one

@@ -8,17 +8,19 @@
 //!   stamps them with its name and a lease expiry; it renews its leases
 //!   while it holds them. An entry whose lease lapsed (its worker was
 //!   killed) is queued for anyone again.
-//! - An entry is settled once: the outcome's `status = 'queued'` condition
+//! - An entry is settled once: the outcome's "still queued" condition
 //!   makes a second worker's commit of the same entry a no-op
 //!   (`commit.rs`), so a lease that lapsed while its worker was still
 //!   fetching cannot store a page twice.
 //! - A request to a host starts only at a slot its worker reserved:
 //!   `hosts.next_at_ms` moves from max(itself, the earliest start) by the
 //!   interval plus a margin, in one `UPDATE` under the row's lock, so the
-//!   slots of any two requests to a host are at least that far apart; a
-//!   worker that wakes too late for its slot reserves another rather than
-//!   start late (on one clock: workers on several machines need their
-//!   clocks synchronised).
+//!   slots of any two requests to a host are at least that far apart (on
+//!   one clock: workers on several machines need their clocks
+//!   synchronised). When its slot comes, the worker checks the host again:
+//!   paused meanwhile, or held by a Retry-After or Crawl-delay set after
+//!   the reservation, it does not send. A worker that wakes too late for its
+//!   slot reserves another, up to three times, then sends late.
 //! - robots.txt is fetched by the worker that claims it; the others wait
 //!   for its stored answer.
 //! - The run is finished by the worker that finds the frontier exhausted
@@ -201,13 +203,35 @@ impl Store {
     }
 
     /// Holds `host` for every worker until `until_ms` (a Retry-After).
+    /// Slots reserved before it and falling inside it are given up by their
+    /// workers ([`Store::slot_still_good`]).
     pub fn hold_host(&self, run_id: i64, host: &str, until_ms: i64) -> Result<(), StoreError> {
         self.conn.execute(
-            "INSERT INTO hosts (run_id, host, next_at_ms) VALUES (?1, ?2, ?3)
-             ON CONFLICT (run_id, host) DO UPDATE SET next_at_ms = ?3 WHERE hosts.next_at_ms < ?3",
+            "INSERT INTO hosts (run_id, host, next_at_ms, held_until_ms) VALUES (?1, ?2, ?3, ?3)
+             ON CONFLICT (run_id, host) DO UPDATE
+               SET next_at_ms = CASE WHEN hosts.next_at_ms < ?3 THEN ?3 ELSE hosts.next_at_ms END,
+                   held_until_ms = CASE WHEN hosts.held_until_ms < ?3 THEN ?3 ELSE hosts.held_until_ms END",
             params![run_id, host, until_ms],
         )?;
         Ok(())
+    }
+
+    /// Whether a slot reserved at `at_ms` may still be used when it comes:
+    /// not when the host was paused meanwhile, nor when a hold (Retry-After,
+    /// Crawl-delay) set after the reservation covers it.
+    pub fn slot_still_good(&self, run_id: i64, host: &str, at_ms: i64) -> Result<SlotClaim, StoreError> {
+        let (paused, why, held): (i64, Option<String>, i64) = self.conn.query_row(
+            "SELECT paused, pause_reason, held_until_ms FROM hosts WHERE run_id = ?1 AND host = ?2",
+            params![run_id, host],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        Ok(if paused != 0 {
+            SlotClaim::Paused(why.unwrap_or_default())
+        } else if held > at_ms {
+            SlotClaim::At(held)
+        } else {
+            SlotClaim::At(at_ms)
+        })
     }
 
     /// Claims the fetch of `host`'s robots.txt for `claim_ms`, or gives the

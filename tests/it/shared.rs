@@ -553,3 +553,36 @@ async fn a_host_paused_for_the_run_does_not_hold_the_workers() {
     );
     assert_eq!(listings(Path::new(&db)).len(), HOSTS * PRODUCTS);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_retry_after_holds_the_host_for_every_worker() {
+    let Some(server) = pg_server("a_retry_after_holds_the_host_for_every_worker") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // One host; its first answer for /p/3 asks everyone to wait 2 s. With
+    // four requests in flight per worker, slots are reserved ahead, so some
+    // fall inside the hold and must be given up.
+    let site = serve(|p, n| match p {
+        "/p/3" if n == 1 => Some(Resp::status(503).header("Retry-After", "2")),
+        _ => market_page(1, p).map(|r| r.delay(Duration::from_millis(100))),
+    })
+    .await;
+    let job = write_job(dir.path(), &[format!("{}/", site.base)], "per_host_concurrency = 4");
+    let db = pg_fresh_db(&server);
+    let children = (0..2).map(|_| worker(&job, &db, dir.path())).collect();
+    for out in wait_all(children).await {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let reqs = site.requests();
+    let refused = reqs.iter().find(|r| r.path == "/p/3").expect("/p/3 asked").at;
+    // Requests already on their way may land just after the 503; none
+    // starts while the hold lasts, whichever worker holds the next slot.
+    let inside: Vec<_> = reqs
+        .iter()
+        .filter(|r| r.at > refused + Duration::from_millis(150) && r.at < refused + Duration::from_millis(1900))
+        .map(|r| (r.path.clone(), r.at - refused))
+        .collect();
+    assert!(inside.is_empty(), "asked during the Retry-After: {inside:?}");
+    assert_eq!(listings(Path::new(&db)).len(), PRODUCTS);
+}

@@ -264,6 +264,7 @@ CREATE TABLE hosts (
     pause_reason  TEXT,
     next_at_ms    BIGINT NOT NULL DEFAULT 0,
     robots_claim_until_ms BIGINT,
+    held_until_ms BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (run_id, host)
 );
 
