@@ -107,15 +107,6 @@ fn pg_message(e: &postgres::Error) -> String {
 }
 
 impl DbError {
-    /// True when a uniqueness or other constraint refused the statement.
-    pub fn is_constraint(&self) -> bool {
-        match self {
-            DbError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => f.code == rusqlite::ErrorCode::ConstraintViolation,
-            DbError::Postgres(e) => e.code().is_some_and(|c| c.code().starts_with("23")),
-            _ => false,
-        }
-    }
-
     /// True when the engine refused because of a concurrent writer (SQLite
     /// busy, PostgreSQL serialization failure or deadlock): worth retrying.
     pub fn is_contention(&self) -> bool {
@@ -494,15 +485,6 @@ impl Conn {
         }
     }
 
-    /// The id of the row the last `INSERT` of this connection added (on
-    /// PostgreSQL, the last value an identity column took in this session).
-    pub fn last_insert_rowid(&self) -> Result<i64> {
-        match self {
-            Conn::Sqlite(c) => Ok(c.last_insert_rowid()),
-            Conn::Postgres(_) => self.query_row("SELECT lastval()", params![], |r| r.get(0)),
-        }
-    }
-
     /// A statement to run once or many times (cached on both back ends).
     pub fn prepare<'c>(&'c self, sql: &str) -> Result<Stmt<'c>> {
         match self {
@@ -660,16 +642,6 @@ impl Stmt<'_> {
                 None => Err(DbError::NoRow),
             },
         }
-    }
-
-    /// True when the query returns at least one row.
-    pub fn exists(&mut self, params: impl Params) -> Result<bool> {
-        let mut any = false;
-        self.for_each(params, |_| {
-            any = true;
-            Ok::<(), DbError>(())
-        })?;
-        Ok(any)
     }
 }
 
