@@ -102,7 +102,16 @@ fn pg_message(e: &postgres::Error) -> String {
             Some(d) => format!("{}: {} ({d})", db.severity(), db.message()),
             None => format!("{}: {}", db.severity(), db.message()),
         },
-        None => e.to_string(),
+        // The client's own words ("error connecting to server") and why (refused, no such host).
+        None => {
+            let mut out = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(s) = source {
+                out.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            out
+        }
     }
 }
 
